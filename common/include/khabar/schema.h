@@ -1,0 +1,122 @@
+/*
+ * schema.h - the contract between the indexer and the searcher.
+ *
+ * Every term prefix, value slot, document-data field and metadata key of a
+ * khabar index is defined here and nowhere else.
+ *
+ * One Xapian document per passage. A passage is an article's title, one of
+ * its body paragraphs (or a window of a long paragraph), or one of the
+ * related headlines printed under it.
+ *
+ * Terms
+ *   (no prefix)  the stem of every word of the passage, with positions
+ *                (analyzer.h decides what a stem is).
+ *   Q            unique passage id "Q<article-id>#<n>"; add/replace/delete.
+ *   XA           article id "XA<article-id>" on each of its passages, so an
+ *                article is replaced or deleted as one unit.
+ *   K            passage kind: Ktitle, Kbody, Krelated.
+ *   L            language code, lower case: Lar, Len.
+ *   XS           section, as the normalised form of its words joined by '_'.
+ *   D M Y        date as YYYYMMDD, YYYYMM, YYYY (omega's convention).
+ *   S            stems of the article's title, without positions, on every
+ *                passage of the article: what the title: filter searches.
+ *
+ * Value slots
+ *   KH_SLOT_ARTICLE_ID  the article id (collapse key for --per-article).
+ *   KH_SLOT_DATE        YYYYMMDD, or empty; sorts as a string.
+ *   KH_SLOT_ORDINAL     the passage number n, zero-padded to 6 digits.
+ *
+ * Document data: see kh_passage_data_encode() below.
+ *
+ * Metadata: KH_META_SCHEMA and KH_META_ANALYZER hold the versions below; the
+ * searcher refuses an index whose versions differ (asks to re-index).
+ */
+#ifndef KHABAR_SCHEMA_H
+#define KHABAR_SCHEMA_H
+
+#include <stddef.h>
+
+#include "khabar/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump when the layout below changes. */
+#define KH_SCHEMA_VERSION "1"
+
+#define KH_PREFIX_PASSAGE "Q"
+#define KH_PREFIX_ARTICLE "XA"
+#define KH_PREFIX_KIND "K"
+#define KH_PREFIX_LANG "L"
+#define KH_PREFIX_SECTION "XS"
+#define KH_PREFIX_DATE "D"
+#define KH_PREFIX_MONTH "M"
+#define KH_PREFIX_YEAR "Y"
+#define KH_PREFIX_TITLE "S"
+
+enum {
+    KH_SLOT_ARTICLE_ID = 0,
+    KH_SLOT_DATE = 1,
+    KH_SLOT_ORDINAL = 2,
+};
+
+#define KH_META_SCHEMA "khabar.schema"
+#define KH_META_ANALYZER "khabar.analyzer"
+
+/* Separates an article id from the passage number in a passage id. */
+#define KH_PASSAGE_ID_SEP '#'
+
+typedef enum {
+    KH_KIND_TITLE = 0,
+    KH_KIND_BODY = 1,
+    KH_KIND_RELATED = 2,
+} kh_kind_t;
+
+/* "title", "body", "related"; NULL for an unknown kind. */
+const char *kh_kind_name(kh_kind_t kind);
+
+/* Parses a kind name; KH_ERR_ARG when it is none of the three. */
+kh_status_t kh_kind_parse(const char *name, kh_kind_t *out);
+
+/*
+ * What the searcher shows for a passage, stored as the document data.
+ * All strings are UTF-8; NULL is stored as "".
+ */
+typedef struct kh_passage_data {
+    kh_kind_t kind;
+    const char *passage_id;
+    const char *article_id;
+    const char *title;   /* the article's title */
+    const char *url;     /* the article's url, or the related headline's own */
+    const char *date;    /* ISO 8601 date as given, or "" */
+    const char *section; /* as given, or "" */
+    const char *text;    /* the passage text exactly as indexed */
+} kh_passage_data_t;
+
+/*
+ * Document data layout (version 1): a first line "khabar1", then one line
+ * each for kind, passage_id, article_id, title, url, date, section, then the
+ * text, which runs to the end and may hold newlines. Line breaks inside the
+ * one-line fields are stored as spaces. Plain text because Xapian compresses
+ * the data table itself.
+ *
+ * Encodes p into a new buffer (*out, *out_len; *out is NUL-terminated and
+ * belongs to the caller, free()). Returns KH_OK or KH_ERR_NOMEM.
+ */
+kh_status_t kh_passage_data_encode(const kh_passage_data_t *p, char **out, size_t *out_len,
+                                   kh_error_t *err);
+
+/*
+ * Decodes data into *out. The strings of *out point into *storage, a buffer
+ * that belongs to the caller (free()). Returns KH_ERR_FORMAT when data is
+ * not version-1 passage data, KH_ERR_NOMEM.
+ */
+kh_status_t kh_passage_data_decode(const char *data, size_t len, kh_passage_data_t *out,
+                                   char **storage, kh_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
