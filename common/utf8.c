@@ -1,1 +1,27 @@
-/* placeholder: being written */
+#include "khabar/utf8.h"
+
+#include <utf8proc.h>
+
+kh_status_t kh_utf8_validate(const char *s, size_t len, size_t *bad_offset)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (p[i] < 0x80) { /* ASCII fast path: most of the bytes of mixed text */
+            if (p[i] == 0)
+                break;
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n < 0)
+            break;
+        i += (size_t)n;
+    }
+    if (i == len)
+        return KH_OK;
+    if (bad_offset)
+        *bad_offset = i;
+    return KH_ERR_UTF8;
+}
