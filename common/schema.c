@@ -38,8 +38,8 @@ kh_status_t kh_passage_data_encode(const kh_passage_data_t *p, char **out, size_
                                    kh_error_t *err)
 {
     const char *kind = kh_kind_name(p->kind);
-    const char *lines[] = {DATA_MAGIC, kind,    p->passage_id, p->article_id,
-                           p->title,   p->url,  p->date,       p->section};
+    const char *lines[] = {DATA_MAGIC, kind,   p->passage_id, p->article_id,
+                           p->title,   p->url, p->date,       p->section};
     size_t n = 0;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         n += (lines[i] ? strlen(lines[i]) : 0) + 1;

@@ -76,7 +76,8 @@ static void newline_in_one_line_field_becomes_space(void **state)
 static void foreign_data_is_rejected(void **state)
 {
     (void)state;
-    static const char *rows[] = {"", "hello", "khabar1\nbody\n", "khabar9\nbody\na\nb\nc\nd\ne\nf\ntext",
+    static const char *rows[] = {"", "hello", "khabar1\nbody\n",
+                                 "khabar9\nbody\na\nb\nc\nd\ne\nf\ntext",
                                  "khabar1\npara\na\nb\nc\nd\ne\nf\ntext"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kh_passage_data_t back;

@@ -18,7 +18,8 @@ static void every_status_has_message_and_name(void **state)
         assert_true(strncmp(kh_status_name((kh_status_t)s), "KH_", 3) == 0);
     }
     assert_string_equal(kh_status_name(KH_OK), "KH_OK");
-    assert_string_equal(kh_status_message(KH_ERR_DB_LOCKED), "database is locked by another writer");
+    assert_string_equal(kh_status_message(KH_ERR_DB_LOCKED),
+                        "database is locked by another writer");
     assert_string_equal(kh_status_message((kh_status_t)KH_STATUS_COUNT), "unknown status");
 }
 

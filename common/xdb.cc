@@ -1,1 +1,1396 @@
-// placeholder
+/*
+ * xdb.cc - the C binding of libxapian declared in khabar/xdb.h; the only
+ * C++ in the project.
+ *
+ * Every entry point runs its Xapian calls inside try/catch and turns the
+ * exception into a status and a message (fail()), so nothing C++ crosses
+ * into C. Messages are formatted with snprintf from strings Xapian already
+ * holds, so reporting an error allocates nothing and cannot itself throw.
+ */
+#include "khabar/xdb.h"
+
+#include <xapian.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+struct kh_db {
+    /* One of the two is in use: writable says which. Holding both by value
+     * (an empty Database is cheap) avoids a second allocation and a cast. */
+    Xapian::Database reader;
+    Xapian::WritableDatabase writer;
+    bool writable = false;
+    std::string name;       /* path(s), for messages */
+    std::string last_error; /* kh_db_last_error() */
+
+    Xapian::Database &get()
+    {
+        return writable ? writer : reader;
+    }
+};
+
+struct kh_doc {
+    Xapian::Document doc;
+    std::string borrowed; /* what kh_doc_get_data()/get_value() hand out */
+};
+
+struct kh_query {
+    Xapian::Query query;
+};
+
+struct kh_enquire {
+    kh_db_t *db;
+    Xapian::Enquire enquire;
+
+    explicit kh_enquire(kh_db_t *d) : db(d), enquire(d->get()) {}
+};
+
+struct kh_mset {
+    Xapian::MSet mset;
+    /* Separate buffers so that data and a value of one hit can be held
+     * together, although the header only promises one call's lifetime. */
+    std::string data;
+    std::string value;
+};
+
+namespace
+{
+
+/* ---- error reporting ---------------------------------------------------- */
+
+/* Formats into err and, when last is given, into a handle's last error. */
+__attribute__((format(printf, 4, 5))) kh_status_t report(kh_error_t *err, std::string *last,
+                                                         kh_status_t status, const char *fmt, ...)
+{
+    kh_error_t local;
+    kh_error_t *target = err ? err : &local;
+    if (!err && !last)
+        return status;
+    va_list ap;
+    va_start(ap, fmt);
+    kh_error_vset(target, status, fmt, ap);
+    va_end(ap);
+    if (last) {
+        try {
+            last->assign(target->message);
+        } catch (...) {
+            last->clear();
+        }
+    }
+    return status;
+}
+
+/*
+ * The status of the exception being handled; must be called from inside a
+ * catch block. Xapian::Error has no virtual members in 1.4, so dynamic_cast
+ * cannot classify it: rethrowing into typed handlers can. Most specific
+ * first, since several of these derive from one another.
+ */
+kh_status_t classify() noexcept
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &) {
+        return KH_ERR_DB_LOCKED;
+    } catch (const Xapian::DatabaseNotFoundError &) {
+        return KH_ERR_DB_NOT_FOUND;
+    } catch (const Xapian::DatabaseVersionError &) {
+        return KH_ERR_DB_VERSION;
+    } catch (const Xapian::DatabaseOpeningError &) {
+        return KH_ERR_DB_OPEN;
+    } catch (const Xapian::DatabaseCreateError &) {
+        return KH_ERR_DB_OPEN;
+    } catch (const Xapian::DatabaseCorruptError &) {
+        return KH_ERR_DB_CORRUPT;
+    } catch (const Xapian::DatabaseModifiedError &) {
+        return KH_ERR_DB_MODIFIED;
+    } catch (const Xapian::DatabaseClosedError &) {
+        return KH_ERR_DB_CLOSED;
+    } catch (const Xapian::NetworkError &) {
+        return KH_ERR_NETWORK;
+    } catch (const Xapian::DocNotFoundError &) {
+        return KH_ERR_NOT_FOUND;
+    } catch (const Xapian::InvalidArgumentError &) {
+        return KH_ERR_ARG;
+    } catch (const Xapian::InvalidOperationError &) {
+        return KH_ERR_ARG;
+    } catch (const Xapian::Error &) {
+        return KH_ERR_XAPIAN;
+    } catch (const std::bad_alloc &) {
+        return KH_ERR_NOMEM;
+    } catch (...) {
+        return KH_ERR_INTERNAL;
+    }
+}
+
+/*
+ * Turns the exception being handled into a status and the message
+ * "<context>: <status message>[: <hint>] (<Xapian message>)". Must be
+ * called from inside a catch block.
+ */
+kh_status_t fail(kh_error_t *err, std::string *last, const char *context,
+                 const char *hint = nullptr) noexcept
+{
+    kh_status_t status = classify();
+    const char *sep = hint ? ": " : "";
+    if (!hint)
+        hint = "";
+    try {
+        throw;
+    } catch (const Xapian::Error &e) {
+        const std::string &where = e.get_context();
+        const char *sys = e.get_error_string();
+        return report(err, last, status, "%s: %s%s%s (%s%s%s%s%s)", context,
+                      kh_status_message(status), sep, hint, e.get_msg().c_str(),
+                      where.empty() ? "" : ", context: ", where.c_str(), sys ? ": " : "",
+                      sys ? sys : "");
+    } catch (const std::exception &e) {
+        return report(err, last, status, "%s: %s (%s)", context, kh_status_message(status),
+                      e.what());
+    } catch (...) {
+        return report(err, last, status, "%s: %s (unknown exception)", context,
+                      kh_status_message(status));
+    }
+}
+
+/* A failed call on db: "<path>: <operation>: ...". */
+kh_status_t db_fail(kh_db_t *db, kh_error_t *err, const char *operation) noexcept
+{
+    char context[KH_ERROR_MESSAGE_MAX];
+    snprintf(context, sizeof context, "%s: %s", db->name.c_str(), operation);
+    return fail(err, &db->last_error, context);
+}
+
+kh_status_t null_arg(kh_error_t *err, const char *func)
+{
+    return report(err, nullptr, KH_ERR_ARG, "%s: a required argument is NULL", func);
+}
+
+/*
+ * Starts a call on db: the previous call's error is forgotten, so that
+ * kh_db_last_error() always describes the latest call.
+ */
+kh_status_t enter(kh_db_t *db, kh_error_t *err, const char *func)
+{
+    if (!db)
+        return null_arg(err, func);
+    db->last_error.clear();
+    return KH_OK;
+}
+
+kh_status_t need_writer(kh_db_t *db, kh_error_t *err, const char *operation)
+{
+    if (db->writable)
+        return KH_OK;
+    return report(err, &db->last_error, KH_ERR_ARG, "%s: %s: the database is open read-only",
+                  db->name.c_str(), operation);
+}
+
+/* How many bytes of s to quote in a message without cutting a UTF-8 character. */
+int quote_len(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
+/*
+ * Xapian refuses empty terms, and terms over 245 bytes only when the
+ * document reaches the database, far from the code that built the term:
+ * checking here names the culprit.
+ */
+kh_status_t check_term(const char *term, kh_error_t *err, std::string *last, const char *context)
+{
+    if (!term)
+        return report(err, last, KH_ERR_ARG, "%s: term is NULL", context);
+    size_t len = strlen(term);
+    if (len == 0)
+        return report(err, last, KH_ERR_ARG, "%s: empty term", context);
+    if (len > KH_MAX_TERM_BYTES)
+        return report(err, last, KH_ERR_ARG,
+                      "%s: term of %zu bytes is longer than Xapian's limit of %d: \"%.*s...\"",
+                      context, len, KH_MAX_TERM_BYTES, quote_len(term, 40), term);
+    return KH_OK;
+}
+
+/* What is at path, when Xapian says there is no database there (or cannot make one). */
+const char *path_hint(const char *path, kh_status_t status)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return nullptr;
+        /* Creating fails on a missing path only when its parent is missing too. */
+        return status == KH_ERR_DB_NOT_FOUND ? "the path does not exist"
+                                             : "the folder it would be created in does not exist";
+    }
+    if (!S_ISDIR(st.st_mode))
+        return nullptr; /* a stub file: Xapian's message names the bad line or member */
+    static const char *const markers[] = {"iamglass", "iamchert", "XAPIANDB"};
+    std::string marker;
+    for (const char *m : markers) {
+        try {
+            marker = std::string(path) + "/" + m;
+        } catch (...) {
+            return nullptr;
+        }
+        if (stat(marker.c_str(), &st) == 0)
+            return nullptr;
+    }
+    return "the folder holds no Xapian database";
+}
+
+kh_status_t open_fail(kh_error_t *err, const char *path) noexcept
+{
+    kh_status_t status = classify();
+    const char *hint = nullptr;
+    if (status == KH_ERR_DB_NOT_FOUND || status == KH_ERR_DB_OPEN)
+        hint = path_hint(path, status);
+    return fail(err, nullptr, path, hint);
+}
+
+int open_flags(kh_db_mode_t mode)
+{
+    switch (mode) {
+    case KH_DB_OPEN:
+        return Xapian::DB_OPEN;
+    case KH_DB_CREATE_OR_OPEN:
+        return Xapian::DB_CREATE_OR_OPEN;
+    case KH_DB_CREATE:
+        return Xapian::DB_CREATE;
+    case KH_DB_CREATE_OR_OVERWRITE:
+        return Xapian::DB_CREATE_OR_OVERWRITE;
+    case KH_DB_READ_ONLY:
+        break;
+    }
+    return -1;
+}
+
+/* malloc, not new: the header promises the caller frees with free(). */
+char *dup_string(const std::string &s)
+{
+    char *copy = static_cast<char *>(malloc(s.size() + 1));
+    if (!copy)
+        throw std::bad_alloc();
+    memcpy(copy, s.data(), s.size());
+    copy[s.size()] = '\0';
+    return copy;
+}
+
+/* Excludes prefixed terms from query expansion (see kh_enquire_expand()). */
+class UnprefixedOnly : public Xapian::ExpandDecider
+{
+  public:
+    bool operator()(const std::string &term) const override
+    {
+        return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+    }
+};
+
+} // namespace
+
+/* ---- databases ---------------------------------------------------------- */
+
+kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!path || !out)
+        return null_arg(err, __func__);
+    if (!*path)
+        return report(err, nullptr, KH_ERR_ARG, "%s: empty path", __func__);
+    int flags = open_flags(mode);
+    if (mode != KH_DB_READ_ONLY && flags < 0)
+        return report(err, nullptr, KH_ERR_ARG, "%s: %s: unknown mode %d", __func__, path,
+                      (int)mode);
+    try {
+        std::unique_ptr<kh_db> db(new kh_db);
+        db->name = path;
+        if (mode == KH_DB_READ_ONLY) {
+            db->reader = Xapian::Database(path);
+        } else {
+            db->writer = Xapian::WritableDatabase(path, flags);
+            db->writable = true;
+        }
+        *out = db.release();
+        return KH_OK;
+    } catch (...) {
+        return open_fail(err, path);
+    }
+}
+
+kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!paths || !out)
+        return null_arg(err, __func__);
+    if (n == 0)
+        return report(err, nullptr, KH_ERR_ARG, "%s: no databases given", __func__);
+    for (size_t i = 0; i < n; i++) {
+        if (!paths[i] || !*paths[i])
+            return report(err, nullptr, KH_ERR_ARG, "%s: path %zu is NULL or empty", __func__, i);
+    }
+    const char *current = paths[0];
+    try {
+        std::unique_ptr<kh_db> db(new kh_db);
+        for (size_t i = 0; i < n; i++) {
+            current = paths[i];
+            db->reader.add_database(Xapian::Database(current));
+            if (i > 0)
+                db->name += ", ";
+            db->name += current;
+        }
+        *out = db.release();
+        return KH_OK;
+    } catch (...) {
+        return open_fail(err, current);
+    }
+}
+
+void kh_db_close(kh_db_t *db)
+{
+    if (!db)
+        return;
+    /* close() rather than relying on the destructor: an enquire or document
+     * still holding a reference would otherwise keep the write lock, and the
+     * implicit commit, alive past this call. */
+    try {
+        db->get().close();
+    } catch (...) {
+        /* Documented: a failed implicit commit is lost here. */
+    }
+    delete db;
+}
+
+const char *kh_db_last_error(const kh_db_t *db)
+{
+    return db ? db->last_error.c_str() : "";
+}
+
+const char *kh_db_path(const kh_db_t *db)
+{
+    return db ? db->name.c_str() : "";
+}
+
+int kh_db_is_writable(const kh_db_t *db)
+{
+    return db && db->writable;
+}
+
+kh_status_t kh_db_reopen(kh_db_t *db, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    try {
+        db->get().reopen();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "reopen");
+    }
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+kh_status_t kh_db_commit(kh_db_t *db, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (kh_status_t st = need_writer(db, err, "commit"))
+        return st;
+    try {
+        db->writer.commit();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "commit");
+    }
+}
+
+kh_status_t kh_db_begin_transaction(kh_db_t *db, int flushed, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (kh_status_t st = need_writer(db, err, "begin transaction"))
+        return st;
+    try {
+        db->writer.begin_transaction(flushed != 0);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "begin transaction");
+    }
+}
+
+kh_status_t kh_db_commit_transaction(kh_db_t *db, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (kh_status_t st = need_writer(db, err, "commit transaction"))
+        return st;
+    try {
+        db->writer.commit_transaction();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "commit transaction");
+    }
+}
+
+kh_status_t kh_db_cancel_transaction(kh_db_t *db, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (kh_status_t st = need_writer(db, err, "cancel transaction"))
+        return st;
+    try {
+        db->writer.cancel_transaction();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "cancel transaction");
+    }
+}
+
+kh_status_t kh_db_add_document(kh_db_t *db, const kh_doc_t *doc, unsigned *docid_out,
+                               kh_error_t *err)
+{
+    if (docid_out)
+        *docid_out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!doc)
+        return report(err, &db->last_error, KH_ERR_ARG, "%s: doc is NULL", __func__);
+    if (kh_status_t st = need_writer(db, err, "add document"))
+        return st;
+    try {
+        Xapian::docid id = db->writer.add_document(doc->doc);
+        if (docid_out)
+            *docid_out = id;
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "add document");
+    }
+}
+
+kh_status_t kh_db_replace_document_by_term(kh_db_t *db, const char *unique_term,
+                                           const kh_doc_t *doc, unsigned *docid_out,
+                                           kh_error_t *err)
+{
+    if (docid_out)
+        *docid_out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!doc)
+        return report(err, &db->last_error, KH_ERR_ARG, "%s: doc is NULL", __func__);
+    if (kh_status_t st = check_term(unique_term, err, &db->last_error, __func__))
+        return st;
+    if (kh_status_t st = need_writer(db, err, "replace document"))
+        return st;
+    try {
+        Xapian::docid id = db->writer.replace_document(unique_term, doc->doc);
+        if (docid_out)
+            *docid_out = id;
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "replace document");
+    }
+}
+
+kh_status_t kh_db_delete_documents_by_term(kh_db_t *db, const char *term, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (kh_status_t st = check_term(term, err, &db->last_error, __func__))
+        return st;
+    if (kh_status_t st = need_writer(db, err, "delete documents"))
+        return st;
+    try {
+        db->writer.delete_document(term);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "delete documents");
+    }
+}
+
+kh_status_t kh_db_set_metadata(kh_db_t *db, const char *key, const char *value, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!key || !value)
+        return report(err, &db->last_error, KH_ERR_ARG, "%s: key or value is NULL", __func__);
+    if (kh_status_t st = need_writer(db, err, "set metadata"))
+        return st;
+    try {
+        db->writer.set_metadata(key, value);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "set metadata");
+    }
+}
+
+kh_status_t kh_db_add_spelling(kh_db_t *db, const char *word, unsigned freqinc, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!word)
+        return report(err, &db->last_error, KH_ERR_ARG, "%s: word is NULL", __func__);
+    if (kh_status_t st = need_writer(db, err, "add spelling"))
+        return st;
+    try {
+        db->writer.add_spelling(word, freqinc);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "add spelling");
+    }
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+kh_status_t kh_db_get_document(kh_db_t *db, unsigned docid, kh_doc_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        std::unique_ptr<kh_doc> doc(new kh_doc);
+        doc->doc = db->get().get_document(docid);
+        *out = doc.release();
+        return KH_OK;
+    } catch (...) {
+        char operation[64];
+        snprintf(operation, sizeof operation, "get document %u", docid);
+        return db_fail(db, err, operation);
+    }
+}
+
+kh_status_t kh_db_doc_count(kh_db_t *db, unsigned *out, kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().get_doccount();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "document count");
+    }
+}
+
+kh_status_t kh_db_term_freq(kh_db_t *db, const char *term, unsigned *out, kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!term || !out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().get_termfreq(term);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "term frequency");
+    }
+}
+
+kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
+                                  kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!term || !out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().get_collection_freq(term);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "collection frequency");
+    }
+}
+
+kh_status_t kh_db_term_exists(kh_db_t *db, const char *term, int *out, kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!term || !out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().term_exists(term) ? 1 : 0;
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "term exists");
+    }
+}
+
+kh_status_t kh_db_avg_length(kh_db_t *db, double *out, kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().get_avlength();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "average length");
+    }
+}
+
+kh_status_t kh_db_total_length(kh_db_t *db, unsigned long long *out, kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().get_total_length();
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "total length");
+    }
+}
+
+kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!key || !out)
+        return null_arg(err, __func__);
+    try {
+        *out = dup_string(db->get().get_metadata(key));
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "get metadata");
+    }
+}
+
+kh_status_t kh_db_spelling_suggestion(kh_db_t *db, const char *word, unsigned max_edit_distance,
+                                      char **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!word || !out)
+        return null_arg(err, __func__);
+    try {
+        unsigned distance = max_edit_distance ? max_edit_distance : 2;
+        *out = dup_string(db->get().get_spelling_suggestion(word, distance));
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "spelling suggestion");
+    }
+}
+
+kh_status_t kh_db_postings(kh_db_t *db, const char *term, kh_posting_fn fn, void *ctx,
+                           kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!term || !fn)
+        return null_arg(err, __func__);
+    try {
+        Xapian::Database &x = db->get();
+        for (auto it = x.postlist_begin(term), end = x.postlist_end(term); it != end; ++it) {
+            if (fn(ctx, *it, it.get_wdf()))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "postings");
+    }
+}
+
+kh_status_t kh_db_all_terms(kh_db_t *db, const char *prefix, kh_term_freq_fn fn, void *ctx,
+                            kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!fn)
+        return null_arg(err, __func__);
+    try {
+        const std::string start = prefix ? prefix : "";
+        Xapian::Database &x = db->get();
+        for (auto it = x.allterms_begin(start), end = x.allterms_end(start); it != end; ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.c_str(), it.get_termfreq()))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "all terms");
+    }
+}
+
+kh_status_t kh_db_compact(const char *src_path, const char *dst_path, int multipass,
+                          kh_error_t *err)
+{
+    if (!src_path || !dst_path)
+        return null_arg(err, __func__);
+    struct stat st;
+    if (stat(dst_path, &st) == 0)
+        return report(err, nullptr, KH_ERR_ARG,
+                      "%s: %s already exists; compaction writes a new database", __func__,
+                      dst_path);
+    bool opened = false;
+    try {
+        Xapian::Database src(src_path);
+        opened = true;
+        unsigned flags = Xapian::Compactor::FULL;
+        if (multipass)
+            flags |= Xapian::DBCOMPACT_MULTIPASS;
+        src.compact(dst_path, flags);
+        return KH_OK;
+    } catch (...) {
+        if (!opened)
+            return open_fail(err, src_path);
+        char context[KH_ERROR_MESSAGE_MAX];
+        snprintf(context, sizeof context, "%s: compact to %s", src_path, dst_path);
+        return fail(err, nullptr, context);
+    }
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+kh_status_t kh_doc_new(kh_doc_t **out, kh_error_t *err)
+{
+    if (!out)
+        return null_arg(err, __func__);
+    *out = nullptr;
+    try {
+        *out = new kh_doc;
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+void kh_doc_free(kh_doc_t *doc)
+{
+    delete doc;
+}
+
+void kh_doc_clear(kh_doc_t *doc)
+{
+    if (!doc)
+        return;
+    /* Clearing in place keeps the Document's internals (and their
+     * containers) rather than allocating a fresh one per passage. */
+    try {
+        doc->doc.clear_terms();
+        doc->doc.clear_values();
+        doc->doc.set_data(std::string());
+    } catch (...) {
+        /* Clearing frees and never allocates; a lazily read document that
+         * cannot reach its database is replaced by an empty one. */
+        try {
+            doc->doc = Xapian::Document();
+        } catch (...) {
+        }
+    }
+}
+
+kh_status_t kh_doc_add_posting(kh_doc_t *doc, const char *term, unsigned pos, unsigned wdfinc,
+                               kh_error_t *err)
+{
+    if (!doc)
+        return null_arg(err, __func__);
+    if (kh_status_t st = check_term(term, err, nullptr, __func__))
+        return st;
+    try {
+        doc->doc.add_posting(term, pos, wdfinc);
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_add_term(kh_doc_t *doc, const char *term, unsigned wdfinc, kh_error_t *err)
+{
+    if (!doc)
+        return null_arg(err, __func__);
+    if (kh_status_t st = check_term(term, err, nullptr, __func__))
+        return st;
+    try {
+        doc->doc.add_term(term, wdfinc);
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_add_boolean_term(kh_doc_t *doc, const char *term, kh_error_t *err)
+{
+    if (!doc)
+        return null_arg(err, __func__);
+    if (kh_status_t st = check_term(term, err, nullptr, __func__))
+        return st;
+    try {
+        doc->doc.add_boolean_term(term);
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_set_value(kh_doc_t *doc, unsigned slot, const char *v, size_t len,
+                             kh_error_t *err)
+{
+    if (!doc || (!v && len))
+        return null_arg(err, __func__);
+    if (slot == KH_NO_SLOT)
+        return report(err, nullptr, KH_ERR_ARG, "%s: KH_NO_SLOT is not a value slot", __func__);
+    try {
+        /* add_value() of "" removes the value, and unlike remove_value()
+         * does not throw when the slot was unset. */
+        doc->doc.add_value(slot, len ? std::string(v, len) : std::string());
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_set_data(kh_doc_t *doc, const char *data, size_t len, kh_error_t *err)
+{
+    if (!doc || (!data && len))
+        return null_arg(err, __func__);
+    try {
+        doc->doc.set_data(len ? std::string(data, len) : std::string());
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_error_t *err)
+{
+    if (data)
+        *data = nullptr;
+    if (len)
+        *len = 0;
+    if (!doc || !data || !len)
+        return null_arg(err, __func__);
+    try {
+        doc->borrowed = doc->doc.get_data();
+        *data = doc->borrowed.c_str();
+        *len = doc->borrowed.size();
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_get_value(kh_doc_t *doc, unsigned slot, const char **v, size_t *len,
+                             kh_error_t *err)
+{
+    if (v)
+        *v = nullptr;
+    if (len)
+        *len = 0;
+    if (!doc || !v || !len)
+        return null_arg(err, __func__);
+    try {
+        doc->borrowed = doc->doc.get_value(slot);
+        *v = doc->borrowed.c_str();
+        *len = doc->borrowed.size();
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err)
+{
+    if (!doc || !fn)
+        return null_arg(err, __func__);
+    try {
+        for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.c_str(), it.get_wdf(), it.positionlist_count()))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+namespace
+{
+
+kh_status_t new_query(Xapian::Query &&q, kh_query_t **out)
+{
+    *out = new kh_query{std::move(q)};
+    return KH_OK;
+}
+
+} // namespace
+
+kh_status_t kh_query_term(const char *term, unsigned wqf, unsigned pos, kh_query_t **out,
+                          kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!term || !out)
+        return null_arg(err, __func__);
+    if (!*term)
+        return report(err, nullptr, KH_ERR_ARG,
+                      "%s: empty term (use kh_query_match_all() to match everything)", __func__);
+    try {
+        return new_query(Xapian::Query(term, wqf, pos), out);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_query_combine(kh_query_op_t op, kh_query_t *const *subs, size_t n,
+                             unsigned parameter, kh_query_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!out || (!subs && n))
+        return null_arg(err, __func__);
+    Xapian::Query::op xop;
+    switch (op) {
+    case KH_OP_AND:
+        xop = Xapian::Query::OP_AND;
+        break;
+    case KH_OP_OR:
+        xop = Xapian::Query::OP_OR;
+        break;
+    case KH_OP_AND_NOT:
+        xop = Xapian::Query::OP_AND_NOT;
+        break;
+    case KH_OP_AND_MAYBE:
+        xop = Xapian::Query::OP_AND_MAYBE;
+        break;
+    case KH_OP_FILTER:
+        xop = Xapian::Query::OP_FILTER;
+        break;
+    case KH_OP_PHRASE:
+        xop = Xapian::Query::OP_PHRASE;
+        break;
+    case KH_OP_NEAR:
+        xop = Xapian::Query::OP_NEAR;
+        break;
+    case KH_OP_ELITE_SET:
+        xop = Xapian::Query::OP_ELITE_SET;
+        break;
+    case KH_OP_SYNONYM:
+        xop = Xapian::Query::OP_SYNONYM;
+        break;
+    case KH_OP_MAX:
+        xop = Xapian::Query::OP_MAX;
+        break;
+    default:
+        return report(err, nullptr, KH_ERR_ARG, "%s: unknown operator %d", __func__, (int)op);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!subs[i])
+            return report(err, nullptr, KH_ERR_ARG, "%s: subquery %zu is NULL", __func__, i);
+    }
+    try {
+        std::vector<Xapian::Query> parts;
+        parts.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            parts.push_back(subs[i]->query);
+        return new_query(Xapian::Query(xop, parts.begin(), parts.end(), parameter), out);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_query_scale(const kh_query_t *sub, double factor, kh_query_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!sub || !out)
+        return null_arg(err, __func__);
+    try {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->query, factor), out);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, kh_query_t **out,
+                                 kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        if (lo && hi)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi), out);
+        if (lo)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo), out);
+        if (hi)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi), out);
+        return new_query(Xapian::Query(Xapian::Query::MatchAll), out);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        return new_query(Xapian::Query(Xapian::Query::MatchAll), out);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_query_match_nothing(kh_query_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        return new_query(Xapian::Query(), out);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+int kh_query_is_empty(const kh_query_t *q)
+{
+    return !q || q->query.empty();
+}
+
+kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!q || !out)
+        return null_arg(err, __func__);
+    try {
+        *out = dup_string(q->query.get_description());
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+void kh_query_free(kh_query_t *q)
+{
+    delete q;
+}
+
+/* ---- searching ---------------------------------------------------------- */
+
+kh_status_t kh_enquire_new(kh_db_t *db, kh_enquire_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!db || !out)
+        return null_arg(err, __func__);
+    try {
+        std::unique_ptr<kh_enquire> e(new kh_enquire(db));
+        /* Xapian's default already breaks ties by ascending docid; set it
+         * explicitly because deterministic output is part of our contract. */
+        e->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+        *out = e.release();
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, db->name.c_str());
+    }
+}
+
+void kh_enquire_free(kh_enquire_t *e)
+{
+    delete e;
+}
+
+kh_status_t kh_enquire_set_query(kh_enquire_t *e, const kh_query_t *q, kh_error_t *err)
+{
+    if (!e || !q)
+        return null_arg(err, __func__);
+    try {
+        e->enquire.set_query(q->query);
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_enquire_set_bm25(kh_enquire_t *e, double k1, double k2, double k3, double b,
+                                double min_normlen, kh_error_t *err)
+{
+    if (!e)
+        return null_arg(err, __func__);
+    /* Xapian clamps out-of-range parameters without a word; a typo in a
+     * tuning run should be an error instead. "!(x >= 0)" also catches NaN. */
+    if (!(k1 >= 0) || !(k2 >= 0) || !(k3 >= 0) || !(b >= 0 && b <= 1) || !(min_normlen >= 0))
+        return report(err, nullptr, KH_ERR_ARG,
+                      "%s: parameters out of range (k1=%g k2=%g k3=%g b=%g min_normlen=%g; "
+                      "all must be >= 0 and b <= 1)",
+                      __func__, k1, k2, k3, b, min_normlen);
+    try {
+        e->enquire.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_enquire_set_collapse_key(kh_enquire_t *e, unsigned slot, unsigned max,
+                                        kh_error_t *err)
+{
+    if (!e)
+        return null_arg(err, __func__);
+    if (slot != KH_NO_SLOT && max == 0)
+        return report(err, nullptr, KH_ERR_ARG, "%s: max must be at least 1", __func__);
+    try {
+        e->enquire.set_collapse_key(slot, max ? max : 1);
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_enquire_set_sort(kh_enquire_t *e, kh_sort_t mode, unsigned slot, int reverse,
+                                kh_error_t *err)
+{
+    if (!e)
+        return null_arg(err, __func__);
+    try {
+        switch (mode) {
+        case KH_SORT_RELEVANCE:
+            e->enquire.set_sort_by_relevance();
+            return KH_OK;
+        case KH_SORT_VALUE:
+            e->enquire.set_sort_by_value(slot, reverse != 0);
+            return KH_OK;
+        case KH_SORT_VALUE_THEN_RELEVANCE:
+            e->enquire.set_sort_by_value_then_relevance(slot, reverse != 0);
+            return KH_OK;
+        case KH_SORT_RELEVANCE_THEN_VALUE:
+            e->enquire.set_sort_by_relevance_then_value(slot, reverse != 0);
+            return KH_OK;
+        }
+        return report(err, nullptr, KH_ERR_ARG, "%s: unknown sort mode %d", __func__, (int)mode);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, kh_error_t *err)
+{
+    if (!e)
+        return null_arg(err, __func__);
+    try {
+        switch (order) {
+        case KH_DOCID_ASCENDING:
+            e->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+            return KH_OK;
+        case KH_DOCID_DESCENDING:
+            e->enquire.set_docid_order(Xapian::Enquire::DESCENDING);
+            return KH_OK;
+        case KH_DOCID_DONT_CARE:
+            e->enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+            return KH_OK;
+        }
+        return report(err, nullptr, KH_ERR_ARG, "%s: unknown docid order %d", __func__, (int)order);
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
+                                unsigned check_at_least, kh_mset_t **out, kh_error_t *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!e || !out)
+        return null_arg(err, __func__);
+    try {
+        std::unique_ptr<kh_mset> m(new kh_mset);
+        m->mset = e->enquire.get_mset(first, max, check_at_least);
+        *out = m.release();
+        return KH_OK;
+    } catch (...) {
+        char context[KH_ERROR_MESSAGE_MAX];
+        snprintf(context, sizeof context, "%s: search", e->db->name.c_str());
+        return fail(err, nullptr, context);
+    }
+}
+
+kh_status_t kh_enquire_matching_terms(kh_enquire_t *e, unsigned docid, kh_term_fn fn, void *ctx,
+                                      kh_error_t *err)
+{
+    if (!e || !fn)
+        return null_arg(err, __func__);
+    try {
+        for (auto it = e->enquire.get_matching_terms_begin(docid),
+                  end = e->enquire.get_matching_terms_end(docid);
+             it != end; ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.c_str()))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        char context[KH_ERROR_MESSAGE_MAX];
+        snprintf(context, sizeof context, "%s: matching terms of document %u", e->db->name.c_str(),
+                 docid);
+        return fail(err, nullptr, context);
+    }
+}
+
+kh_status_t kh_enquire_expand(kh_enquire_t *e, const unsigned *rset_docids, size_t n,
+                              unsigned max_terms, kh_expand_fn fn, void *ctx, kh_error_t *err)
+{
+    if (!e || !fn || (!rset_docids && n))
+        return null_arg(err, __func__);
+    try {
+        Xapian::RSet rset;
+        for (size_t i = 0; i < n; i++)
+            rset.add_document(rset_docids[i]);
+        UnprefixedOnly decider;
+        /* flags 0: query terms are left out (no INCLUDE_QUERY_TERMS). */
+        Xapian::ESet eset = e->enquire.get_eset(max_terms, rset, 0, &decider);
+        for (auto it = eset.begin(); it != eset.end(); ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.c_str(), it.get_weight()))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        char context[KH_ERROR_MESSAGE_MAX];
+        snprintf(context, sizeof context, "%s: expand", e->db->name.c_str());
+        return fail(err, nullptr, context);
+    }
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+size_t kh_mset_size(const kh_mset_t *m)
+{
+    return m ? m->mset.size() : 0;
+}
+
+unsigned kh_mset_matches_estimated(const kh_mset_t *m)
+{
+    return m ? m->mset.get_matches_estimated() : 0;
+}
+
+unsigned kh_mset_matches_lower_bound(const kh_mset_t *m)
+{
+    return m ? m->mset.get_matches_lower_bound() : 0;
+}
+
+unsigned kh_mset_matches_upper_bound(const kh_mset_t *m)
+{
+    return m ? m->mset.get_matches_upper_bound() : 0;
+}
+
+namespace
+{
+
+kh_status_t check_index(const kh_mset_t *m, size_t i, kh_error_t *err, const char *func)
+{
+    if (i >= m->mset.size())
+        return report(err, nullptr, KH_ERR_ARG, "%s: hit %zu of %zu", func, i,
+                      (size_t)m->mset.size());
+    return KH_OK;
+}
+
+} // namespace
+
+kh_status_t kh_mset_hit(kh_mset_t *m, size_t i, kh_hit_t *out, kh_error_t *err)
+{
+    if (!m || !out)
+        return null_arg(err, __func__);
+    memset(out, 0, sizeof *out);
+    if (kh_status_t st = check_index(m, i, err, __func__))
+        return st;
+    try {
+        Xapian::MSetIterator it = m->mset[(Xapian::doccount)i];
+        out->docid = *it;
+        out->rank = it.get_rank();
+        out->weight = it.get_weight();
+        out->collapse_count = it.get_collapse_count();
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_mset_data(kh_mset_t *m, size_t i, const char **data, size_t *len, kh_error_t *err)
+{
+    if (data)
+        *data = nullptr;
+    if (len)
+        *len = 0;
+    if (!m || !data || !len)
+        return null_arg(err, __func__);
+    if (kh_status_t st = check_index(m, i, err, __func__))
+        return st;
+    try {
+        m->data = m->mset[(Xapian::doccount)i].get_document().get_data();
+        *data = m->data.c_str();
+        *len = m->data.size();
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_mset_value(kh_mset_t *m, size_t i, unsigned slot, const char **v, size_t *len,
+                          kh_error_t *err)
+{
+    if (v)
+        *v = nullptr;
+    if (len)
+        *len = 0;
+    if (!m || !v || !len)
+        return null_arg(err, __func__);
+    if (kh_status_t st = check_index(m, i, err, __func__))
+        return st;
+    try {
+        m->value = m->mset[(Xapian::doccount)i].get_document().get_value(slot);
+        *v = m->value.c_str();
+        *len = m->value.size();
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+void kh_mset_free(kh_mset_t *m)
+{
+    delete m;
+}

@@ -1,1 +1,432 @@
-int main(void) { return 0; }
+/*
+ * indexer: reads news articles and writes their passages into a khabar index.
+ * Parses argv, walks the inputs, prints progress and messages, and picks the
+ * exit status; the work is in article.c, passage.c and writer.c.
+ */
+#define _DEFAULT_SOURCE /* scandir, DT_* */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "khabar/paths.h"
+#include "writer.h"
+
+/* Exit statuses: all went in; some input was bad and skipped; a fatal error. */
+enum { EXIT_ALL_IN = 0, EXIT_SKIPPED = 1, EXIT_FATAL = 2 };
+
+static void usage(FILE *f)
+{
+    fputs("usage: indexer [-d INDEX] [options] PATH...\n"
+          "       indexer [-d INDEX] --delete ID...\n"
+          "\n"
+          "PATH is a file (.txt, .jsonl, either .gz), a folder (walked recursively in\n"
+          "sorted order) or - for standard input. An article already in the index is\n"
+          "replaced whole.\n"
+          "\n"
+          "  -d, --index INDEX    the index, created when missing (default: $KHABAR_INDEX,\n"
+          "                       else ~/.local/share/khabar/index)\n"
+          "      --delete         the arguments are article ids to remove\n"
+          "      --format FMT     auto (default: by file name), text or jsonl\n"
+          "      --batch-size N   articles per commit (default 2000); a crash loses at\n"
+          "                       most the last batch\n"
+          "      --window N       longest passage, in words (default 150)\n"
+          "      --overlap N      words shared by consecutive windows (default 30)\n"
+          "      --strict         stop at the first bad article\n"
+          "  -q, --quiet          no progress line\n"
+          "\n"
+          "Exit status: 0 all went in, 1 some input was bad and skipped, 2 fatal error.\n",
+          f);
+}
+
+typedef struct progress {
+    int live; /* draw a progress line (stderr is a terminal, not --quiet) */
+    struct timespec start, last;
+    unsigned long files, files_total;
+    unsigned long articles, skipped;
+    double bytes_done;  /* bytes of the inputs finished */
+    double bytes_total; /* 0 when unknown (standard input) */
+} progress_t;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress_clear(progress_t *p)
+{
+    if (p->live)
+        fputs("\r\033[K", stderr);
+}
+
+static void progress_draw(progress_t *p, const kh_writer_t *w, double bytes_now, int force)
+{
+    if (!p->live || (!force && seconds_since(&p->last) < 0.2))
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    double elapsed = seconds_since(&p->start);
+    double mb_s = elapsed > 0 ? bytes_now / 1e6 / elapsed : 0;
+    fprintf(stderr, "\r\033[Kfiles %lu/%lu  articles %lu  passages %lu  %.1f MB/s", p->files,
+            p->files_total, p->articles, kh_writer_stats(w)->passages, mb_s);
+    if (p->bytes_total > 0 && bytes_now > 0 && bytes_now < p->bytes_total)
+        fprintf(stderr, "  ETA %.0fs", (p->bytes_total - bytes_now) / (bytes_now / elapsed));
+}
+
+/* The files to read, in the order given, folders expanded in sorted order. */
+typedef struct inputs {
+    char **paths;
+    size_t n, cap;
+    double bytes; /* their total size; 0 when one is standard input */
+    int stdin_given;
+    int bad; /* a path could not be read */
+} inputs_t;
+
+static int add_input(inputs_t *in, const char *path, double size)
+{
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? 2 * in->cap : 64;
+        char **paths = realloc(in->paths, cap * sizeof *paths);
+        if (!paths)
+            return -1;
+        in->paths = paths;
+        in->cap = cap;
+    }
+    if (!(in->paths[in->n] = strdup(path)))
+        return -1;
+    in->n++;
+    in->bytes += size;
+    return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The folders being walked, to stop at a symlink that loops back to one of them. */
+typedef struct walk_stack {
+    dev_t dev[64];
+    ino_t ino[64];
+    int depth;
+} walk_stack_t;
+
+static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        fprintf(stderr, "indexer: %s: %s\n", dir, strerror(errno));
+        in->bad = 1;
+        return 0;
+    }
+    for (int i = 0; i < stack->depth; i++) {
+        if (stack->dev[i] == st.st_dev && stack->ino[i] == st.st_ino) {
+            fprintf(stderr, "indexer: %s: symbolic link loop, not followed\n", dir);
+            in->bad = 1;
+            return 0;
+        }
+    }
+    if (stack->depth == (int)(sizeof stack->dev / sizeof stack->dev[0])) {
+        fprintf(stderr, "indexer: %s: folders nested too deep, not followed\n", dir);
+        in->bad = 1;
+        return 0;
+    }
+    stack->dev[stack->depth] = st.st_dev;
+    stack->ino[stack->depth] = st.st_ino;
+    stack->depth++;
+
+    struct dirent **entries;
+    int n = scandir(dir, &entries, NULL, by_name);
+    if (n < 0) {
+        fprintf(stderr, "indexer: %s: %s\n", dir, strerror(errno));
+        in->bad = 1;
+        stack->depth--;
+        return 0;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = entries[i]->d_name;
+        /* Hidden entries (., .., .git, editor files) are not articles. */
+        if (name[0] == '.' || rc) {
+            free(entries[i]);
+            continue;
+        }
+        size_t len = strlen(dir) + 1 + strlen(name) + 1;
+        char *path = malloc(len);
+        if (!path) {
+            rc = -1;
+        } else {
+            snprintf(path, len, "%s/%s", dir, name);
+            struct stat est;
+            kh_format_t format;
+            if (stat(path, &est) != 0) {
+                fprintf(stderr, "indexer: %s: %s\n", path, strerror(errno));
+                in->bad = 1;
+            } else if (S_ISDIR(est.st_mode)) {
+                rc = walk(in, path, stack);
+            } else if (kh_format_from_path(path, &format) == KH_OK) {
+                rc = add_input(in, path, (double)est.st_size);
+            }
+            /* Other files in a folder (images, README.md) are not articles: passed over. */
+        }
+        free(path);
+        free(entries[i]);
+    }
+    free(entries);
+    stack->depth--;
+    return rc;
+}
+
+static int collect_inputs(inputs_t *in, char **paths, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") == 0) {
+            in->stdin_given = 1;
+            if (add_input(in, "-", 0))
+                return -1;
+        } else if (stat(paths[i], &st) != 0) {
+            fprintf(stderr, "indexer: %s: %s\n", paths[i], strerror(errno));
+            in->bad = 1;
+        } else if (S_ISDIR(st.st_mode)) {
+            walk_stack_t stack = {.depth = 0};
+            if (walk(in, paths[i], &stack))
+                return -1;
+        } else if (add_input(in, paths[i], (double)st.st_size)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+typedef struct run {
+    kh_writer_t *writer;
+    kh_format_t format;
+    int strict;
+    progress_t progress;
+    int skipped_any;
+} run_t;
+
+/* Indexes one input; returns EXIT_FATAL on a fatal error, else 0. */
+static int index_file(run_t *run, const char *path)
+{
+    kh_article_reader_t *reader;
+    kh_error_t err;
+    kh_status_t st = kh_article_reader_open(path, run->format, &reader, &err);
+    if (st) {
+        progress_clear(&run->progress);
+        fprintf(stderr, "indexer: %s\n", err.message);
+        run->skipped_any = 1;
+        return 0;
+    }
+    int rc = 0;
+    for (;;) {
+        kh_article_t *article;
+        st = kh_article_reader_next(reader, &article, &err);
+        if (st) {
+            progress_clear(&run->progress);
+            fprintf(stderr, "indexer: %s%s\n", err.message,
+                    st == KH_ERR_TRUNCATED || st == KH_ERR_IO ? "" : " (article skipped)");
+            run->skipped_any = 1;
+            run->progress.skipped++;
+            if (run->strict)
+                break;
+            continue;
+        }
+        if (!article)
+            break;
+        int duplicate = 0;
+        st = kh_writer_add(run->writer, article, &duplicate, &err);
+        if (st) {
+            progress_clear(&run->progress);
+            fprintf(stderr, "indexer: %s:%u: article '%s': %s\n", article->file, article->line,
+                    article->id, err.message);
+            kh_article_free(article);
+            rc = EXIT_FATAL;
+            break;
+        }
+        if (duplicate) {
+            progress_clear(&run->progress);
+            fprintf(stderr,
+                    "indexer: %s:%u: article id '%s' was given before in this run; the last "
+                    "one wins\n",
+                    article->file, article->line, article->id);
+        }
+        kh_article_free(article);
+        run->progress.articles++;
+        progress_draw(&run->progress, run->writer,
+                      run->progress.bytes_done + (double)kh_article_reader_bytes_in(reader), 0);
+    }
+    int64_t size = kh_article_reader_size(reader);
+    run->progress.bytes_done +=
+        size >= 0 ? (double)size : (double)kh_article_reader_bytes_in(reader);
+    kh_article_reader_close(reader);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_DELETE = 256, OPT_FORMAT, OPT_BATCH, OPT_WINDOW, OPT_OVERLAP, OPT_STRICT };
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'd'},
+        {"delete", no_argument, NULL, OPT_DELETE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"batch-size", required_argument, NULL, OPT_BATCH},
+        {"window", required_argument, NULL, OPT_WINDOW},
+        {"overlap", required_argument, NULL, OPT_OVERLAP},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    run_t run = {.format = KH_FORMAT_AUTO};
+    kh_writer_opts_t opts = kh_writer_opts_default();
+    const char *index = NULL;
+    char default_index[4096];
+    int delete_mode = 0, quiet = 0, c;
+    while ((c = getopt_long(argc, argv, "d:qh", options, NULL)) != -1) {
+        char *end;
+        unsigned long value = 0;
+        if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP) {
+            errno = 0;
+            value = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || errno || value > 10000000 || (value == 0 && c != OPT_OVERLAP)) {
+                fprintf(stderr, "indexer: bad number '%s' for --%s\n", optarg,
+                        c == OPT_BATCH    ? "batch-size"
+                        : c == OPT_WINDOW ? "window"
+                                          : "overlap");
+                return EXIT_FATAL;
+            }
+        }
+        switch (c) {
+        case 'd':
+            index = optarg;
+            break;
+        case OPT_DELETE:
+            delete_mode = 1;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "auto") == 0)
+                run.format = KH_FORMAT_AUTO;
+            else if (strcmp(optarg, "text") == 0 || strcmp(optarg, "txt") == 0)
+                run.format = KH_FORMAT_TEXT;
+            else if (strcmp(optarg, "jsonl") == 0)
+                run.format = KH_FORMAT_JSONL;
+            else {
+                fprintf(stderr, "indexer: unknown format '%s' (auto, text, jsonl)\n", optarg);
+                return EXIT_FATAL;
+            }
+            break;
+        case OPT_BATCH:
+            opts.batch_articles = (unsigned)value;
+            break;
+        case OPT_WINDOW:
+            opts.passage.window_words = (unsigned)value;
+            break;
+        case OPT_OVERLAP:
+            opts.passage.overlap_words = (unsigned)value;
+            break;
+        case OPT_STRICT:
+            run.strict = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_ALL_IN;
+        default:
+            usage(stderr);
+            return EXIT_FATAL;
+        }
+    }
+    if (optind == argc) {
+        fputs(delete_mode ? "indexer: --delete needs article ids\n" : "indexer: nothing to index\n",
+              stderr);
+        usage(stderr);
+        return EXIT_FATAL;
+    }
+    if (opts.passage.overlap_words >= opts.passage.window_words) {
+        fputs("indexer: --overlap must be smaller than --window\n", stderr);
+        return EXIT_FATAL;
+    }
+    kh_error_t err;
+    if (!index) {
+        if (kh_default_index_path(default_index, sizeof default_index, &err)) {
+            fprintf(stderr, "indexer: %s\n", err.message);
+            return EXIT_FATAL;
+        }
+        index = default_index;
+    }
+
+    inputs_t inputs = {0};
+    if (!delete_mode && collect_inputs(&inputs, argv + optind, argc - optind)) {
+        fputs("indexer: out of memory\n", stderr);
+        return EXIT_FATAL;
+    }
+    if (kh_make_parent_dirs(index, &err) || kh_writer_open(index, &opts, &run.writer, &err)) {
+        fprintf(stderr, "indexer: %s\n", err.message);
+        for (size_t i = 0; i < inputs.n; i++)
+            free(inputs.paths[i]);
+        free(inputs.paths);
+        return EXIT_FATAL;
+    }
+
+    progress_t *p = &run.progress;
+    p->live = !quiet && isatty(STDERR_FILENO);
+    p->files_total = inputs.n;
+    p->bytes_total = inputs.stdin_given ? 0 : inputs.bytes;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->last = p->start;
+
+    int rc = inputs.bad ? EXIT_SKIPPED : EXIT_ALL_IN;
+    unsigned long missing = 0;
+    if (delete_mode) {
+        for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
+            int found;
+            if (kh_writer_delete(run.writer, argv[i], &found, &err)) {
+                fprintf(stderr, "indexer: deleting '%s': %s\n", argv[i], err.message);
+                rc = EXIT_FATAL;
+            } else if (!found) {
+                fprintf(stderr, "indexer: '%s' is not in the index\n", argv[i]);
+                missing++;
+                rc = EXIT_SKIPPED;
+            }
+        }
+    } else {
+        for (size_t i = 0; i < inputs.n && rc != EXIT_FATAL; i++) {
+            p->files = i + 1;
+            if (index_file(&run, inputs.paths[i]) == EXIT_FATAL)
+                rc = EXIT_FATAL;
+            else if (run.skipped_any) {
+                rc = EXIT_SKIPPED;
+                if (run.strict)
+                    break;
+            }
+        }
+    }
+    progress_draw(p, run.writer, p->bytes_done, 1);
+    progress_clear(p);
+
+    /* After a fatal error the open batch is dropped: nothing half-written is committed. */
+    kh_writer_stats_t stats = *kh_writer_stats(run.writer);
+    if (kh_writer_close(run.writer, rc != EXIT_FATAL, &err)) {
+        fprintf(stderr, "indexer: %s: %s\n", index, err.message);
+        rc = EXIT_FATAL;
+    }
+    fprintf(stderr,
+            "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s\n",
+            stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,
+            seconds_since(&p->start), rc == EXIT_FATAL ? " (last batch not committed)" : "");
+    for (size_t i = 0; i < inputs.n; i++)
+        free(inputs.paths[i]);
+    free(inputs.paths);
+    return rc;
+}

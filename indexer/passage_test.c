@@ -306,7 +306,7 @@ static void test_options(void **state)
 {
     (void)state;
     kh_passage_opts_t d = kh_passage_opts_default();
-    assert_int_equal(d.window_words, 100);
+    assert_int_equal(d.window_words, 150);
     assert_int_equal(d.overlap_words, 30);
 
     kh_paragraph_t para = {NULL, S("text"), 1};

@@ -22,7 +22,7 @@ extern "C" {
     X(KH_ERR_NOT_FOUND, "not found")                                                               \
     X(KH_ERR_UTF8, "invalid UTF-8")                                                                \
     X(KH_ERR_LINE_TOO_LONG, "line too long")                                                       \
-    X(KH_ERR_TRUNCATED, "truncated or corrupt compressed input")                                  \
+    X(KH_ERR_TRUNCATED, "truncated or corrupt compressed input")                                   \
     X(KH_ERR_FORMAT, "malformed input")                                                            \
     X(KH_ERR_DB_NOT_FOUND, "no database at this path")                                             \
     X(KH_ERR_DB_OPEN, "cannot open database")                                                      \

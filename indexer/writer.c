@@ -1,0 +1,436 @@
+#include "writer.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "khabar/analyzer.h"
+#include "khabar/schema.h"
+#include "khabar/terms.h"
+#include "khabar/xdb.h"
+
+#define TERM_MAX KH_TERM_MAX
+
+/*
+ * The ids seen in this run, to report an id given twice ("the last one wins,
+ * said once"). Open addressing over FNV-1a; grows at half load.
+ */
+typedef struct id_set {
+    char **slots;
+    size_t cap, len;
+} id_set_t;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Inserts id; returns 1 if it was new, 0 if already there, -1 on no memory. */
+static int id_set_insert(id_set_t *set, const char *id)
+{
+    if (2 * (set->len + 1) > set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 1024;
+        char **slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t j = fnv1a(set->slots[i]) & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t j = fnv1a(id) & (set->cap - 1);
+    for (; set->slots[j]; j = (j + 1) & (set->cap - 1))
+        if (strcmp(set->slots[j], id) == 0)
+            return 0;
+    if (!(set->slots[j] = strdup(id)))
+        return -1;
+    set->len++;
+    return 1;
+}
+
+static void id_set_free(id_set_t *set)
+{
+    for (size_t i = 0; i < set->cap; i++)
+        free(set->slots[i]);
+    free(set->slots);
+}
+
+struct kh_writer {
+    kh_db_t *db;
+    kh_analyzer_t *analyzer;
+    kh_writer_opts_t opts;
+    kh_writer_stats_t stats;
+    unsigned in_batch; /* articles written in the open transaction */
+    int transaction;   /* a batch transaction is open */
+    id_set_t seen;
+    kh_doc_t **docs; /* one reusable document per passage of the current article */
+    size_t docs_cap;
+    char **title_terms; /* the current article's title stems, for the S prefix */
+    size_t n_title_terms, title_terms_cap;
+    unsigned long arabic_tokens, latin_tokens; /* to guess a missing lang */
+};
+
+kh_writer_opts_t kh_writer_opts_default(void)
+{
+    kh_writer_opts_t o;
+    o.batch_articles = KH_WRITER_BATCH_DEFAULT;
+    o.passage = kh_passage_opts_default();
+    return o;
+}
+
+/* Refuses an index made by another schema or analyzer; stamps a new one. */
+static kh_status_t check_versions(kh_db_t *db, const char *path, kh_error_t *err)
+{
+    static const struct {
+        const char *key;
+        const char *(*version)(void);
+        const char *what;
+    } stamps[] = {{KH_META_SCHEMA, NULL, "schema"},
+                  {KH_META_ANALYZER, kh_analyzer_version, "analyzer"}};
+    unsigned docs = 0;
+    kh_status_t st = kh_db_doc_count(db, &docs, err);
+    for (size_t i = 0; !st && i < sizeof stamps / sizeof stamps[0]; i++) {
+        const char *want = stamps[i].version ? stamps[i].version() : KH_SCHEMA_VERSION;
+        char *have = NULL;
+        st = kh_db_get_metadata(db, stamps[i].key, &have, err);
+        if (st)
+            break;
+        if (have[0] == '\0' && docs == 0)
+            st = kh_db_set_metadata(db, stamps[i].key, want, err);
+        else if (strcmp(have, want) != 0)
+            st = kh_error_set(err, KH_ERR_DB_VERSION,
+                              "%s: index was built with %s version '%s', this indexer writes "
+                              "version '%s': re-index into a new folder",
+                              path, stamps[i].what, have[0] ? have : "(none)", want);
+        free(have);
+    }
+    return st;
+}
+
+kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_writer_t **out,
+                           kh_error_t *err)
+{
+    *out = NULL;
+    kh_writer_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    w->opts = opts ? *opts : kh_writer_opts_default();
+    if (w->opts.batch_articles == 0)
+        w->opts.batch_articles = KH_WRITER_BATCH_DEFAULT;
+    kh_status_t st = kh_db_open(path, KH_DB_CREATE_OR_OPEN, &w->db, err);
+    if (!st)
+        st = check_versions(w->db, path, err);
+    if (!st)
+        st = kh_db_commit(w->db, err);
+    if (!st)
+        st = kh_analyzer_new(&w->analyzer, err);
+    if (st) {
+        kh_writer_close(w, 0, NULL);
+        return st;
+    }
+    *out = w;
+    return KH_OK;
+}
+
+static kh_status_t ensure_docs(kh_writer_t *w, size_t n, kh_error_t *err)
+{
+    if (n > w->docs_cap) {
+        kh_doc_t **docs = realloc(w->docs, n * sizeof *docs);
+        if (!docs)
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
+        w->docs = docs;
+        for (size_t i = w->docs_cap; i < n; i++)
+            w->docs[i] = NULL;
+        w->docs_cap = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!w->docs[i]) {
+            kh_status_t st = kh_doc_new(&w->docs[i], err);
+            if (st)
+                return st;
+        } else {
+            kh_doc_clear(w->docs[i]);
+        }
+    }
+    return KH_OK;
+}
+
+typedef struct posting_ctx {
+    kh_writer_t *w;
+    kh_doc_t *doc;
+    kh_error_t *err;
+    kh_status_t st;
+} posting_ctx_t;
+
+static int add_posting(void *ctx, const kh_token_t *tok)
+{
+    posting_ctx_t *pc = ctx;
+    if (tok->script == KH_SCRIPT_ARABIC)
+        pc->w->arabic_tokens++;
+    else if (tok->script == KH_SCRIPT_LATIN)
+        pc->w->latin_tokens++;
+    pc->st = kh_doc_add_posting(pc->doc, tok->term, tok->position, 1, pc->err);
+    return pc->st != KH_OK;
+}
+
+static int collect_title_term(void *ctx, const kh_token_t *tok)
+{
+    kh_writer_t *w = ctx;
+    if (w->n_title_terms == w->title_terms_cap) {
+        size_t cap = w->title_terms_cap ? 2 * w->title_terms_cap : 16;
+        char **terms = realloc(w->title_terms, cap * sizeof *terms);
+        if (!terms)
+            return 1;
+        w->title_terms = terms;
+        w->title_terms_cap = cap;
+    }
+    char term[TERM_MAX];
+    snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, tok->term);
+    if (!(w->title_terms[w->n_title_terms] = strdup(term)))
+        return 1;
+    w->n_title_terms++;
+    return 0;
+}
+
+static void clear_title_terms(kh_writer_t *w)
+{
+    for (size_t i = 0; i < w->n_title_terms; i++)
+        free(w->title_terms[i]);
+    w->n_title_terms = 0;
+}
+
+static kh_status_t add_boolean(kh_doc_t *doc, const char *prefix, const char *value,
+                               kh_error_t *err)
+{
+    char term[TERM_MAX];
+    if ((size_t)snprintf(term, sizeof term, "%s%s", prefix, value) >= sizeof term)
+        return kh_error_set(err, KH_ERR_ARG, "term %s%.40s... is too long", prefix, value);
+    return kh_doc_add_boolean_term(doc, term, err);
+}
+
+/* Everything a passage's document gets besides its words. */
+static kh_status_t finish_doc(kh_writer_t *w, const kh_article_t *a, const kh_passage_t *p,
+                              kh_doc_t *doc, const char *lang, const char *section_term,
+                              const char *date8, kh_error_t *err)
+{
+    char passage_id[TERM_MAX], ordinal[16];
+    snprintf(passage_id, sizeof passage_id, "%s%c%u", a->id, KH_PASSAGE_ID_SEP, p->ordinal);
+    snprintf(ordinal, sizeof ordinal, "%06u", p->ordinal);
+
+    kh_status_t st = add_boolean(doc, KH_PREFIX_PASSAGE, passage_id, err);
+    if (!st)
+        st = add_boolean(doc, KH_PREFIX_ARTICLE, a->id, err);
+    if (!st)
+        st = add_boolean(doc, KH_PREFIX_KIND, kh_kind_name(p->kind), err);
+    if (!st && lang[0]) {
+        char lang_term[TERM_MAX];
+        kh_terms_lang(lang, lang_term);
+        st = kh_doc_add_boolean_term(doc, lang_term, err);
+    }
+    if (!st && section_term[0])
+        st = kh_doc_add_boolean_term(doc, section_term, err);
+    if (!st && date8[0]) {
+        char part[9];
+        st = add_boolean(doc, KH_PREFIX_DATE, date8, err);
+        snprintf(part, sizeof part, "%.6s", date8);
+        if (!st)
+            st = add_boolean(doc, KH_PREFIX_MONTH, part, err);
+        snprintf(part, sizeof part, "%.4s", date8);
+        if (!st)
+            st = add_boolean(doc, KH_PREFIX_YEAR, part, err);
+    }
+    for (size_t i = 0; !st && i < w->n_title_terms; i++)
+        st = kh_doc_add_boolean_term(doc, w->title_terms[i], err);
+    if (!st)
+        st = kh_doc_set_value(doc, KH_SLOT_ARTICLE_ID, a->id, strlen(a->id), err);
+    if (!st)
+        st = kh_doc_set_value(doc, KH_SLOT_DATE, date8, strlen(date8), err);
+    if (!st)
+        st = kh_doc_set_value(doc, KH_SLOT_ORDINAL, ordinal, strlen(ordinal), err);
+    if (st)
+        return st;
+
+    const kh_related_t *rel = p->kind == KH_KIND_RELATED ? p->related : NULL;
+    kh_passage_data_t data = {
+        .kind = p->kind,
+        .passage_id = passage_id,
+        .article_id = a->id,
+        .title = a->title,
+        .url = rel && rel->url ? rel->url : a->url,
+        .date = a->date,
+        .section = a->section,
+        .text = p->text,
+    };
+    char *encoded;
+    size_t encoded_len;
+    st = kh_passage_data_encode(&data, &encoded, &encoded_len, err);
+    if (st)
+        return st;
+    st = kh_doc_set_data(doc, encoded, encoded_len, err);
+    free(encoded);
+    return st;
+}
+
+static kh_status_t begin_batch(kh_writer_t *w, kh_error_t *err)
+{
+    if (w->transaction)
+        return KH_OK;
+    kh_status_t st = kh_db_begin_transaction(w->db, 1, err);
+    if (!st)
+        w->transaction = 1;
+    return st;
+}
+
+kh_status_t kh_writer_commit(kh_writer_t *w, kh_error_t *err)
+{
+    if (!w->transaction)
+        return KH_OK;
+    w->transaction = 0;
+    w->in_batch = 0;
+    return kh_db_commit_transaction(w->db, err);
+}
+
+/* Builds every document of an article before anything is written. */
+static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_passage_t *passages,
+                              size_t n, kh_error_t *err)
+{
+    kh_status_t st = ensure_docs(w, n, err);
+    if (st)
+        return st;
+
+    clear_title_terms(w);
+    if (a->title &&
+        kh_analyzer_run(w->analyzer, a->title, strlen(a->title), collect_title_term, w, err))
+        return err && err->status ? err->status : KH_ERR_NOMEM;
+
+    /* A section too long for a term is still shown, just not filterable. */
+    char section_term[TERM_MAX] = "";
+    if (a->section && kh_terms_section(w->analyzer, a->section, strlen(a->section), section_term))
+        section_term[0] = '\0';
+
+    w->arabic_tokens = w->latin_tokens = 0;
+    for (size_t i = 0; i < n; i++) {
+        posting_ctx_t pc = {w, w->docs[i], err, KH_OK};
+        st = kh_analyzer_run(w->analyzer, passages[i].text, strlen(passages[i].text), add_posting,
+                             &pc, err);
+        if (!st)
+            st = pc.st;
+        if (st)
+            return st;
+    }
+
+    /* A missing lang is guessed from the scripts of the article's words. */
+    const char *lang = a->lang && a->lang[0]                                     ? a->lang
+                       : w->arabic_tokens >= w->latin_tokens && w->arabic_tokens ? "ar"
+                       : w->latin_tokens                                         ? "en"
+                                                                                 : "";
+    char date8[9];
+    kh_terms_date(a->date, date8);
+    for (size_t i = 0; !st && i < n; i++)
+        st = finish_doc(w, a, &passages[i], w->docs[i], lang, section_term, date8, err);
+    return st;
+}
+
+kh_status_t kh_writer_add(kh_writer_t *w, const kh_article_t *a, int *duplicate, kh_error_t *err)
+{
+    kh_passage_t *passages = NULL;
+    size_t n = 0;
+    kh_status_t st = kh_article_passages(a, &w->opts.passage, &passages, &n, err);
+    if (!st)
+        st = build_docs(w, a, passages, n, err);
+    if (st) {
+        kh_passages_free(passages, n);
+        return st;
+    }
+
+    int fresh = id_set_insert(&w->seen, a->id);
+    if (fresh < 0)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    if (duplicate)
+        *duplicate = fresh == 0;
+
+    char article_term[TERM_MAX];
+    snprintf(article_term, sizeof article_term, "%s%s", KH_PREFIX_ARTICLE, a->id);
+    unsigned existing = 0;
+    if (!st)
+        st = begin_batch(w, err);
+    if (!st)
+        st = kh_db_term_freq(w->db, article_term, &existing, err);
+    if (!st && existing)
+        st = kh_db_delete_documents_by_term(w->db, article_term, err);
+    for (size_t i = 0; !st && i < n; i++)
+        st = kh_db_add_document(w->db, w->docs[i], NULL, err);
+    kh_passages_free(passages, n);
+    if (st)
+        return st;
+
+    if (fresh == 0)
+        w->stats.duplicates++;
+    if (existing)
+        w->stats.replaced++;
+    else
+        w->stats.added++;
+    w->stats.passages += n;
+    if (++w->in_batch >= w->opts.batch_articles)
+        st = kh_writer_commit(w, err);
+    return st;
+}
+
+kh_status_t kh_writer_delete(kh_writer_t *w, const char *article_id, int *found, kh_error_t *err)
+{
+    char article_term[TERM_MAX];
+    snprintf(article_term, sizeof article_term, "%s%s", KH_PREFIX_ARTICLE, article_id);
+    unsigned existing = 0;
+    kh_status_t st = begin_batch(w, err);
+    if (!st)
+        st = kh_db_term_freq(w->db, article_term, &existing, err);
+    if (!st && existing)
+        st = kh_db_delete_documents_by_term(w->db, article_term, err);
+    if (st)
+        return st;
+    *found = existing > 0;
+    if (existing)
+        w->stats.deleted++;
+    if (++w->in_batch >= w->opts.batch_articles)
+        st = kh_writer_commit(w, err);
+    return st;
+}
+
+const kh_writer_stats_t *kh_writer_stats(const kh_writer_t *w)
+{
+    return &w->stats;
+}
+
+kh_status_t kh_writer_close(kh_writer_t *w, int commit, kh_error_t *err)
+{
+    if (!w)
+        return KH_OK;
+    kh_status_t st = KH_OK;
+    if (w->transaction) {
+        if (commit)
+            st = kh_writer_commit(w, err);
+        else
+            kh_db_cancel_transaction(w->db, NULL);
+    }
+    kh_db_close(w->db);
+    kh_analyzer_free(w->analyzer);
+    for (size_t i = 0; i < w->docs_cap; i++)
+        kh_doc_free(w->docs[i]);
+    free(w->docs);
+    clear_title_terms(w);
+    free(w->title_terms);
+    id_set_free(&w->seen);
+    free(w);
+    return st;
+}

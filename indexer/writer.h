@@ -1,0 +1,75 @@
+/*
+ * writer.h - articles into a khabar index: passages, analysis, Xapian documents.
+ *
+ * A writer owns the writable database. Articles are written in batches: each
+ * batch is one Xapian transaction, so a reader (or a crash) sees every
+ * article of a batch whole or not at all, and a failure inside a batch
+ * loses that batch only, never an article that was already committed.
+ */
+#ifndef KHABAR_WRITER_H
+#define KHABAR_WRITER_H
+
+#include "article.h"
+#include "passage.h"
+#include "khabar/status.h"
+
+typedef struct kh_writer_opts {
+    unsigned batch_articles; /* articles per commit; 0 = KH_WRITER_BATCH_DEFAULT */
+    kh_passage_opts_t passage;
+} kh_writer_opts_t;
+
+/*
+ * 2000 articles (~20,000 passages of news) per commit: large enough that the
+ * commit's fsyncs do not dominate, small enough that a crash loses little and
+ * Xapian's in-memory batch stays bounded.
+ */
+#define KH_WRITER_BATCH_DEFAULT 2000
+
+/* What a writer did so far. */
+typedef struct kh_writer_stats {
+    unsigned long added;      /* articles new to the index */
+    unsigned long replaced;   /* articles whose id was already there */
+    unsigned long deleted;    /* articles removed by kh_writer_delete */
+    unsigned long passages;   /* passages written */
+    unsigned long duplicates; /* ids given twice in this run (the last one won) */
+} kh_writer_stats_t;
+
+typedef struct kh_writer kh_writer_t;
+
+/* The options every field of which is its default. */
+kh_writer_opts_t kh_writer_opts_default(void);
+
+/*
+ * Opens (creating when missing) the index at path for writing. An index made
+ * by another schema or analyzer version is refused (KH_ERR_DB_VERSION, asks
+ * to re-index). Statuses: KH_OK, KH_ERR_DB_LOCKED (another indexer has it),
+ * KH_ERR_DB_VERSION, KH_ERR_DB_OPEN, KH_ERR_DB_CORRUPT, KH_ERR_NOMEM.
+ */
+kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_writer_t **out,
+                           kh_error_t *err);
+
+/*
+ * Writes an article, replacing every passage of an article with the same id.
+ * *duplicate (if not NULL) is set to 1 when this id was already given in this
+ * run. Commits when the batch is full. On failure nothing of this article is
+ * written; a failing commit is fatal (the batch is cancelled).
+ */
+kh_status_t kh_writer_add(kh_writer_t *w, const kh_article_t *article, int *duplicate,
+                          kh_error_t *err);
+
+/* Deletes an article's passages; *found says whether it was there. */
+kh_status_t kh_writer_delete(kh_writer_t *w, const char *article_id, int *found, kh_error_t *err);
+
+/* Commits the current batch. */
+kh_status_t kh_writer_commit(kh_writer_t *w, kh_error_t *err);
+
+/* Counters so far; borrowed, valid until kh_writer_close. */
+const kh_writer_stats_t *kh_writer_stats(const kh_writer_t *w);
+
+/*
+ * Commits what is pending (when commit is nonzero) and closes; with commit ==
+ * 0 the current batch is discarded (used after a fatal error). Accepts NULL.
+ */
+kh_status_t kh_writer_close(kh_writer_t *w, int commit, kh_error_t *err);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * output.h - results as text for a person, or JSON Lines, TREC run or TSV for
+ * a program.
+ */
+#ifndef KHABAR_OUTPUT_H
+#define KHABAR_OUTPUT_H
+
+#include <stdio.h>
+
+#include "search.h"
+
+typedef enum {
+    KH_OUTPUT_TEXT = 0,
+    KH_OUTPUT_JSON,
+    KH_OUTPUT_TREC,
+    KH_OUTPUT_TSV,
+} kh_output_format_t;
+
+/* Parses "text", "json", "trec" or "tsv"; KH_ERR_ARG otherwise. */
+kh_status_t kh_output_format_parse(const char *name, kh_output_format_t *out);
+
+typedef struct kh_output_opts {
+    kh_output_format_t format;
+    int color;       /* text only: bold/colour for matches (a terminal, NO_COLOR unset) */
+    int per_article; /* trec: the DOCID is the article id */
+    const char *tag; /* trec: the run tag */
+} kh_output_opts_t;
+
+/*
+ * Writes the results of one query. qid is the batch query id, or NULL for a
+ * query from the command line (then JSON carries "query" instead of "qid",
+ * and TREC and TSV use "1"). Returns KH_ERR_IO when the stream fails.
+ */
+kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char *qid,
+                            const char *query, const kh_results_t *results, kh_error_t *err);
+
+#endif

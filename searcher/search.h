@@ -1,0 +1,63 @@
+/*
+ * search.h - a parsed query into a Xapian query, ranked passages with the
+ * byte spans of the words that matched.
+ */
+#ifndef KHABAR_SEARCH_H
+#define KHABAR_SEARCH_H
+
+#include <stddef.h>
+
+#include "khabar/schema.h"
+#include "khabar/status.h"
+
+typedef struct kh_search_opts {
+    unsigned limit;  /* results wanted (-n) */
+    int per_article; /* best passage of each article only */
+    int all_words;   /* every ranked word is required (--all) */
+    double k1, b;    /* BM25 */
+} kh_search_opts_t;
+
+kh_search_opts_t kh_search_opts_default(void);
+
+typedef struct kh_span {
+    size_t start, end; /* bytes of kh_result_t.data.text */
+} kh_span_t;
+
+typedef struct kh_result {
+    unsigned rank; /* from 1 */
+    double score;
+    kh_passage_data_t data; /* strings point into storage */
+    char *storage;
+    kh_span_t *highlights; /* the words of text that matched the query, in order */
+    size_t n_highlights;
+} kh_result_t;
+
+typedef struct kh_results {
+    kh_result_t *items;
+    size_t n;
+    unsigned long long estimated; /* matches in all, as Xapian estimates them */
+} kh_results_t;
+
+typedef struct kh_searcher kh_searcher_t;
+
+/*
+ * Opens the index at path (a database folder or a stub file) for reading and
+ * checks that it was written by this schema and analyzer. Statuses:
+ * KH_ERR_DB_NOT_FOUND, KH_ERR_DB_OPEN, KH_ERR_DB_CORRUPT, KH_ERR_DB_VERSION
+ * (not a khabar index, or another version: re-index), KH_ERR_NOMEM.
+ */
+kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *err);
+
+/*
+ * Runs one query. The results belong to the caller (kh_results_free). A
+ * query that the language rejects is KH_ERR_QUERY with its message; an index
+ * changed by a writer meanwhile is reopened and the query retried.
+ */
+kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+                            kh_results_t *out, kh_error_t *err);
+
+void kh_results_free(kh_results_t *r);
+
+void kh_searcher_close(kh_searcher_t *s);
+
+#endif
