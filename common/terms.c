@@ -5,42 +5,16 @@
 
 #include "khabar/schema.h"
 
-typedef struct section_ctx {
-    char *out;
-    size_t len;
-    int overflow;
-} section_ctx_t;
-
-static int add_section_word(void *ctx, const kh_token_t *tok)
-{
-    section_ctx_t *sc = ctx;
-    size_t prefix = strlen(KH_PREFIX_SECTION);
-    size_t need = (sc->len > prefix ? 1 : 0) + tok->norm_len;
-    if (sc->len + need + 1 > KH_TERM_MAX) {
-        sc->overflow = 1;
-        return 1;
-    }
-    if (sc->len > prefix)
-        sc->out[sc->len++] = '_';
-    memcpy(sc->out + sc->len, tok->norm, tok->norm_len);
-    sc->len += tok->norm_len;
-    sc->out[sc->len] = '\0';
-    return 0;
-}
-
 kh_status_t kh_terms_section(kh_analyzer_t *a, const char *section, size_t len,
                              char out[KH_TERM_MAX])
 {
-    section_ctx_t sc = {out, strlen(KH_PREFIX_SECTION), 0};
-    memcpy(out, KH_PREFIX_SECTION, sc.len + 1);
-    kh_status_t st = kh_analyzer_run(a, section, len, add_section_word, &sc, NULL);
-    if (st)
-        return st;
-    if (sc.overflow)
-        return KH_ERR_ARG;
-    if (sc.len == strlen(KH_PREFIX_SECTION))
+    size_t prefix = strlen(KH_PREFIX_SECTION), words_len;
+    memcpy(out, KH_PREFIX_SECTION, prefix);
+    kh_status_t st = kh_analyzer_join(a, section, len, KH_FORM_NORM, '_', out + prefix,
+                                      KH_TERM_MAX - prefix, &words_len, NULL);
+    if (st || words_len == 0)
         out[0] = '\0';
-    return KH_OK;
+    return st;
 }
 
 void kh_terms_date(const char *date, char out[9])
