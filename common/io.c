@@ -11,6 +11,9 @@
  * The file is opened with open(2) and handed to gzdopen() rather than
  * opened by gzopen(): errno is then reliable for the message, fstat() tells
  * a directory and the size, and standard input needs no special path.
+ *
+ * A reader of memory (kh_reader_open_memory) runs the same line code; only
+ * fill() differs, copying the caller's bytes where it would call gzread().
  */
 #include "khabar/io.h"
 
@@ -29,7 +32,9 @@
 enum { CHUNK = 256 * 1024, PEEK_MAX = 64 * 1024 };
 
 struct kh_reader {
-    gzFile gz;
+    gzFile gz;       /* NULL for a reader of memory */
+    const char *mem; /* a reader of memory: its bytes, borrowed */
+    size_t mem_len, mem_pos;
     char *name;
     char *buf;
     size_t cap;
@@ -98,6 +103,33 @@ kh_status_t kh_reader_open(const char *path, kh_reader_t **out, kh_error_t *err)
     return KH_OK;
 }
 
+kh_status_t kh_reader_open_memory(const char *name, const void *data, size_t len, kh_reader_t **out,
+                                  kh_error_t *err)
+{
+    *out = NULL;
+    if (!name || !*name || (!data && len))
+        return kh_error_set(err, KH_ERR_ARG, "no input name or data given");
+    kh_reader_t *r = calloc(1, sizeof *r);
+    /* Sized to the input: a small text costs a small buffer, which matters
+     * to a fuzzer that opens one per input. */
+    size_t cap = len < CHUNK ? (len < 64 ? 64 : len + 1) : CHUNK;
+    if (r) {
+        r->name = strdup(name);
+        r->buf = malloc(cap);
+    }
+    if (!r || !r->name || !r->buf) {
+        kh_reader_close(r);
+        return kh_error_set(err, KH_ERR_NOMEM, "%s: out of memory", name);
+    }
+    r->cap = cap;
+    r->max_line = KH_READER_DEFAULT_MAX_LINE;
+    r->mem = data;
+    r->mem_len = len;
+    r->size = (int64_t)len;
+    *out = r;
+    return KH_OK;
+}
+
 void kh_reader_set_max_line(kh_reader_t *r, size_t max_line)
 {
     r->max_line = max_line ? max_line : KH_READER_DEFAULT_MAX_LINE;
@@ -127,7 +159,7 @@ int64_t kh_reader_size(const kh_reader_t *r)
 
 uint64_t kh_reader_bytes_in(const kh_reader_t *r)
 {
-    if (r->size >= 0) {
+    if (r->gz && r->size >= 0) {
         z_off_t off = gzoffset(r->gz);
         if (off >= 0)
             return (uint64_t)off;
@@ -183,6 +215,20 @@ static kh_status_t report_pending(kh_reader_t *r, kh_error_t *err)
 static kh_status_t fill(kh_reader_t *r, kh_error_t *err)
 {
     size_t room = r->cap - r->end;
+    if (!r->gz) {
+        size_t n = r->mem_len - r->mem_pos;
+        if (n > room)
+            n = room;
+        if (n == 0) {
+            r->eof = 1;
+            return KH_OK;
+        }
+        memcpy(r->buf + r->end, r->mem + r->mem_pos, n);
+        r->mem_pos += n;
+        r->end += n;
+        r->text_bytes += n;
+        return KH_OK;
+    }
     if (room > INT_MAX)
         room = INT_MAX;
     int n = gzread(r->gz, r->buf + r->end, (unsigned)room);

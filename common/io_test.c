@@ -485,6 +485,65 @@ static void test_peek(void **state)
     kh_reader_close(r);
 }
 
+/* The same reader over memory: lines, CRLF, a last line without "\n", the
+ * line limit, peek, and an input bigger than the first buffer. */
+static void test_memory(void **state)
+{
+    (void)state;
+    kh_reader_t *r;
+    kh_error_t err;
+    static const char text[] = "one\r\ntwo\n\nthree";
+    assert_int_equal(kh_reader_open_memory("feed", text, sizeof text - 1, &r, NULL), KH_OK);
+    assert_int_equal(kh_reader_size(r), (int64_t)(sizeof text - 1));
+    const char *data;
+    size_t len;
+    assert_int_equal(kh_reader_peek(r, 4, &data, &len, NULL), KH_OK);
+    assert_int_equal(len, sizeof text - 1);
+    const char *const lines[] = {"one", "two", "", "three"};
+    expect_lines(r, lines, 4);
+    assert_int_equal(kh_reader_bytes_in(r), sizeof text - 1);
+    kh_reader_close(r);
+
+    static const char longer[] = "short\nthis line is too long\nok\n";
+    assert_int_equal(kh_reader_open_memory("feed", longer, sizeof longer - 1, &r, NULL), KH_OK);
+    kh_reader_set_max_line(r, 8);
+    const char *line;
+    assert_int_equal(kh_reader_next_line(r, &line, &len, &err), KH_OK);
+    assert_int_equal(kh_reader_next_line(r, &line, &len, &err), KH_ERR_LINE_TOO_LONG);
+    assert_string_equal(err.message, "feed:2: line longer than 8 bytes");
+    assert_int_equal(kh_reader_next_line(r, &line, &len, &err), KH_OK);
+    assert_int_equal(len, 2);
+    assert_memory_equal(line, "ok", 2);
+    kh_reader_close(r);
+
+    /* A megabyte of 100-byte lines: the buffer grows from the input's size. */
+    size_t n = 10000, big_len = n * 100;
+    char *big = malloc(big_len);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++) {
+        memset(big + i * 100, 'a' + (int)(i % 26), 99);
+        big[i * 100 + 99] = '\n';
+    }
+    assert_int_equal(kh_reader_open_memory("big", big, big_len, &r, NULL), KH_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(kh_reader_next_line(r, &line, &len, NULL), KH_OK);
+        assert_int_equal(len, 99);
+        assert_int_equal(line[0], 'a' + (int)(i % 26));
+    }
+    assert_int_equal(kh_reader_next_line(r, &line, &len, NULL), KH_OK);
+    assert_null(line);
+    kh_reader_close(r);
+    free(big);
+
+    assert_int_equal(kh_reader_open_memory("empty", NULL, 0, &r, NULL), KH_OK);
+    assert_int_equal(kh_reader_next_line(r, &line, &len, NULL), KH_OK);
+    assert_null(line);
+    kh_reader_close(r);
+    assert_int_equal(kh_reader_open_memory("", "x", 1, &r, &err), KH_ERR_ARG);
+    assert_null(r);
+    assert_int_equal(kh_reader_open_memory("x", NULL, 1, &r, &err), KH_ERR_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_line_limit),     cmocka_unit_test(test_huge_lines),
         cmocka_unit_test(test_truncated_gzip), cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_stdin),          cmocka_unit_test(test_peek),
+        cmocka_unit_test(test_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

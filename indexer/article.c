@@ -926,14 +926,18 @@ static kh_status_t read_jsonl(kh_article_reader_t *r, kh_article_t **out, kh_err
 
 /* ---- the reader ---- */
 
-kh_status_t kh_article_reader_open(const char *path, kh_format_t format, kh_article_reader_t **out,
-                                   kh_error_t *err)
+/*
+ * Opens a reader of path, or of data[0..len) named path when data is not
+ * NULL; "-" is standard input only when read from a file.
+ */
+static kh_status_t open_reader(const char *path, const void *data, size_t len, kh_format_t format,
+                               kh_article_reader_t **out, kh_error_t *err)
 {
     *out = NULL;
     if (!path || !*path)
         return kh_error_set(err, KH_ERR_ARG, "no input path given");
-    int is_stdin = strcmp(path, "-") == 0;
-    if (format == KH_FORMAT_AUTO && !is_stdin && kh_format_from_path(path, &format))
+    int sniff_format = !data && strcmp(path, "-") == 0;
+    if (format == KH_FORMAT_AUTO && !sniff_format && kh_format_from_path(path, &format))
         return kh_error_set(err, KH_ERR_FORMAT,
                             "%s: unknown input format (expected a name ending in .txt, .jsonl "
                             "or .json, optionally followed by .gz)",
@@ -943,7 +947,8 @@ kh_status_t kh_article_reader_open(const char *path, kh_format_t format, kh_arti
         free(r);
         return kh_error_set(err, KH_ERR_NOMEM, "%s: out of memory", path);
     }
-    kh_status_t st = kh_reader_open(path, &r->in, err);
+    kh_status_t st = data ? kh_reader_open_memory(path, data, len, &r->in, err)
+                          : kh_reader_open(path, &r->in, err);
     if (st) {
         kh_article_reader_close(r);
         return st;
@@ -964,6 +969,24 @@ kh_status_t kh_article_reader_open(const char *path, kh_format_t format, kh_arti
     r->format = format;
     *out = r;
     return KH_OK;
+}
+
+kh_status_t kh_article_reader_open(const char *path, kh_format_t format, kh_article_reader_t **out,
+                                   kh_error_t *err)
+{
+    return open_reader(path, NULL, 0, format, out, err);
+}
+
+kh_status_t kh_article_reader_open_memory(const char *name, const void *data, size_t len,
+                                          kh_format_t format, kh_article_reader_t **out,
+                                          kh_error_t *err)
+{
+    if (!data && len) {
+        *out = NULL;
+        return kh_error_set(err, KH_ERR_ARG, "%s: no data given", name ? name : "input");
+    }
+    /* Empty input still reads as memory, not as the file called name. */
+    return open_reader(name, data ? data : "", len, format, out, err);
 }
 
 kh_format_t kh_article_reader_format(const kh_article_reader_t *r)

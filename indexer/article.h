@@ -152,6 +152,19 @@ typedef struct kh_article_reader kh_article_reader_t;
 kh_status_t kh_article_reader_open(const char *path, kh_format_t format, kh_article_reader_t **out,
                                    kh_error_t *err);
 
+/*
+ * As kh_article_reader_open(), over data[0..len) instead of a file: read as
+ * it is (no gzip), borrowed until kh_article_reader_close(). name stands for
+ * the path: it names the input in messages, gives KH_FORMAT_AUTO its format
+ * and a .txt without an id: line its id; "-" is no special name here. For
+ * text already in memory, and for fuzzing the parsers without a file.
+ * Returns KH_OK; KH_ERR_FORMAT for a name AUTO cannot tell; KH_ERR_ARG (no
+ * name, or NULL data with len > 0); KH_ERR_NOMEM. On failure *out is NULL.
+ */
+kh_status_t kh_article_reader_open_memory(const char *name, const void *data, size_t len,
+                                          kh_format_t format, kh_article_reader_t **out,
+                                          kh_error_t *err);
+
 /* The format being read (never KH_FORMAT_AUTO once open). */
 kh_format_t kh_article_reader_format(const kh_article_reader_t *r);
 

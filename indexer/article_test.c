@@ -842,15 +842,31 @@ static void assert_article(const kh_article_t *a, const exp_article_t *e, const 
     }
 }
 
+static void run_events(const article_case_t *c, const char *path, int from_memory);
+
 static void run_case(void **state)
 {
     const article_case_t *c = *state;
     char *path = scratch_path(c->file);
     write_input(path, c->data, c->len ? c->len : strlen(c->data), c->packing);
 
+    /* A plain input is read twice: from its file, then from memory under
+     * the same name (kh_article_reader_open_memory), with the same events. */
+    for (int from_memory = 0; from_memory < (c->packing == PLAIN ? 2 : 1); from_memory++)
+        run_events(c, path, from_memory);
+    free(path);
+}
+
+static void run_events(const article_case_t *c, const char *path, int from_memory)
+{
     kh_article_reader_t *r;
     kh_error_t err = {0};
-    assert_int_equal(kh_article_reader_open(path, c->format, &r, &err), KH_OK);
+    size_t len = c->len ? c->len : strlen(c->data);
+    if (from_memory)
+        assert_int_equal(kh_article_reader_open_memory(path, c->data, len, c->format, &r, &err),
+                         KH_OK);
+    else
+        assert_int_equal(kh_article_reader_open(path, c->format, &r, &err), KH_OK);
     assert_string_equal(kh_article_reader_path(r), path);
     if (c->max_line)
         kh_article_reader_set_max_line(r, c->max_line);
@@ -879,7 +895,6 @@ static void run_case(void **state)
         assert_null(a);
     }
     kh_article_reader_close(r);
-    free(path);
 }
 
 static void test_open_errors(void **state)

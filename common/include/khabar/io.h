@@ -49,6 +49,16 @@ typedef struct kh_reader kh_reader_t;
 kh_status_t kh_reader_open(const char *path, kh_reader_t **out, kh_error_t *err);
 
 /*
+ * Opens a reader of data[0..len), which is read as it is (no gzip) and must
+ * stay valid until kh_reader_close(); messages name it name (copied). For
+ * text already in memory, and for fuzzing the readers without a file.
+ * kh_reader_size() is len. Returns KH_OK; KH_ERR_ARG when name is NULL or
+ * empty, or data is NULL with len > 0; KH_ERR_NOMEM. On failure *out is NULL.
+ */
+kh_status_t kh_reader_open_memory(const char *name, const void *data, size_t len, kh_reader_t **out,
+                                  kh_error_t *err);
+
+/*
  * Sets the longest line accepted, in bytes without the line end (at least
  * 1; 0 restores KH_READER_DEFAULT_MAX_LINE). The reader's memory grows to
  * about this much at most. Takes effect from the next call.

@@ -1,0 +1,872 @@
+#!/usr/bin/env bash
+# Reliability tests (issue 6): bad input, crashes mid-write, searches during
+# writes, and what must never happen (a shell, a write by the searcher, a
+# related-headline id used as a path). One case per CTest entry.
+# usage: reliability.sh CASE   (INDEXER, SEARCHER, CORPUS, DATA_DIR, WORK come
+# from CTest; SHARED_DATA, the ../shared/data folder, is used when present)
+#
+# Every case checks what a user would see: the message (file and line, or
+# the query), the exit status README documents (indexer: 0 all in, 1 some
+# input skipped, 2 fatal; searcher: 0 match, 1 none, 2 error), that the
+# good articles next to the bad one are in and searchable, that nothing of
+# the bad one is, and that the programs end (every run is under `timeout`).
+# Exit 77 means skipped (CTest SKIP_RETURN_CODE).
+set -u
+case_name=$1
+dir="$WORK/reliability/$case_name"
+rm -rf "$dir" && mkdir -p "$dir" || exit 1
+cd "$dir" || exit 1
+export NO_COLOR=1
+export LC_COLLATE=C # sort and join agree on the order of ids
+unset KHABAR_INDEX
+# A hang fails the test instead of blocking CI.
+LIMIT=${KH_TEST_TIMEOUT:-120}
+
+fail() {
+    echo "FAIL [$case_name]: $*" >&2
+    exit 1
+}
+
+skip() {
+    echo "SKIP [$case_name]: $*" >&2
+    exit 77
+}
+
+# run CMD...: runs it under timeout, keeping stdout in out, stderr in err,
+# status in rc. A timeout (124) or a signal (>128: a crash) fails at once.
+run() {
+    timeout -k 5 "$LIMIT" "$@" >out 2>err
+    rc=$?
+    [ "$rc" -ne 124 ] || fail "timed out after $LIMIT s: $*"
+    [ "$rc" -le 128 ] || fail "killed by signal $((rc - 128)): $*; stderr: $(tail -c 2000 err)"
+}
+
+expect_rc() {
+    [ "$rc" -eq "$1" ] || fail "expected exit status $1, got $rc; stderr: $(tail -c 2000 err)"
+}
+
+expect_err() {
+    grep -qF -- "$1" err || fail "stderr lacks '$1'; stderr was: $(tail -c 2000 err)"
+}
+
+no_err() {
+    [ ! -s err ] || fail "unexpected stderr: $(tail -c 2000 err)"
+}
+
+# found INDEX QUERY: the query matches something.
+found() {
+    run "$SEARCHER" -d "$1" --format trec -n 1000 "$2"
+    [ "$rc" -eq 0 ] || fail "'$2' not found in $1 (status $rc): $(cat err)"
+}
+
+# not_found INDEX QUERY: the query matches nothing (and is not an error).
+not_found() {
+    run "$SEARCHER" -d "$1" --format trec -n 1000 "$2"
+    [ "$rc" -eq 1 ] || fail "'$2' should match nothing in $1 (status $rc): $(cat out err)"
+}
+
+# Every passage id of an index, sorted (every passage has a language term).
+# Not for $(...): a failure must end the test, not a subshell.
+all_passages() {
+    timeout "$LIMIT" "$SEARCHER" -d "$1" -n 1000000 --format trec 'lang:ar lang:en' >all.trec 2>all.err
+    local st=$?
+    [ "$st" -le 1 ] || fail "cannot list the passages of $1 (status $st): $(cat all.err)"
+    awk '{print $3}' all.trec | sort
+}
+
+# Passages per article: "ARTICLE_ID COUNT" lines, sorted.
+passages_per_article() {
+    all_passages "$1" | sed 's/#[0-9]*$//' | sort | uniq -c | awk '{print $2, $1}'
+}
+
+# peak_rss_kb CMD...: runs CMD as run() does and sets rss to its peak
+# resident set in KiB (GNU time, Debian package "time"), or "" without it.
+peak_rss_kb() {
+    rss=""
+    if [ -x /usr/bin/time ]; then
+        run /usr/bin/time -o rss.txt -f '%M' "$@"
+        rss=$(tail -n 1 rss.txt)
+    else
+        run "$@"
+        echo "note [$case_name]: /usr/bin/time missing (apt-get install time): memory not checked" >&2
+    fi
+}
+
+expect_rss_below_mb() {
+    [ -z "${KH_UNDER_VALGRIND:-}" ] || return 0 # valgrind's own memory would count
+    [ -z "$rss" ] || [ "$rss" -lt $(($1 * 1024)) ] ||
+        fail "peak memory $((rss / 1024)) MB, expected under $1 MB"
+}
+
+# A sanitizer build or valgrind runs 5 to 50 times slower: long cases scale down.
+slow_build() {
+    [ -n "${KH_UNDER_VALGRIND:-}" ] || ldd "$SEARCHER" 2>/dev/null | grep -q 'libasan'
+}
+
+good_article() { # good_article FILE WORD: a small English article about WORD
+    printf 'title: A story about %s\nlang: en\n\nThe %s was seen near the harbour.\n\nA second paragraph on %s.\n' \
+        "$2" "$2" "$2" >"$1"
+}
+
+case "$case_name" in
+invalid_utf8)
+    mkdir in
+    good_article in/a.txt aardvark
+    printf 'title: Latin-1 inside\n\nA good first paragraph about badgers.\n\nThen caf\xe9 in Latin-1.\n' >in/b.txt
+    good_article in/c.txt capybara
+    {
+        echo '{"id": "j1", "title": "first", "text": "dingo paragraph"}'
+        printf '{"id": "j2", "title": "second", "text": "emu and caf\xe9"}\n'
+        echo '{"id": "j3", "title": "third", "text": "ferret paragraph"}'
+    } >in/d.jsonl
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/b.txt:5: invalid UTF-8 at column 9 (article skipped)"
+    expect_err "in/d.jsonl:2: invalid UTF-8 at column"
+    expect_err "4 added, 0 replaced, 0 deleted, 2 skipped"
+    for w in aardvark capybara dingo ferret; do found idx "$w"; done
+    # Nothing of a bad article: not even its good first paragraph.
+    not_found idx badgers
+    not_found idx emu
+    ;;
+nul_bytes)
+    mkdir in
+    good_article in/a.txt aardvark
+    printf 'title: NUL inside\n\nA paragraph about badgers.\nand a \0 byte\n' >in/b.txt
+    {
+        echo '{"id": "j1", "title": "first", "text": "dingo paragraph"}'
+        printf '{"id": "j2", "title": "raw NUL", "text": "emu \0 here"}\n'
+        echo '{"id": "j3", "title": "escaped NUL", "text": "gecko \u0000 here"}'
+        echo '{"id": "j4", "title": "fourth", "text": "ferret paragraph"}'
+    } >in/d.jsonl
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/b.txt:4: NUL byte at column 7 (article skipped)"
+    expect_err "in/d.jsonl:2: NUL byte at column 47 (article skipped)"
+    expect_err "in/d.jsonl:3: invalid JSON"
+    expect_err "3 added, 0 replaced, 0 deleted, 3 skipped"
+    for w in aardvark dingo ferret; do found idx "$w"; done
+    for w in badgers emu gecko; do not_found idx "$w"; done
+    ;;
+utf16_bom)
+    mkdir in
+    good_article in/a.txt aardvark
+    # "title: x" in UTF-16, as Notepad saves it, little- and big-endian.
+    printf '\xff\xfet\0i\0t\0l\0e\0:\0 \0x\0\n\0' >in/le.txt
+    printf '\xfe\xff\0t\0i\0t\0l\0e\0:\0 \0x\0\n' >in/be.txt
+    printf '\xff\xfe{\0"\0i\0d\0"\0}\0\n\0' >in/le.jsonl
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/le.txt: UTF-16 text (byte-order mark FF FE); convert it to UTF-8 (article skipped)"
+    expect_err "in/be.txt: UTF-16 text (byte-order mark FE FF); convert it to UTF-8 (article skipped)"
+    expect_err "in/le.jsonl: UTF-16 text (byte-order mark FF FE)"
+    expect_err "1 added, 0 replaced, 0 deleted, 3 skipped"
+    found idx aardvark
+    # A UTF-8 byte-order mark is fine.
+    printf '\xef\xbb\xbftitle: With a UTF-8 BOM\n\nA paragraph about jackals.\n' >bom8.txt
+    run "$INDEXER" -q -d idx bom8.txt
+    expect_rc 0
+    found idx jackals
+    ;;
+binary_in_folder)
+    mkdir in
+    good_article in/a.txt aardvark
+    # An image with an image's name is not an article: passed over in silence.
+    { printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR'; head -c 4000 /dev/urandom; } >in/photo.png
+    # An image NAMED as an article is reported: the user meant it as one.
+    { printf '\xff\xd8\xff\xe0\0\x10JFIF\0'; head -c 4000 /dev/urandom; } >in/photo.txt
+    { printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR'; head -c 4000 /dev/urandom; } >in/feed.jsonl
+    good_article in/z.txt zebra
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/photo.txt: looks like a binary file, not UTF-8 text (article skipped)"
+    expect_err "in/feed.jsonl: looks like a binary file, not UTF-8 text (article skipped)"
+    ! grep -q photo.png err || fail "the .png was not passed over: $(cat err)"
+    expect_err "2 added, 0 replaced, 0 deleted, 2 skipped"
+    found idx aardvark
+    found idx zebra
+    # Binary data given by name, whatever its name, is reported the same way.
+    cp in/photo.png photo.jsonl
+    run "$INDEXER" -q -d idx --format jsonl photo.jsonl
+    expect_rc 1
+    expect_err "photo.jsonl: looks like a binary file"
+    ;;
+empty_file)
+    mkdir in
+    good_article in/a.txt aardvark
+    : >in/empty.txt
+    : >in/empty.jsonl
+    printf '\n  \n\t\n' >in/blank.txt
+    printf '\n\n' >in/blank.jsonl
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/empty.txt: empty file (article skipped)"
+    expect_err "in/empty.jsonl: empty file (article skipped)"
+    expect_err "in/blank.txt: no title and no body (only blank lines) (article skipped)"
+    # A .jsonl of blank lines holds no article and nothing wrong.
+    ! grep -q blank.jsonl err || fail "blank lines of a .jsonl reported: $(cat err)"
+    expect_err "1 added, 0 replaced, 0 deleted, 3 skipped"
+    found idx aardvark
+    ;;
+header_no_body)
+    mkdir in
+    good_article in/a.txt aardvark
+    printf 'id: lonely\ntitle: Only a header about badgers\nlang: en\n' >in/b.txt
+    printf 'id: lonely2\ntitle: Header and blank line about capybaras\n\n\n' >in/c.txt
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/b.txt:3: header with no body (expected a blank line, then the paragraphs) (article skipped)"
+    expect_err "in/c.txt:2: header with no body"
+    found idx aardvark
+    not_found idx badgers
+    not_found idx capybaras
+    ;;
+ten_mb_line)
+    # A 10 MB paragraph inside a .jsonl and inside a .txt: indexed whole, in
+    # windows; then a line over the 64 MiB limit, skipped without being held
+    # in memory. Memory stays bounded throughout.
+    python3 - <<'PY' || fail "cannot generate the input"
+import random
+random.seed(6)
+words = ["harbour", "ferry", "tide", "quay", "mooring", "ميناء", "سفينة", "بحر"]
+def para(nbytes):
+    out, n = [], 0
+    while n < nbytes:
+        w = random.choice(words)
+        out.append(w)
+        n += len(w.encode()) + 1
+    return " ".join(out)
+big = para(10 * 1000 * 1000)
+with open("in.jsonl", "w") as f:
+    f.write('{"id": "before", "title": "Before", "text": "aardvark paragraph"}\n')
+    f.write('{"id": "big", "title": "Ten megabytes", "text": "' + big + ' zeppelin"}\n')
+    f.write('{"id": "after", "title": "After", "text": "capybara paragraph"}\n')
+with open("ten_mb.txt", "w") as f:
+    f.write("title: A ten MB paragraph\n\n" + big + " walrus\n")
+with open("huge.jsonl", "w") as f:
+    f.write('{"id": "h1", "title": "first", "text": "dingo"}\n')
+    f.write('{"id": "huge", "title": "over the limit", "text": "')
+    chunk = "ferret " * 100000
+    for _ in range(100):  # 70 MB, over the 64 MiB line limit
+        f.write(chunk)
+    f.write('"}\n')
+    f.write('{"id": "h3", "title": "third", "text": "emu"}\n')
+PY
+    peak_rss_kb "$INDEXER" -q -d idx in.jsonl ten_mb.txt
+    expect_rc 0
+    expect_rss_below_mb 600
+    found idx aardvark
+    found idx capybara
+    found idx zeppelin
+    found idx walrus
+    # Windows of at most 150 words: the 10 MB paragraph is ~1.4 M words.
+    all_passages idx >passages
+    n=$(grep -c '^big#' passages)
+    [ "$n" -gt 5000 ] || fail "the 10 MB paragraph became only $n passages"
+    peak_rss_kb "$INDEXER" -q -d idx huge.jsonl
+    expect_rc 1
+    expect_err "huge.jsonl:2: line longer than 67108864 bytes (article skipped)"
+    expect_rss_below_mb 600
+    found idx dingo
+    found idx emu
+    not_found idx ferret
+    ;;
+million_words)
+    python3 - <<'PY' || fail "cannot generate the input"
+import random
+random.seed(7)
+words = ["harbour", "ferry", "tide", "quay", "mooring", "ميناء", "سفينة", "بحر", "the", "of"]
+with open("million.txt", "w") as f:
+    f.write("id: million\ntitle: A million words\n\n")
+    n = 0
+    while n < 1000000:
+        # paragraphs of 1,000 words in sentences of 20
+        f.write(". ".join(" ".join(random.choice(words) for _ in range(20)) for _ in range(50)) + ".\n\n")
+        n += 1000
+    f.write("Last paragraph about zeppelins.\n")
+PY
+    good_article other.txt aardvark
+    peak_rss_kb "$INDEXER" -q -d idx million.txt other.txt
+    expect_rc 0
+    expect_rss_below_mb 600
+    found idx zeppelins
+    found idx aardvark
+    all_passages idx >passages
+    n=$(grep -c '^million#' passages)
+    [ "$n" -gt 6000 ] || fail "a million words became only $n passages"
+    # Searching it stays quick and bounded too.
+    peak_rss_kb "$SEARCHER" -d idx -n 5 'ميناء سفينة'
+    expect_rc 0
+    expect_rss_below_mb 300
+    ;;
+malformed_json_line)
+    {
+        echo '{"id": "j1", "title": "first", "text": "aardvark paragraph"}'
+        echo '{"id": "j2", "title": "second", "text": "badger paragraph"'
+        echo '{"id": "j3", "title": "third", "text": "capybara paragraph"} trailing'
+        echo '{"id": "j4", "title": "fourth", "text": "dingo paragraph"}'
+        echo '["not", "an", "object"]'
+        echo '{"id": "j6", "title": "sixth", "text": "emu paragraph", "id": "j6b"}'
+        echo '{"id": "j7", "title": "seventh", "text": "ferret paragraph"}'
+    } >in.jsonl
+    run "$INDEXER" -q -d idx in.jsonl
+    expect_rc 1
+    expect_err "in.jsonl:2: invalid JSON at column"
+    expect_err "in.jsonl:3: invalid JSON at column"
+    expect_err "in.jsonl:5: expected a JSON object, found a list (article skipped)"
+    expect_err "in.jsonl:6: invalid JSON"
+    expect_err "3 added, 0 replaced, 0 deleted, 4 skipped"
+    for w in aardvark dingo ferret; do found idx "$w"; done
+    for w in badger capybara emu; do not_found idx "$w"; done
+    # --strict stops at the first bad line; what came before it is in.
+    run "$INDEXER" -q --strict -d strict in.jsonl
+    expect_rc 1
+    expect_err "in.jsonl:2:"
+    found strict aardvark
+    not_found strict dingo
+    ;;
+wrong_types)
+    {
+        echo '{"id": "w1", "title": "Related is a number", "text": "badger", "related": 5}'
+        echo '{"id": "w2", "title": 7, "text": "capybara"}'
+        echo '{"id": 1.5, "title": "float id", "text": "dingo"}'
+        echo '{"id": "w4", "title": "text is a list", "text": ["emu"]}'
+        echo '{"id": "w5", "title": "date is a number", "date": 2023, "text": "ferret"}'
+        echo '{"id": "w6", "title": "related item", "related": [true], "text": "gecko"}'
+        echo '{"id": "w7", "title": "related title", "related": [{"title": ["x"]}], "text": "heron"}'
+        echo '{"id": "w8", "title": "All good", "text": "aardvark", "related": [{"title": "r", "id": 12}]}'
+        echo '{"id": 9, "title": "Integer id", "text": "jackal"}'
+    } >in.jsonl
+    run "$INDEXER" -q -d idx in.jsonl
+    expect_rc 1
+    expect_err 'in.jsonl:1: "related" must be a list of strings or objects, not a number (article skipped)'
+    expect_err 'in.jsonl:2: "title" must be a string, not a number'
+    expect_err 'in.jsonl:3: "id" must be a string or an integer, not a number'
+    expect_err 'in.jsonl:4: "text" must be a string, not a list'
+    expect_err 'in.jsonl:5: "date" must be a string, not a number'
+    expect_err 'in.jsonl:6: "related"[0] must be a string or an object, not a boolean'
+    expect_err 'in.jsonl:7: "related"[0].title must be a string, not a list'
+    expect_err "2 added, 0 replaced, 0 deleted, 7 skipped"
+    found idx aardvark
+    found idx jackal
+    for w in badger capybara dingo emu ferret gecko heron; do not_found idx "$w"; done
+    ;;
+duplicate_ids)
+    {
+        echo '{"id": "d1", "title": "First version", "text": "aardvark one\nsecond paragraph\nthird paragraph"}'
+        echo '{"id": "d2", "title": "Other", "text": "capybara"}'
+        echo '{"id": "d1", "title": "Second version", "text": "badger two"}'
+    } >in.jsonl
+    run "$INDEXER" -q -d idx in.jsonl
+    expect_rc 0
+    expect_err "in.jsonl:3: article id 'd1' was given before in this run; the last one wins"
+    [ "$(grep -c "was given before" err)" -eq 1 ] || fail "said more than once: $(cat err)"
+    # The last one wins, whole: its two passages, nothing of the first.
+    found idx badger
+    not_found idx aardvark
+    all_passages idx >passages
+    [ "$(grep -c '^d1#' passages)" -eq 2 ] || fail "d1 passages: $(cat passages)"
+    # In two files of one run, the same.
+    echo '{"id": "d2", "title": "Other again", "text": "dingo"}' >more.jsonl
+    run "$INDEXER" -q -d idx2 in.jsonl more.jsonl
+    expect_err "more.jsonl:1: article id 'd2' was given before in this run; the last one wins"
+    found idx2 dingo
+    not_found idx2 capybara
+    ;;
+unreadable_file)
+    mkdir in
+    good_article in/a.txt aardvark
+    good_article in/b.txt badger
+    chmod 000 in/b.txt
+    if [ "$(id -u)" -eq 0 ]; then
+        # Root reads any file whatever its mode: run the indexer as nobody.
+        command -v setpriv >/dev/null || skip "running as root without setpriv: permissions cannot be tested"
+        chmod 755 "$dir" "$WORK/reliability" "$WORK" 2>/dev/null
+        chmod 755 in && chmod 644 in/a.txt && mkdir idx && chmod 777 idx
+        as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+        echo "note [$case_name]: running as root; the indexer runs as nobody to meet a permission error" >&2
+        # nobody must be able to reach the files at all.
+        $as_user test -r in/a.txt || skip "nobody cannot reach $dir: permissions cannot be tested"
+    else
+        as_user=""
+    fi
+    run $as_user "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/b.txt: cannot open: Permission denied"
+    expect_err "1 added, 0 replaced, 0 deleted, 0 skipped"
+    found idx aardvark
+    chmod 644 in/b.txt
+    not_found idx badger
+    ;;
+missing_path)
+    good_article a.txt aardvark
+    run "$INDEXER" -q -d idx no-such-file.txt a.txt no-such-folder
+    expect_rc 1
+    expect_err "indexer: no-such-file.txt: No such file or directory"
+    expect_err "indexer: no-such-folder: No such file or directory"
+    expect_err "1 added"
+    found idx aardvark
+    # A path through a file is not a folder.
+    run "$INDEXER" -q -d idx a.txt/b.txt
+    expect_rc 1
+    expect_err "a.txt/b.txt: Not a directory"
+    ;;
+symlink_loop)
+    mkdir -p in/sub
+    good_article in/a.txt aardvark
+    good_article in/sub/b.txt badger
+    ln -s .. in/sub/up        # a folder link back to its parent
+    ln -s self.txt in/self.txt # a link to itself
+    ln -s loop2.txt in/loop1.txt
+    ln -s loop1.txt in/loop2.txt
+    run "$INDEXER" -q -d idx in
+    expect_rc 1
+    expect_err "in/sub/up: symbolic link loop, not followed"
+    expect_err "in/self.txt: Too many levels of symbolic links"
+    expect_err "in/loop1.txt: Too many levels of symbolic links"
+    # Each article once, however many ways lead to it.
+    expect_err "2 added, 0 replaced"
+    found idx aardvark
+    found idx badger
+    ;;
+truncated_gz)
+    python3 - <<'PY' || fail "cannot generate the input"
+import gzip, random
+random.seed(8)
+with gzip.open("full.jsonl.gz", "wt") as f:
+    for i in range(1, 20001):
+        words = " ".join(random.choice(["harbour", "ferry", "tide", "quay"]) for _ in range(30))
+        f.write('{"id": "g%d", "title": "Story %d", "text": "%s\\nwombat %d"}\n' % (i, i, words, i))
+PY
+    size=$(stat -c %s full.jsonl.gz)
+    head -c $((size / 2)) full.jsonl.gz >cut.jsonl.gz
+    good_article after.txt aardvark
+    run "$INDEXER" -q -d idx cut.jsonl.gz after.txt
+    expect_rc 1
+    expect_err "cut.jsonl.gz: truncated gzip input after line"
+    last=$(sed -n 's/.*truncated gzip input after line \([0-9]*\).*/\1/p' err)
+    [ "$last" -gt 1000 ] || fail "too few lines before the cut: $last"
+    # Every article up to the cut, each whole (a title and two paragraphs),
+    # nothing after; the next input is read.
+    expect_err "$((last + 1)) added"
+    passages_per_article idx >counts
+    [ "$(grep -c '^g' counts)" -eq "$last" ] || fail "articles in: $(grep -c '^g' counts), expected $last"
+    ! grep '^g' counts | grep -qv ' 3$' || fail "a partial article: $(grep '^g' counts | grep -v ' 3$' | head)"
+    found idx aardvark
+    # A .txt.gz cut short yields no article at all.
+    printf 'title: Cut\n\nA paragraph about badgers that goes on and on.\n' | gzip >cut.txt.gz
+    head -c $(($(stat -c %s cut.txt.gz) - 6)) cut.txt.gz >cut2.txt.gz
+    run "$INDEXER" -q -d idx cut2.txt.gz
+    expect_rc 1
+    expect_err "cut2.txt.gz: truncated gzip input"
+    not_found idx badgers
+    # A plain file named .gz is read as it is.
+    good_article plain.txt.gz capybara
+    run "$INDEXER" -q -d idx plain.txt.gz
+    expect_rc 0
+    found idx capybara
+    ;;
+long_query)
+    "$INDEXER" -q -d idx "$CORPUS" "$DATA_DIR/english.txt" 2>/dev/null
+    # 100,000 characters: words, one endless word, quotes, fields.
+    words=$(python3 -c 'print(" ".join(["newsroom", "ماسك", "archive"] * 12000)[:100000])')
+    # About 3 s in a release build; a sanitizer or valgrind slows it 30-fold.
+    if slow_build; then
+        LIMIT=900
+    else
+        LIMIT=60
+    fi
+    peak_rss_kb "$SEARCHER" -d idx -n 3 "$words"
+    expect_rc 0
+    expect_rss_below_mb 300
+    one=$(python3 -c 'print("x" * 100000)')
+    run "$SEARCHER" -d idx "$one"
+    expect_rc 1
+    no_err
+    quotes=$(python3 -c 'print("\"" * 100000)')
+    run "$SEARCHER" -d idx "$quotes"
+    expect_rc 1
+    dates=$(python3 -c 'print("date:" * 20000)')
+    run "$SEARCHER" -d idx "$dates"
+    expect_rc 2
+    expect_err "searcher: query 'date:date:"
+    expect_err "bad date"
+    # The message quotes the query, cut short: not 100,000 characters.
+    [ "$(wc -c <err)" -lt 2000 ] || fail "message of $(wc -c <err) bytes"
+    # The same in a batch file.
+    printf 'q1\t%s\nq2\tnewsroom\n' "$words" >queries.tsv
+    run "$SEARCHER" -d idx --batch queries.tsv --format trec -n 2
+    expect_rc 0
+    [ "$(awk '{print $1}' out | sort -u | tr '\n' ' ')" = "q1 q2 " ] || fail "batch: $(cat out)"
+    ;;
+punctuation_query)
+    "$INDEXER" -q -d idx "$CORPUS" 2>/dev/null
+    for q in '!!! ،،، ...' '؟' '“”' '-' '+' '+-+-' '()[]{}' '"' '""' ':' '*' '#' '\\'; do
+        run "$SEARCHER" -d idx "$q"
+        [ "$rc" -eq 1 ] || fail "query '$q': status $rc, expected 1 (no match); $(cat out err)"
+        [ ! -s out ] || fail "query '$q' printed results: $(cat out)"
+        no_err
+    done
+    # A field with nothing after it is a syntax error, which names the query.
+    run "$SEARCHER" -d idx 'title:"'
+    expect_rc 2
+    expect_err "searcher: query 'title:\"': 'title:' at byte 0 needs a value"
+    ;;
+stop_word_query)
+    "$INDEXER" -q -d idx "$CORPUS" "$DATA_DIR/english.txt" 2>/dev/null
+    # A query of only stop words still finds the passages holding them.
+    for q in 'the of and' 'في من على' 'the في'; do
+        run "$SEARCHER" -d idx --format trec -n 5 "$q"
+        expect_rc 0
+        no_err
+    done
+    ;;
+unbalanced_quotes)
+    "$INDEXER" -q -d idx "$CORPUS" "$DATA_DIR/english.txt" 2>/dev/null
+    ranking() { timeout "$LIMIT" "$SEARCHER" -d idx -n 50 --format trec "$@" | awk '{print $3, $5}'; }
+    # An open quote runs to the end of the query (README, Query language).
+    [ -n "$(ranking '"أكبر تهديد"')" ] || fail "no result for the phrase"
+    [ "$(ranking '"أكبر تهديد')" = "$(ranking '"أكبر تهديد"')" ] || fail "open quote at the start"
+    [ "$(ranking 'ماسك "أكبر تهديد')" = "$(ranking 'ماسك "أكبر تهديد"')" ] || fail "open quote after a word"
+    # A quote at the very end opens an empty phrase, which adds nothing.
+    [ "$(ranking 'newsroom"')" = "$(ranking 'newsroom')" ] || fail "a trailing quote changes the ranking"
+    # Three quotes: a phrase, then an open one.
+    run "$SEARCHER" -d idx --format trec '"open formats" "archive'
+    expect_rc 0
+    no_err
+    ;;
+index_missing)
+    run "$SEARCHER" -d no-such-index ماسك
+    expect_rc 2
+    expect_err "searcher: no-such-index: no database at this path"
+    # The indexer creates a missing index, folders included...
+    good_article a.txt aardvark
+    run "$INDEXER" -q -d deep/new/idx a.txt
+    expect_rc 0
+    found deep/new/idx aardvark
+    # ...but not through a file.
+    run "$INDEXER" -q -d a.txt/idx a.txt
+    expect_rc 2
+    expect_err "a.txt/idx"
+    ;;
+index_not_xapian)
+    good_article a.txt aardvark
+    mkdir folder && echo "my notes" >folder/notes.md
+    run "$SEARCHER" -d folder ماسك
+    expect_rc 2
+    expect_err "searcher: folder: no database at this path: the folder holds no Xapian database"
+    echo "not an index" >file
+    run "$SEARCHER" -d file ماسك
+    expect_rc 2
+    expect_err "searcher: file: cannot open database"
+    run "$INDEXER" -q -d file a.txt
+    expect_rc 2
+    expect_err "indexer: file: cannot open database"
+    [ "$(cat file)" = "not an index" ] || fail "the indexer changed a file that is not an index"
+    # Garbage where Xapian's tables are: an error, not a crash.
+    "$INDEXER" -q -d broken a.txt 2>/dev/null
+    for table in broken/*.glass; do head -c 8192 /dev/urandom >"$table"; done
+    run "$SEARCHER" -d broken aardvark
+    expect_rc 2
+    expect_err "searcher: broken"
+    run "$INDEXER" -q -d broken a.txt
+    expect_rc 2
+    expect_err "indexer: broken"
+    [ "$(cat folder/notes.md)" = "my notes" ] || fail "the user's file was changed"
+    ;;
+index_newer_schema)
+    command -v xapian-metadata >/dev/null || skip "xapian-metadata (xapian-tools) not installed"
+    good_article a.txt aardvark
+    "$INDEXER" -q -d idx a.txt 2>/dev/null
+    # A later khabar that changed the schema stamped it "99".
+    xapian-metadata set idx khabar.schema 99 || fail "cannot stamp the index"
+    before=$(xapian-delve idx | grep -i 'number of documents')
+    run "$SEARCHER" -d idx aardvark
+    expect_rc 2
+    expect_err "searcher: idx: index has khabar.schema '99' but this searcher reads '1': re-index it"
+    good_article b.txt badger
+    run "$INDEXER" -q -d idx b.txt
+    expect_rc 2
+    expect_err "indexer: idx: index was built with schema version '99', this indexer writes version '1': re-index into a new folder"
+    # Refused means untouched.
+    [ "$(xapian-metadata get idx khabar.schema)" = 99 ] || fail "the stamp was changed"
+    [ "$(xapian-delve idx | grep -i 'number of documents')" = "$before" ] || fail "documents changed"
+    # The same for the analyzer's stamp.
+    xapian-metadata set idx khabar.schema 1
+    xapian-metadata set idx khabar.analyzer future-analyzer
+    run "$SEARCHER" -d idx aardvark
+    expect_rc 2
+    expect_err "future-analyzer"
+    ;;
+related_id_not_a_path)
+    # Ids and urls of related headlines (and article ids) are data. Were one
+    # opened, the FIFO would block the reader and the timeout would catch it;
+    # were one written, a file would appear.
+    mkfifo fifo
+    mkdir in
+    cat >in/a.jsonl <<EOF
+{"id": "../../../fifo", "title": "Dots in the id", "text": "aardvark", "related": [{"title": "Points at a pipe", "id": "../../fifo", "url": "file://$dir/fifo"}, {"title": "Absolute", "id": "$dir/fifo"}, {"title": "Traversal", "id": "../../../../../../etc/passwd"}, {"title": "Written?", "id": "../created-by-related-id"}]}
+EOF
+    printf 'id: ../fifo\ntitle: Text article\nrelated: ../../fifo\n\nbadger paragraph\n' >in/b.txt
+    run "$INDEXER" -q -d idx in
+    expect_rc 0
+    run "$SEARCHER" -d idx --format json -n 20 'aardvark pipe absolute traversal written badger'
+    expect_rc 0
+    grep -qF '"article_id":"../../../fifo"' out || fail "article id not kept as data: $(cat out)"
+    grep -qF '"url":"file://' out || fail "related url not shown as data: $(cat out)"
+    ! grep -q root: out || fail "/etc/passwd was read: $(cat out)"
+    [ ! -e created-by-related-id ] && [ ! -e "$WORK/created-by-related-id" ] || fail "a file was created"
+    [ "$(find . -mindepth 1 -not -path './idx*' | sort | tr '\n' ' ')" = "./err ./fifo ./in ./in/a.jsonl ./in/b.txt ./out " ] ||
+        fail "files appeared: $(find . -mindepth 1 -not -path './idx*')"
+    ;;
+umask)
+    # Index files are created with the user's umask, as any file the user makes.
+    good_article a.txt aardvark
+    for mask in 022 027 077; do
+        (umask $mask && timeout "$LIMIT" "$INDEXER" -q -d "idx$mask/sub/idx" a.txt 2>/dev/null) ||
+            fail "indexer failed under umask $mask"
+        want_file=$(printf '%o' $((0666 & ~8#$mask)))
+        want_dir=$(printf '%o' $((0777 & ~8#$mask)))
+        find "idx$mask" -type f -printf '%m %p\n' | awk -v w="$want_file" '$1 != w { print; bad = 1 } END { exit bad }' ||
+            fail "umask $mask: files not mode $want_file: $(find "idx$mask" -type f -printf '%m %p\n')"
+        find "idx$mask" -type d -printf '%m %p\n' | awk -v w="$want_dir" '$1 != w { print; bad = 1 } END { exit bad }' ||
+            fail "umask $mask: folders not mode $want_dir: $(find "idx$mask" -type d -printf '%m %p\n')"
+    done
+    ;;
+searcher_read_only)
+    "$INDEXER" -q -d idx "$CORPUS" 2>/dev/null
+    snapshot() { find idx -printf '%p %s %T@ %m\n' | sort; find idx -type f -exec md5sum {} + | sort; }
+    snapshot >before
+    sleep 1 # a changed file would show a later time
+    run "$SEARCHER" -d idx ماسك
+    expect_rc 0
+    printf 'ماسك\nOpenAI\n' | "$SEARCHER" -d idx --batch - --format trec >/dev/null
+    snapshot >after
+    cmp -s before after || fail "searching changed the index: $(diff before after)"
+    # A read-only index is searchable.
+    chmod -R a-w idx
+    if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+        chmod 755 "$dir" "$WORK/reliability" "$WORK" 2>/dev/null
+        run setpriv --reuid=nobody --regid=nogroup --clear-groups "$SEARCHER" -d idx ماسك
+    else
+        run "$SEARCHER" -d idx ماسك
+    fi
+    chmod -R u+w idx
+    expect_rc 0
+    # No user input reaches a shell: neither a query nor a file name.
+    for q in '$(touch pwned1)' '`touch pwned2`' '; touch pwned3' '| touch pwned4' "'; touch pwned5 #"; do
+        run "$SEARCHER" -d idx "$q"
+        run "$SEARCHER" -d "$q" ماسك
+    done
+    good_article 'x;touch pwned6;.txt' aardvark
+    good_article '$(touch pwned7).txt' badger
+    run "$INDEXER" -q -d idx2 'x;touch pwned6;.txt' '$(touch pwned7).txt'
+    expect_rc 0
+    ls pwned* >/dev/null 2>&1 && fail "a shell ran: $(ls pwned*)"
+    ;;
+second_indexer_locked)
+    good_article a.txt aardvark
+    "$INDEXER" -q -d idx a.txt 2>/dev/null
+    # A first indexer holds the index while it waits for its standard input.
+    mkfifo feed
+    "$INDEXER" -q -d idx - <feed >first.out 2>&1 &
+    holder=$!
+    exec 3>feed
+    sleep 1
+    good_article b.txt badger
+    run "$INDEXER" -q -d idx b.txt
+    expect_rc 2
+    expect_err "locked"
+    # Searching is not blocked by a writer.
+    found idx aardvark
+    if "$INDEXER" --help | grep -q -- '--wait'; then
+        # --wait=1 gives up after about a second, with the same message.
+        start=$(date +%s)
+        run "$INDEXER" -q --wait=1 -d idx b.txt
+        expect_rc 2
+        expect_err "locked"
+        [ $(($(date +%s) - start)) -lt 20 ] || fail "--wait=1 waited too long"
+        # --wait goes in once the first indexer is done.
+        # (Without fd 3: a copy of the pipe's write end would keep the first
+        # indexer waiting for the end of its input, and both would wait.)
+        ( timeout "$LIMIT" "$INDEXER" -q --wait=60 -d idx b.txt >second.out 2>&1; echo $? >second.rc ) 3>&- &
+        waiter=$!
+        sleep 2
+        [ ! -e second.rc ] || fail "--wait did not wait: $(cat second.out)"
+    fi
+    good_article c.txt capybara
+    { echo "id: from-stdin"; cat c.txt; } >&3
+    exec 3>&-
+    wait $holder || fail "the first indexer failed: $(cat first.out)"
+    found idx capybara
+    if [ -n "${waiter:-}" ]; then
+        wait "$waiter"
+        [ "$(cat second.rc)" -eq 0 ] || fail "--wait then index: $(cat second.out)"
+        found idx badger
+    fi
+    ;;
+crash_kill)
+    # SIGKILL the indexer at TRIALS moments spread over a run. After each
+    # kill: the index opens, every article in it has all its passages (as
+    # many as in an uninterrupted run), and running the same command again
+    # gives the same index as an uninterrupted run: the same passages with
+    # the same text, the same ranking for a set of queries.
+    trials=${KH_CRASH_TRIALS:-10}
+    articles=${KH_CRASH_ARTICLES:-1500}
+    batch=${KH_CRASH_BATCH:-50}
+    if slow_build; then
+        articles=${KH_CRASH_ARTICLES:-250} # about 5 minutes under ASan
+        batch=${KH_CRASH_BATCH:-10}
+    fi
+    if [ -r "${SHARED_DATA:-}/saudinewsnet/docs.jsonl.gz" ]; then
+        zcat "$SHARED_DATA/saudinewsnet/docs.jsonl.gz" | head -n "$articles" >in.jsonl
+        queries=("السعودية" "وزارة الصحة" "الملك سلمان" '"مجلس الوزراء"' "النفط" "كرة القدم")
+    else
+        echo "note [$case_name]: ../shared/data absent: generated articles" >&2
+        python3 - "$articles" <<'PY' || fail "cannot generate the input"
+import json, random, sys
+random.seed(9)
+words = "harbour ferry tide quay mooring anchor crane cargo pilot dock ميناء سفينة بحر رصيف".split()
+with open("in.jsonl", "w") as f:
+    for i in range(int(sys.argv[1])):
+        paras = [" ".join(random.choice(words) for _ in range(random.randint(10, 200)))
+                 for _ in range(random.randint(1, 8))]
+        f.write(json.dumps({"id": "a%05d" % i, "title": "Story %d %s" % (i, random.choice(words)),
+                            "text": "\n".join(paras)}, ensure_ascii=False) + "\n")
+PY
+        queries=("harbour" "ferry cargo" '"tide quay"' "ميناء" "anchor -crane")
+    fi
+    fingerprint() { # the passages with their text, and the rankings
+        timeout "$LIMIT" "$SEARCHER" -d "$1" -n 1000000 --format json 'lang:ar lang:en' |
+            python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print(r["passage_id"], hash(r["text"]) & 0xffffffff, r["kind"])' | sort
+        for q in "${queries[@]}"; do
+            # Ties are ordered by document number, which a re-run changes:
+            # compare score and passage, sorted by score then id.
+            timeout "$LIMIT" "$SEARCHER" -d "$1" -n 200 --format trec "$q" |
+                awk '{printf "%s %.6f\n", $3, $5}' | sort -k2,2gr -k1,1
+        done
+    }
+    start=$(date +%s.%N)
+    run "$INDEXER" -q -d ref --batch-size "$batch" in.jsonl
+    expect_rc 0
+    duration=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
+    PYTHONHASHSEED=0 fingerprint ref >ref.print
+    passages_per_article ref >ref.counts
+    total=$(wc -l <ref.counts)
+    [ "$total" -ge 100 ] || fail "only $total articles in the reference index"
+    seed=${KH_CRASH_SEED:-$RANDOM}
+    echo "note [$case_name]: $total articles, uninterrupted run ${duration}s, seed $seed" >&2
+    RANDOM=$seed
+    for trial in $(seq 1 "$trials"); do
+        rm -rf idx
+        # Moments spread over the whole run: trial k in the k-th slice.
+        delay=$(python3 -c "import random; random.seed($seed + $trial); print(f'{($trial - 1 + random.random()) * $duration / $trials:.3f}')")
+        "$INDEXER" -q -d idx --batch-size "$batch" in.jsonl >/dev/null 2>&1 &
+        pid=$!
+        sleep "$delay"
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        if [ -d idx ] && [ -n "$(ls idx)" ]; then
+            timeout "$LIMIT" "$SEARCHER" -d idx -n 1 --format trec 'lang:ar lang:en' >/dev/null 2>err
+            rc=$?
+            [ "$rc" -le 1 ] || fail "trial $trial (killed at ${delay}s): the index does not open: $(cat err)"
+            passages_per_article idx >counts
+            # Every article in the index: as many passages as uninterrupted.
+            join counts ref.counts | awk '$2 != $3 { print; bad = 1 } END { exit bad }' >partial ||
+                fail "trial $trial (killed at ${delay}s): partial articles: $(head partial)"
+            [ "$(join -v1 counts ref.counts | wc -l)" -eq 0 ] || fail "trial $trial: unknown articles"
+            n=$(wc -l <counts)
+        else
+            n=0
+        fi
+        # Batches are whole: a multiple of the batch size went in.
+        [ $((n % batch)) -eq 0 ] || [ "$n" -eq "$total" ] ||
+            fail "trial $trial: $n articles, not whole batches of $batch"
+        echo "note [$case_name]: trial $trial killed at ${delay}s: $n of $total articles in, all whole" >&2
+        # Resume: the same command again.
+        run "$INDEXER" -q -d idx --batch-size "$batch" in.jsonl
+        expect_rc 0
+        PYTHONHASHSEED=0 fingerprint idx >idx.print
+        cmp -s ref.print idx.print ||
+            fail "trial $trial: re-run differs from the uninterrupted run: $(diff ref.print idx.print | head)"
+    done
+    ;;
+concurrent_search)
+    # Searches run while an indexer replaces every article, twice, in small
+    # batches (many commits): no search fails, and every search sees each
+    # article whole, one version of it, never a mix.
+    articles=${KH_CONCURRENT_ARTICLES:-600}
+    python3 - "$articles" <<'PY' || fail "cannot generate the input"
+import json, sys
+n = int(sys.argv[1])
+# Version 1 has 3 paragraphs, version 2 has 5: a title passage and the
+# paragraphs, each carrying its version's word and the shared "harbour".
+for version, paragraphs in ((1, 3), (2, 5)):
+    with open("v%d.jsonl" % version, "w") as f:
+        for i in range(n):
+            word = "versionone" if version == 1 else "versiontwo"
+            text = "\n".join("harbour %s paragraph %d of story %d" % (word, k, i) for k in range(paragraphs))
+            f.write(json.dumps({"id": "s%04d" % i, "title": "harbour %s story %d" % (word, i),
+                                "lang": "en", "text": text}) + "\n")
+PY
+    run "$INDEXER" -q -d idx v1.jsonl
+    expect_rc 0
+    passes=${KH_CONCURRENT_PASSES:-6}
+    (
+        for pass in $(seq 1 "$passes"); do
+            input=v$((pass % 2 + 1)).jsonl
+            timeout "$LIMIT" "$INDEXER" -q -d idx --batch-size 10 "$input" || exit 1
+        done
+    ) >writer.out 2>&1 &
+    writer=$!
+    printf 'harbour\nversionone\nversiontwo\n"harbour versiontwo"\nstory\n' >queries.txt
+    # Short searches without pause, on a batch that keeps the index open
+    # across the writer's commits; each failure is kept.
+    (
+        n=0
+        while kill -0 "$writer" 2>/dev/null; do
+            timeout "$LIMIT" "$SEARCHER" -d idx --batch queries.txt --format trec -n 50 >/dev/null 2>batch.err ||
+                { echo "batch search $n failed (status $?): $(cat batch.err)" >>failures; }
+            n=$((n + 1))
+        done
+        echo "$n" >batch.count
+    ) &
+    batcher=$!
+    searches=0
+    while kill -0 "$writer" 2>/dev/null; do
+        # One search that reads every passage (long: the likeliest to meet
+        # commits), checked: every article whole, one version.
+        timeout "$LIMIT" "$SEARCHER" -d idx -n 100000 --format json harbour >all.json 2>err
+        rc=$?
+        [ "$rc" -eq 0 ] || echo "full search $searches failed (status $rc): $(cat err)" >>failures
+        if [ "$rc" -eq 0 ]; then
+            python3 - "$articles" all.json <<'PY' || fail "search $searches saw a mixed or missing article"
+import json, sys, collections
+n, seen = int(sys.argv[1]), collections.defaultdict(list)
+for line in open(sys.argv[2], encoding="utf-8"):
+    r = json.loads(line)
+    seen[r["article_id"]].append("versiontwo" in r["text"])
+assert len(seen) == n, "%d articles of %d" % (len(seen), n)
+for a, versions in seen.items():
+    v2 = all(versions)
+    assert v2 or not any(versions), "%s mixes versions" % a
+    assert len(versions) == (6 if v2 else 4), "%s: %d passages" % (a, len(versions))
+PY
+        fi
+        searches=$((searches + 1))
+    done
+    wait "$writer" || fail "the indexer failed: $(cat writer.out)"
+    wait "$batcher"
+    [ ! -s failures ] || fail "$(wc -l <failures) searches failed during the writes: $(head -n 5 failures)"
+    [ "$searches" -ge 3 ] || fail "only $searches full searches ran during the writes"
+    echo "note [$case_name]: $searches full and $(cat batch.count) batch searches during $passes passes of writes, none failed" >&2
+    ;;
+*)
+    fail "unknown case"
+    ;;
+esac
+echo "ok [$case_name]"
