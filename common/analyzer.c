@@ -8,9 +8,13 @@
 /*
  * Bump on any change to what a token's term is: segmentation, a
  * normalisation rule, the prefix step, or a Snowball upgrade that changes
- * stems (libstemmer has no version number of its own to check at run time).
+ * stems (libstemmer has no version number of its own to check at run time),
+ * and on any change to how the terms are weighted in the index.
+ * 2: body and related passages carry their article's S-prefixed title terms
+ *    with wdf 1 (were boolean): an index of version 1 would silently rank
+ *    without the title weight.
  */
-#define ANALYZER_VERSION "1"
+#define ANALYZER_VERSION "2"
 
 struct kh_analyzer {
     kh_normalizer_t *normalizer;

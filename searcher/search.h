@@ -11,13 +11,32 @@
 #include "khabar/status.h"
 
 typedef struct kh_search_opts {
-    unsigned limit;  /* results wanted (-n) */
-    int per_article; /* best passage of each article only */
-    int all_words;   /* every ranked word is required (--all) */
-    double k1, b;    /* BM25 */
+    unsigned limit;      /* results wanted (-n) */
+    int per_article;     /* best passage of each article only */
+    int all_words;       /* every ranked word is required (--all) */
+    double k1, b;        /* BM25 */
+    unsigned stopwords;  /* KH_STOP_* lists (stopwords.h) left out of the ranked words; 0: none */
+    double title_weight; /* weight of a word found in the passage's article title; 0: off */
+    double proximity;    /* weight of two adjacent query words found near each other; 0: off */
+    unsigned prf_docs;  /* pseudo-relevance feedback: from the top prf_docs results (at most 64), */
+    unsigned prf_terms; /* the prf_terms best terms */
+    double prf_weight;  /* reweigh the ranking with this weight; 0: off */
 } kh_search_opts_t;
 
+/*
+ * The defaults: every ranking choice measured on the quality sets
+ * (tests/bench/README.md has the ablation table and search.c the reasons).
+ */
 kh_search_opts_t kh_search_opts_default(void);
+
+/*
+ * The words of one query that are looked for; the rest are ignored. A
+ * keyword query is a few words; a pasted 100,000-character text made
+ * Xapian's matcher take seconds per 1,000 words (time grew with the square
+ * of the word count: 1,000 words 0.16 s, 6,000 words 5.8 s), so a cap keeps
+ * every query fast.
+ */
+#define KH_QUERY_MAX_WORDS 1000
 
 typedef struct kh_span {
     size_t start, end; /* bytes of kh_result_t.data.text */
