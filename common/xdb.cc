@@ -289,6 +289,117 @@ char *dup_string(const std::string &s)
     return copy;
 }
 
+/*
+ * Stub database files (Xapian's format, backends/dbfactory.cc in 1.4): one
+ * database a line, "TYPE ARGS"; blank lines and '#' comments are skipped;
+ * relative paths are relative to the stub's folder. Parsed here only to open
+ * each line alone: to name the shard that fails, and for a partial search.
+ */
+struct stub_line {
+    unsigned number;
+    std::string spec; /* the line, relative path made absolute */
+    std::string type, arg;
+};
+
+/* The stub file behind path (a stub file, or a folder holding XAPIANDB), or "". */
+std::string stub_file_of(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return "";
+    if (S_ISREG(st.st_mode))
+        return path;
+    std::string inside = std::string(path) + "/XAPIANDB";
+    if (S_ISDIR(st.st_mode) && stat(inside.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        return inside;
+    return "";
+}
+
+/* Reads the lines of stub file; false (with errno) when it cannot be read. */
+bool read_stub(const std::string &stub, std::vector<stub_line> &lines)
+{
+    FILE *f = fopen(stub.c_str(), "r");
+    if (!f)
+        return false;
+    std::string dir = stub.substr(0, stub.find_last_of('/') + 1); /* "" or ".../" */
+    char buf[4096];
+    unsigned number = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        number++;
+        std::string line(buf);
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+            line.pop_back();
+        if (line.empty() || line[0] == '#')
+            continue;
+        stub_line l;
+        l.number = number;
+        size_t space = line.find(' ');
+        l.type = line.substr(0, space);
+        l.arg = space == std::string::npos ? "" : line.substr(space + 1);
+        if (l.type != "remote" && l.type != "inmemory" && !l.arg.empty() && l.arg[0] != '/')
+            l.arg = dir + l.arg;
+        l.spec = l.arg.empty() ? l.type : l.type + " " + l.arg;
+        lines.push_back(l);
+    }
+    fclose(f);
+    return true;
+}
+
+/* Opens one stub line as a database of its own; throws what Xapian throws. */
+Xapian::Database open_stub_line(const stub_line &l)
+{
+    if (l.type == "remote") {
+        /* "remote :PROGRAM ARGS" runs a program (xapian-progsrv); anything
+         * else is HOST:PORT over TCP (xapian-tcpsrv). */
+        if (!l.arg.empty() && l.arg[0] == ':') {
+            size_t space = l.arg.find(' ');
+            std::string program = l.arg.substr(1, space == std::string::npos ? space : space - 1);
+            std::string args = space == std::string::npos ? "" : l.arg.substr(space + 1);
+            return Xapian::Remote::open(program, args);
+        }
+        size_t colon = l.arg.rfind(':');
+        if (colon == std::string::npos || colon + 1 == l.arg.size())
+            throw Xapian::DatabaseOpeningError("remote line without a port: " + l.spec);
+        unsigned port = (unsigned)strtoul(l.arg.c_str() + colon + 1, nullptr, 10);
+        return Xapian::Remote::open(l.arg.substr(0, colon), port);
+    }
+    if (l.type == "auto" || l.type == "glass" || l.type == "chert")
+        return Xapian::Database(l.arg);
+    if (l.type == "inmemory")
+        return Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    throw Xapian::DatabaseOpeningError("unknown stub line type '" + l.type + "'");
+}
+
+/*
+ * After opening path failed: when path is a stub, the message of its first
+ * line that fails alone ("PATH: shard 'remote h:p' (XAPIANDB line 2): ..."),
+ * which names the culprit where Xapian's own message may not. Returns
+ * false when path is no stub or every line opens alone.
+ */
+bool name_failing_shard(const char *path, kh_error_t *err) noexcept
+{
+    try {
+        std::string stub = stub_file_of(path);
+        std::vector<stub_line> lines;
+        if (stub.empty() || !read_stub(stub, lines) || lines.size() < 2)
+            return false;
+        for (const stub_line &l : lines) {
+            try {
+                open_stub_line(l);
+            } catch (...) {
+                char context[KH_ERROR_MESSAGE_MAX];
+                snprintf(context, sizeof context, "%s: shard '%s' (%s line %u)", path,
+                         l.spec.c_str(), stub.c_str(), l.number);
+                fail(err, nullptr, context);
+                return true;
+            }
+        }
+    } catch (...) {
+        /* Out of memory naming it: Xapian's own message will do. */
+    }
+    return false;
+}
+
 /* Excludes prefixed terms from query expansion (see kh_enquire_expand()). */
 class UnprefixedOnly : public Xapian::ExpandDecider
 {
@@ -327,7 +438,54 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
         *out = db.release();
         return KH_OK;
     } catch (...) {
-        return open_fail(err, path);
+        kh_status_t status = open_fail(err, path);
+        /* A stub of several shards: say which one failed (a remote one down). */
+        if (mode == KH_DB_READ_ONLY && status != KH_ERR_NOMEM) {
+            kh_error_t named;
+            if (name_failing_shard(path, &named)) {
+                if (err)
+                    *err = named;
+                return named.status;
+            }
+        }
+        return status;
+    }
+}
+
+kh_status_t kh_db_stub_probe(const char *path, kh_stub_fn fn, void *ctx, kh_error_t *err)
+{
+    if (!path || !fn)
+        return null_arg(err, __func__);
+    try {
+        std::string stub = stub_file_of(path);
+        std::vector<stub_line> lines;
+        if (stub.empty()) {
+            stub_line whole;
+            whole.number = 0;
+            whole.type = "auto";
+            whole.arg = path;
+            whole.spec = std::string("auto ") + path;
+            lines.push_back(whole);
+        } else if (!read_stub(stub, lines)) {
+            return report(err, nullptr, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
+        }
+        for (const stub_line &l : lines) {
+            kh_error_t e;
+            kh_status_t status = KH_OK;
+            try {
+                open_stub_line(l);
+            } catch (...) {
+                char context[KH_ERROR_MESSAGE_MAX];
+                snprintf(context, sizeof context, "shard '%s' (%s line %u)", l.spec.c_str(),
+                         stub.empty() ? path : stub.c_str(), l.number);
+                status = fail(&e, nullptr, context);
+            }
+            if (fn(ctx, l.number, l.spec.c_str(), status, status ? e.message : ""))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, path);
     }
 }
 

@@ -16,6 +16,7 @@
 
 #include "article.h"
 #include "khabar/paths.h"
+#include "pipeline.h"
 #include "writer.h"
 
 /* Exit statuses: all went in; some input was bad and skipped; a fatal error. */
@@ -34,11 +35,17 @@ static void usage(FILE *f)
           "                       else ~/.local/share/khabar/index)\n"
           "      --delete         the arguments are article ids to remove\n"
           "      --format FMT     auto (default: by file name), text or jsonl\n"
-          "      --batch-size N   articles per commit (default 2000); a crash loses at\n"
-          "                       most the last batch\n"
+          "      --batch-size N   articles per commit, shared among the shards (default\n"
+          "                       2000); a crash loses at most the last batch; Xapian\n"
+          "                       holds the open batch in memory\n"
+          "      --shards N       split a new index into N shards written in parallel\n"
+          "                       (default: as the index is; a new one: 1)\n"
+          "  -j, --jobs N         threads analysing articles (default: one per core)\n"
           "      --window N       longest passage, in words (default 150)\n"
           "      --overlap N      words shared by consecutive windows (default 30)\n"
           "      --strict         stop at the first bad article\n"
+          "      --wait[=SECONDS] when another indexer has the index, wait for it to\n"
+          "                       finish (without SECONDS: as long as it takes)\n"
           "  -q, --quiet          no progress line\n"
           "\n"
           "Exit status: 0 all went in, 1 some input was bad and skipped, 2 fatal error.\n",
@@ -67,15 +74,17 @@ static void progress_clear(progress_t *p)
         fputs("\r\033[K", stderr);
 }
 
-static void progress_draw(progress_t *p, const kh_writer_t *w, double bytes_now, int force)
+static void progress_draw(progress_t *p, kh_pipeline_t *pl, double bytes_now, int force)
 {
     if (!p->live || (!force && seconds_since(&p->last) < 0.2))
         return;
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     double elapsed = seconds_since(&p->start);
     double mb_s = elapsed > 0 ? bytes_now / 1e6 / elapsed : 0;
+    kh_writer_stats_t stats;
+    kh_pipeline_stats(pl, &stats);
     fprintf(stderr, "\r\033[Kfiles %lu/%lu  articles %lu  passages %lu  %.1f MB/s", p->files,
-            p->files_total, p->articles, kh_writer_stats(w)->passages, mb_s);
+            p->files_total, p->articles, stats.passages, mb_s);
     if (p->bytes_total > 0 && bytes_now > 0 && bytes_now < p->bytes_total)
         fprintf(stderr, "  ETA %.0fs", (p->bytes_total - bytes_now) / (bytes_now / elapsed));
 }
@@ -207,7 +216,7 @@ static int collect_inputs(inputs_t *in, char **paths, int n)
 }
 
 typedef struct run {
-    kh_writer_t *writer;
+    kh_pipeline_t *pipeline;
     kh_format_t format;
     int strict;
     progress_t progress;
@@ -243,25 +252,28 @@ static int index_file(run_t *run, const char *path)
         if (!article)
             break;
         int duplicate = 0;
-        st = kh_writer_add(run->writer, article, &duplicate, &err);
-        if (st) {
-            progress_clear(&run->progress);
-            fprintf(stderr, "indexer: %s:%u: article '%s': %s\n", article->file, article->line,
-                    article->id, err.message);
-            kh_article_free(article);
-            rc = EXIT_FATAL;
-            break;
-        }
-        if (duplicate) {
+        st = kh_pipeline_note_id(run->pipeline, article->id, &duplicate, &err);
+        if (!st && duplicate) {
             progress_clear(&run->progress);
             fprintf(stderr,
                     "indexer: %s:%u: article id '%s' was given before in this run; the last "
                     "one wins\n",
                     article->file, article->line, article->id);
         }
-        kh_article_free(article);
+        /* The article is written later, on another thread: a failure comes back
+         * from a later call, or from kh_pipeline_close(), with its FILE:LINE. */
+        if (!st)
+            st = kh_pipeline_add(run->pipeline, article, &err);
+        else
+            kh_article_free(article);
+        if (st) {
+            progress_clear(&run->progress);
+            fprintf(stderr, "indexer: %s\n", err.message);
+            rc = EXIT_FATAL;
+            break;
+        }
         run->progress.articles++;
-        progress_draw(&run->progress, run->writer,
+        progress_draw(&run->progress, run->pipeline,
                       run->progress.bytes_done + (double)kh_article_reader_bytes_in(reader), 0);
     }
     int64_t size = kh_article_reader_size(reader);
@@ -273,7 +285,16 @@ static int index_file(run_t *run, const char *path)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_DELETE = 256, OPT_FORMAT, OPT_BATCH, OPT_WINDOW, OPT_OVERLAP, OPT_STRICT };
+    enum {
+        OPT_DELETE = 256,
+        OPT_FORMAT,
+        OPT_BATCH,
+        OPT_WINDOW,
+        OPT_OVERLAP,
+        OPT_STRICT,
+        OPT_SHARDS,
+        OPT_WAIT,
+    };
     static const struct option options[] = {
         {"index", required_argument, NULL, 'd'},
         {"delete", no_argument, NULL, OPT_DELETE},
@@ -282,25 +303,34 @@ int main(int argc, char **argv)
         {"window", required_argument, NULL, OPT_WINDOW},
         {"overlap", required_argument, NULL, OPT_OVERLAP},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"shards", required_argument, NULL, OPT_SHARDS},
+        {"wait", optional_argument, NULL, OPT_WAIT},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     run_t run = {.format = KH_FORMAT_AUTO};
-    kh_writer_opts_t opts = kh_writer_opts_default();
+    kh_pipeline_opts_t opts = {.shards = 0, .jobs = 0, .writer = kh_writer_opts_default()};
     const char *index = NULL;
     char default_index[4096];
     int delete_mode = 0, quiet = 0, c;
-    while ((c = getopt_long(argc, argv, "d:qh", options, NULL)) != -1) {
+    long wait_seconds = 0; /* --wait */
+    while ((c = getopt_long(argc, argv, "d:j:qh", options, NULL)) != -1) {
         char *end;
         unsigned long value = 0;
-        if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP) {
+        if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP || c == OPT_SHARDS || c == 'j') {
+            unsigned long max = c == OPT_SHARDS ? KH_PIPELINE_MAX_SHARDS
+                                : c == 'j'      ? KH_PIPELINE_MAX_JOBS
+                                                : 10000000;
             errno = 0;
             value = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || errno || value > 10000000 || (value == 0 && c != OPT_OVERLAP)) {
+            if (!*optarg || *end || errno || value > max || (value == 0 && c != OPT_OVERLAP)) {
                 fprintf(stderr, "indexer: bad number '%s' for --%s\n", optarg,
                         c == OPT_BATCH    ? "batch-size"
                         : c == OPT_WINDOW ? "window"
+                        : c == OPT_SHARDS ? "shards"
+                        : c == 'j'        ? "jobs"
                                           : "overlap");
                 return EXIT_FATAL;
             }
@@ -325,13 +355,28 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_BATCH:
-            opts.batch_articles = (unsigned)value;
+            opts.writer.batch_articles = (unsigned)value;
             break;
         case OPT_WINDOW:
-            opts.passage.window_words = (unsigned)value;
+            opts.writer.passage.window_words = (unsigned)value;
             break;
         case OPT_OVERLAP:
-            opts.passage.overlap_words = (unsigned)value;
+            opts.writer.passage.overlap_words = (unsigned)value;
+            break;
+        case OPT_SHARDS:
+            opts.shards = (unsigned)value;
+            break;
+        case 'j':
+            opts.jobs = (unsigned)value;
+            break;
+        case OPT_WAIT: /* seconds to wait for the lock; -1: no limit */
+            errno = 0;
+            wait_seconds = optarg ? (long)strtoul(optarg, &end, 10) : -1;
+            if (optarg &&
+                (!*optarg || *optarg == '-' || *end || errno || wait_seconds > 31536000)) {
+                fprintf(stderr, "indexer: bad number '%s' for --wait\n", optarg);
+                return EXIT_FATAL;
+            }
             break;
         case OPT_STRICT:
             run.strict = 1;
@@ -353,7 +398,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_FATAL;
     }
-    if (opts.passage.overlap_words >= opts.passage.window_words) {
+    if (opts.writer.passage.overlap_words >= opts.writer.passage.window_words) {
         fputs("indexer: --overlap must be smaller than --window\n", stderr);
         return EXIT_FATAL;
     }
@@ -371,8 +416,22 @@ int main(int argc, char **argv)
         fputs("indexer: out of memory\n", stderr);
         return EXIT_FATAL;
     }
-    if (kh_make_parent_dirs(index, &err) || kh_writer_open(index, &opts, &run.writer, &err)) {
-        fprintf(stderr, "indexer: %s\n", err.message);
+    kh_status_t open_st = kh_make_parent_dirs(index, &err);
+    struct timespec wait_start;
+    clock_gettime(CLOCK_MONOTONIC, &wait_start);
+    /* --wait: another indexer holds the lock; try again every 0.2 s until it
+     * lets go (Xapian's lock is not waitable: it fails at once). */
+    if (!open_st) {
+        while ((open_st = kh_pipeline_open(index, &opts, &run.pipeline, &err)) ==
+                   KH_ERR_DB_LOCKED &&
+               (wait_seconds < 0 || seconds_since(&wait_start) < (double)wait_seconds))
+            nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
+    }
+    if (open_st) {
+        fprintf(stderr, "indexer: %s%s\n", err.message,
+                open_st == KH_ERR_DB_LOCKED && !wait_seconds
+                    ? " (another indexer is writing it; --wait waits for it to finish)"
+                    : "");
         for (size_t i = 0; i < inputs.n; i++)
             free(inputs.paths[i]);
         free(inputs.paths);
@@ -391,7 +450,7 @@ int main(int argc, char **argv)
     if (delete_mode) {
         for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
             int found;
-            if (kh_writer_delete(run.writer, argv[i], &found, &err)) {
+            if (kh_pipeline_delete(run.pipeline, argv[i], &found, &err)) {
                 fprintf(stderr, "indexer: deleting '%s': %s\n", argv[i], err.message);
                 rc = EXIT_FATAL;
             } else if (!found) {
@@ -412,15 +471,19 @@ int main(int argc, char **argv)
             }
         }
     }
-    progress_draw(p, run.writer, p->bytes_done, 1);
-    progress_clear(p);
+    progress_draw(p, run.pipeline, p->bytes_done, 1);
 
-    /* After a fatal error the open batch is dropped: nothing half-written is committed. */
-    kh_writer_stats_t stats = *kh_writer_stats(run.writer);
-    if (kh_writer_close(run.writer, rc != EXIT_FATAL, &err)) {
-        fprintf(stderr, "indexer: %s: %s\n", index, err.message);
+    /* After a fatal error the open batches are dropped: nothing half-written is
+     * committed. Closing waits for the articles still on their way. */
+    kh_writer_stats_t stats;
+    int was_fatal = rc == EXIT_FATAL;
+    if (kh_pipeline_close(run.pipeline, !was_fatal, &stats, &err)) {
+        progress_clear(p);
+        if (!was_fatal) /* a failure already reported was the reason to stop */
+            fprintf(stderr, "indexer: %s\n", err.message);
         rc = EXIT_FATAL;
     }
+    progress_clear(p);
     fprintf(stderr,
             "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s\n",
             stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,

@@ -44,6 +44,10 @@ kh_writer_opts_t kh_writer_opts_default(void);
  * by another schema or analyzer version is refused (KH_ERR_DB_VERSION, asks
  * to re-index). Statuses: KH_OK, KH_ERR_DB_LOCKED (another indexer has it),
  * KH_ERR_DB_VERSION, KH_ERR_DB_OPEN, KH_ERR_DB_CORRUPT, KH_ERR_NOMEM.
+ *
+ * path NULL gives a writer without a database, which only prepares
+ * documents (kh_writer_prepare()) and notes ids (kh_writer_note_id()): one
+ * per analysis thread, since the analyzer inside is per thread.
  */
 kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_writer_t **out,
                            kh_error_t *err);
@@ -56,6 +60,37 @@ kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_wr
  */
 kh_status_t kh_writer_add(kh_writer_t *w, const kh_article_t *article, int *duplicate,
                           kh_error_t *err);
+
+/*
+ * The two halves of kh_writer_add(), for a pipeline that analyses articles
+ * on some threads and writes them on others.
+ *
+ * kh_writer_prepare() cuts a into passages and analyses them into Xapian
+ * documents (no database needed); *out belongs to the caller
+ * (kh_prepared_free()) and does not borrow from a. Statuses: those of
+ * kh_writer_add() before anything is written (KH_ERR_ARG for a term too
+ * long, KH_ERR_NOMEM).
+ *
+ * kh_writer_put() writes a prepared article exactly as kh_writer_add()
+ * would (same replace, batch and duplicate rules); p stays the caller's.
+ * The writer w of kh_writer_put() and the one that prepared p may differ.
+ */
+typedef struct kh_prepared kh_prepared_t;
+kh_status_t kh_writer_prepare(kh_writer_t *w, const kh_article_t *article, kh_prepared_t **out,
+                              kh_error_t *err);
+kh_status_t kh_writer_put(kh_writer_t *w, const kh_prepared_t *p, int *duplicate, kh_error_t *err);
+/* Passages of p (0 for NULL). */
+size_t kh_prepared_passages(const kh_prepared_t *p);
+/* Frees p; accepts NULL. */
+void kh_prepared_free(kh_prepared_t *p);
+
+/*
+ * Records that id was given in this run: *duplicate (if not NULL) is set to
+ * 1 when it was given before (the writer's duplicates counter goes up).
+ * Lets a dispatching thread report a repeated id at once, in input order.
+ * Returns KH_OK or KH_ERR_NOMEM.
+ */
+kh_status_t kh_writer_note_id(kh_writer_t *w, const char *id, int *duplicate, kh_error_t *err);
 
 /* Deletes an article's passages; *found says whether it was there. */
 kh_status_t kh_writer_delete(kh_writer_t *w, const char *article_id, int *found, kh_error_t *err);

@@ -6,15 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "khabar/io.h"
 #include "khabar/paths.h"
+#include "khabar/xdb.h"
 #include "output.h"
 #include "search.h"
 
-/* Exit statuses, like grep's. */
-enum { EXIT_MATCH = 0, EXIT_NO_MATCH = 1, EXIT_TROUBLE = 2 };
+/* Exit statuses, like grep's; and 3: results from some shards only (--allow-partial). */
+enum { EXIT_MATCH = 0, EXIT_NO_MATCH = 1, EXIT_TROUBLE = 2, EXIT_PARTIAL = 3 };
 
 static void usage(FILE *f)
 {
@@ -30,11 +32,23 @@ static void usage(FILE *f)
           "      --all           every word of the query is required\n"
           "      --batch FILE    one query a line, QID<TAB>QUERY or QUERY (qid = line\n"
           "                      number); - reads stdin. The index is opened once.\n"
-          "      --k1 X, --b X   BM25 parameters\n"
+          "      --k1 X, --b X   BM25 parameters (default 0.6, 0.5)\n"
+          "      --no-stopwords  rank every word, function words too\n"
+          "      --title-weight X  weight of a word in the passage's article title\n"
+          "                      (default 0.5; 0 off)\n"
+          "      --proximity X   weight of adjacent query words found near each other\n"
+          "                      (default 0.15; 0 off)\n"
+          "      --prf-docs N, --prf-terms N, --prf-weight X  pseudo-relevance\n"
+          "                      feedback: the best N terms of the top N results\n"
+          "                      reweigh the ranking (default 1, 20, 0.3; weight 0 off)\n"
           "      --tag TAG       run tag of TREC output (default khabar)\n"
+          "      --allow-partial when shards of a stub cannot be opened (a remote one\n"
+          "                      down), search the others: warning on stderr, exit 3\n"
+          "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
           "\n"
           "Query: words, \"a phrase\", +required, -excluded, title:word, section:NAME,\n"
-          "lang:ar, date:2022..2023. Exit status: 0 a query matched, 1 none did, 2 error.\n",
+          "lang:ar, date:2022..2023. Exit status: 0 a query matched, 1 none did, 2 error,\n"
+          "3 results of some shards only (--allow-partial).\n",
           f);
 }
 
@@ -50,13 +64,22 @@ typedef struct run {
     kh_search_opts_t search;
     kh_output_opts_t output;
     int matched;
+    int timing; /* --timing */
 } run_t;
+
+static double now_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
 
 /* Runs one query and prints it; returns nonzero on an error that was reported. */
 static int run_query(run_t *run, const char *qid, const char *query, const char *where)
 {
     kh_results_t results;
     kh_error_t err;
+    double start = run->timing ? now_us() : 0;
     kh_status_t st = kh_searcher_run(run->searcher, query, &run->search, &results, &err);
     if (st) {
         if (where)
@@ -69,6 +92,9 @@ static int run_query(run_t *run, const char *qid, const char *query, const char 
         run->matched = 1;
     st = kh_output_write(stdout, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
+    /* Search, snippets and formatting: what a user waits for (benchmarks). */
+    if (run->timing)
+        fprintf(stderr, "timing\t%s\t%.0f\n", qid ? qid : "1", now_us() - start);
     if (st) {
         fprintf(stderr, "searcher: %s\n", err.message);
         return 1;
@@ -120,9 +146,98 @@ static int run_batch(run_t *run, const char *path)
     return failed;
 }
 
+/* The shards of a stub that open (--allow-partial), as a temporary stub. */
+typedef struct partial {
+    FILE *stub;
+    unsigned up, down;
+} partial_t;
+
+static int note_shard(void *ctx, unsigned line, const char *spec, kh_status_t status,
+                      const char *message)
+{
+    partial_t *p = ctx;
+    (void)line;
+    if (status) {
+        fprintf(stderr, "searcher: warning: %s; searching the other shards\n", message);
+        p->down++;
+    } else {
+        fprintf(p->stub, "%s\n", spec);
+        p->up++;
+    }
+    return 0;
+}
+
+/*
+ * Opens each shard of index alone. When some fail, *stub_path gets a new
+ * temporary stub file listing the others (the caller unlinks and frees it)
+ * and *partial is set; when all open, *stub_path is NULL. Xapian 1.4 has no
+ * partial mode of its own: a stub that lists a shard which is down fails
+ * whole. Returns nonzero after printing an error (no shard opens).
+ */
+static int reachable_shards(const char *index, char **stub_path, int *partial)
+{
+    *stub_path = NULL;
+    *partial = 0;
+    const char *tmpdir = getenv("TMPDIR");
+    size_t len = strlen(tmpdir && *tmpdir ? tmpdir : "/tmp") + 32;
+    char *path = malloc(len);
+    if (!path) {
+        fputs("searcher: out of memory\n", stderr);
+        return 1;
+    }
+    snprintf(path, len, "%s/khabar-shards-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(path);
+    partial_t p = {fd >= 0 ? fdopen(fd, "w") : NULL, 0, 0};
+    if (!p.stub) {
+        fprintf(stderr, "searcher: %s: cannot create a temporary stub file\n", path);
+        if (fd >= 0) {
+            close(fd);
+            unlink(path);
+        }
+        free(path);
+        return 1;
+    }
+    kh_error_t err;
+    kh_status_t st = kh_db_stub_probe(index, note_shard, &p, &err);
+    int bad = fclose(p.stub) != 0;
+    if (st || bad) {
+        if (st)
+            fprintf(stderr, "searcher: %s\n", err.message);
+        else
+            fprintf(stderr, "searcher: %s: cannot write the temporary stub file\n", path);
+        unlink(path);
+        free(path);
+        return 1;
+    }
+    /* None opens: opening the index as it is reports why, as without the option. */
+    if (p.down == 0 || p.up == 0) {
+        unlink(path);
+        free(path);
+        return 0;
+    }
+    *stub_path = path;
+    *partial = 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_PER_ARTICLE = 256, OPT_ALL, OPT_BATCH, OPT_K1, OPT_B, OPT_TAG };
+    enum {
+        OPT_PER_ARTICLE = 256,
+        OPT_ALL,
+        OPT_BATCH,
+        OPT_K1,
+        OPT_B,
+        OPT_TAG,
+        OPT_NO_STOPWORDS,
+        OPT_TITLE_WEIGHT,
+        OPT_PROXIMITY,
+        OPT_PRF_DOCS,
+        OPT_PRF_TERMS,
+        OPT_PRF_WEIGHT,
+        OPT_ALLOW_PARTIAL,
+        OPT_TIMING,
+    };
     static const struct option options[] = {
         {"index", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
@@ -133,13 +248,21 @@ int main(int argc, char **argv)
         {"k1", required_argument, NULL, OPT_K1},
         {"b", required_argument, NULL, OPT_B},
         {"tag", required_argument, NULL, OPT_TAG},
+        {"no-stopwords", no_argument, NULL, OPT_NO_STOPWORDS},
+        {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
+        {"proximity", required_argument, NULL, OPT_PROXIMITY},
+        {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
+        {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
+        {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
+        {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
+        {"timing", no_argument, NULL, OPT_TIMING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     run_t run = {.search = kh_search_opts_default()};
     const char *index = NULL, *batch = NULL;
     char default_index[4096];
-    int c;
+    int c, allow_partial = 0;
     double number;
     while ((c = getopt_long(argc, argv, "d:n:f:h", options, NULL)) != -1) {
         switch (c) {
@@ -181,6 +304,39 @@ int main(int argc, char **argv)
         case OPT_TAG:
             run.output.tag = optarg;
             break;
+        case OPT_NO_STOPWORDS:
+            run.search.stopwords = 0;
+            break;
+        case OPT_PRF_DOCS:
+        case OPT_PRF_TERMS:
+            if (!parse_number(optarg, &number) || number < 0 || number > 64 ||
+                number != (unsigned)number) {
+                fprintf(stderr, "searcher: --%s wants a whole number from 0 to 64, not '%s'\n",
+                        c == OPT_PRF_DOCS ? "prf-docs" : "prf-terms", optarg);
+                return EXIT_TROUBLE;
+            }
+            *(c == OPT_PRF_DOCS ? &run.search.prf_docs : &run.search.prf_terms) = (unsigned)number;
+            break;
+        case OPT_TITLE_WEIGHT:
+        case OPT_PROXIMITY:
+        case OPT_PRF_WEIGHT:
+            if (!parse_number(optarg, &number) || number < 0 || number > 1000) {
+                fprintf(stderr, "searcher: bad value '%s' for --%s\n", optarg,
+                        c == OPT_TITLE_WEIGHT ? "title-weight"
+                        : c == OPT_PROXIMITY  ? "proximity"
+                                              : "prf-weight");
+                return EXIT_TROUBLE;
+            }
+            *(c == OPT_TITLE_WEIGHT ? &run.search.title_weight
+              : c == OPT_PROXIMITY  ? &run.search.proximity
+                                    : &run.search.prf_weight) = number;
+            break;
+        case OPT_ALLOW_PARTIAL:
+            allow_partial = 1;
+            break;
+        case OPT_TIMING:
+            run.timing = 1;
+            break;
         case 'h':
             usage(stdout);
             return EXIT_MATCH;
@@ -209,7 +365,22 @@ int main(int argc, char **argv)
     run.output.color =
         run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
 
-    if (kh_searcher_open(index, &run.searcher, &err)) {
+    int partial = 0;
+    if (allow_partial) {
+        /* Searches a stub of the shards that open; index itself when all do. */
+        char *reachable = NULL;
+        if (reachable_shards(index, &reachable, &partial))
+            return EXIT_TROUBLE;
+        kh_status_t st = kh_searcher_open(reachable ? reachable : index, &run.searcher, &err);
+        if (reachable) {
+            unlink(reachable); /* Xapian has read it */
+            free(reachable);
+        }
+        if (st) {
+            fprintf(stderr, "searcher: %s\n", err.message);
+            return EXIT_TROUBLE;
+        }
+    } else if (kh_searcher_open(index, &run.searcher, &err)) {
         fprintf(stderr, "searcher: %s\n", err.message);
         return EXIT_TROUBLE;
     }
@@ -243,5 +414,7 @@ int main(int argc, char **argv)
     }
     if (failed)
         return EXIT_TROUBLE;
+    if (partial)
+        return EXIT_PARTIAL;
     return run.matched ? EXIT_MATCH : EXIT_NO_MATCH;
 }

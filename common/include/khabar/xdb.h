@@ -98,6 +98,9 @@ typedef enum {
  *                        file, KH_DB_CREATE on an existing database, ...);
  *   KH_ERR_DB_CORRUPT, KH_ERR_DB_VERSION, KH_ERR_NETWORK;
  *   KH_ERR_ARG           an unknown mode, an empty path.
+ * When a read-only stub fails to open, the message names the first of its
+ * lines that fails alone: "INDEX: shard 'remote 10.0.0.2:7001' (INDEX/XAPIANDB
+ * line 2): network error (Couldn't connect ...)".
  */
 kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_error_t *err);
 
@@ -110,6 +113,26 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
  * KH_ERR_ARG when n is 0.
  */
 kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, kh_error_t *err);
+
+typedef int (*kh_stub_fn)(void *ctx, unsigned line, const char *spec, kh_status_t status,
+                          const char *message);
+
+/*
+ * Opens, read-only and one at a time, each database that path lists when it
+ * is a stub (a stub file, or a folder holding a XAPIANDB stub file), and
+ * calls fn for each line in order: line is its number in the stub file,
+ * spec the line in stub syntax with a relative path made absolute ("auto
+ * /srv/index/shard-0", "remote 10.0.0.2:7001"), status KH_OK when it opened
+ * alone, else its status (KH_ERR_NETWORK for a remote one that is down,
+ * ...) and message, which names the line. A path that is not a stub gives
+ * one call, line 0, spec "auto PATH". Each database is closed again: this
+ * tells which shards can be searched (a partial search opens a stub of
+ * those). Remote lines are "remote HOST:PORT" (TCP, xapian-tcpsrv) or
+ * "remote :PROGRAM ARGS" (a program such as xapian-progsrv).
+ * Returns KH_OK (whatever the lines' statuses); KH_ERR_IO when the stub
+ * cannot be read.
+ */
+kh_status_t kh_db_stub_probe(const char *path, kh_stub_fn fn, void *ctx, kh_error_t *err);
 
 /*
  * Closes db and frees it. db may be NULL.

@@ -1,0 +1,657 @@
+#define _DEFAULT_SOURCE /* mkdir modes, strdup under strict C11 */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STUB_NAME "XAPIANDB"
+
+/*
+ * Bounds of the queues, so that memory does not grow with the input. An
+ * analysed article holds its Xapian documents (terms with positions, a few
+ * tens of KB for a news article), so a shard queue costs a few MB; the
+ * analysis queue holds raw articles. The writer threads are the bottleneck
+ * (Xapian's inversion is most of the work), so the queues only need to be
+ * deep enough that a writer never waits for analysis.
+ */
+#define SHARD_QUEUE_ARTICLES 64
+#define ANALYSIS_QUEUE_CHUNKS(jobs) (2 * (jobs) + 2)
+
+typedef struct item {
+    kh_article_t *article;   /* until analysed */
+    kh_prepared_t *prepared; /* after */
+    char *where;             /* "FILE:LINE: article 'ID'" for messages */
+} item_t;
+
+typedef struct chunk {
+    unsigned long seq;
+    size_t n;
+    item_t items[KH_PIPELINE_CHUNK];
+    struct chunk *next;
+} chunk_t;
+
+typedef struct node {
+    kh_prepared_t *prepared;
+    char *where;
+    struct node *next;
+} node_t;
+
+typedef struct shard {
+    struct kh_pipeline *p;
+    unsigned index;
+    char *path; /* for messages */
+    kh_writer_t *writer;
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full, idle;
+    node_t *head, *tail;
+    size_t queued;
+    int busy;                /* the writer thread is writing an article */
+    int done;                /* no more articles will come */
+    kh_writer_stats_t stats; /* copy of the writer's, under mu */
+} shard_t;
+
+struct kh_pipeline {
+    unsigned n_shards, n_jobs;
+    shard_t *shards;
+    kh_writer_t *ids; /* the caller's: duplicate ids, reported in input order */
+    chunk_t *filling; /* the chunk kh_pipeline_add() is filling */
+    unsigned long next_seq;
+
+    /* Analysis queue and delivery order. */
+    pthread_mutex_t mu;
+    pthread_cond_t work, room, turn;
+    chunk_t *head, *tail;
+    size_t queued, cap;
+    int input_done;
+    unsigned long deliver_seq; /* the chunk whose turn it is to be delivered */
+    pthread_t *analysers;
+    kh_writer_t **analyser_writers;
+    unsigned n_analysers_started;
+
+    /* The end: writers drained, then told whether to commit. */
+    unsigned drained;
+    int decided, commit;
+    pthread_cond_t all_drained, decision;
+
+    /* The first failure of any thread (sticky). */
+    pthread_mutex_t fail_mu;
+    int failed;
+    kh_error_t failure;
+};
+
+unsigned kh_shard_of(const char *article_id, unsigned shards)
+{
+    /* FNV-1a, 64-bit: simple, stable across machines and versions, and spreads
+     * short similar ids (snn-20150721-00001, -00002, ...) evenly: on
+     * saudinewsnet, 2 shards get 15,340 and 15,336 articles, 4 get 7,662 to
+     * 7,678. */
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *s = (const unsigned char *)article_id; *s; s++)
+        h = (h ^ *s) * 1099511628211ULL;
+    return shards > 1 ? (unsigned)(h % shards) : 0;
+}
+
+static void set_failure(kh_pipeline_t *p, const kh_error_t *e, const char *where)
+{
+    pthread_mutex_lock(&p->fail_mu);
+    if (!p->failed) {
+        p->failed = 1;
+        if (where)
+            kh_error_set(&p->failure, e->status, "%s: %s", where, e->message);
+        else
+            p->failure = *e;
+    }
+    pthread_mutex_unlock(&p->fail_mu);
+}
+
+static int has_failed(kh_pipeline_t *p)
+{
+    pthread_mutex_lock(&p->fail_mu);
+    int failed = p->failed;
+    pthread_mutex_unlock(&p->fail_mu);
+    return failed;
+}
+
+static kh_status_t report_failure(kh_pipeline_t *p, kh_error_t *err)
+{
+    pthread_mutex_lock(&p->fail_mu);
+    kh_status_t st = p->failed ? p->failure.status : KH_OK;
+    if (st && err)
+        *err = p->failure;
+    pthread_mutex_unlock(&p->fail_mu);
+    return st;
+}
+
+static void free_item(item_t *it)
+{
+    kh_article_free(it->article);
+    kh_prepared_free(it->prepared);
+    free(it->where);
+    memset(it, 0, sizeof *it);
+}
+
+/* ---- writer threads ----------------------------------------------------- */
+
+static void *writer_main(void *arg)
+{
+    shard_t *s = arg;
+    kh_pipeline_t *p = s->p;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->head && !s->done)
+            pthread_cond_wait(&s->not_empty, &s->mu);
+        node_t *n = s->head;
+        if (!n) {
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        s->head = n->next;
+        if (!s->head)
+            s->tail = NULL;
+        s->queued--;
+        s->busy = 1;
+        pthread_cond_signal(&s->not_full);
+        pthread_mutex_unlock(&s->mu);
+
+        /* After a failure anywhere, nothing more is written: the open batches
+         * are discarded at the end. */
+        if (!has_failed(p)) {
+            kh_error_t e;
+            if (kh_writer_put(s->writer, n->prepared, NULL, &e))
+                set_failure(p, &e, n->where);
+        }
+        kh_prepared_free(n->prepared);
+        free(n->where);
+        free(n);
+
+        pthread_mutex_lock(&s->mu);
+        s->busy = 0;
+        s->stats = *kh_writer_stats(s->writer);
+        if (!s->head)
+            pthread_cond_broadcast(&s->idle);
+        pthread_mutex_unlock(&s->mu);
+    }
+
+    /* Every shard drained: wait for the decision, then commit or discard in
+     * parallel with the other shards (a final commit is mostly fsync). */
+    pthread_mutex_lock(&p->mu);
+    p->drained++;
+    pthread_cond_signal(&p->all_drained);
+    while (!p->decided)
+        pthread_cond_wait(&p->decision, &p->mu);
+    int commit = p->commit;
+    pthread_mutex_unlock(&p->mu);
+    kh_error_t e;
+    if (kh_writer_close(s->writer, commit && !has_failed(p), &e))
+        set_failure(p, &e, s->path);
+    s->writer = NULL;
+    return NULL;
+}
+
+/* Appends a prepared article to shard s, waiting while the queue is full. */
+static void shard_push(shard_t *s, node_t *n)
+{
+    pthread_mutex_lock(&s->mu);
+    while (s->queued >= SHARD_QUEUE_ARTICLES)
+        pthread_cond_wait(&s->not_full, &s->mu);
+    if (s->tail)
+        s->tail->next = n;
+    else
+        s->head = n;
+    s->tail = n;
+    s->queued++;
+    pthread_cond_signal(&s->not_empty);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- analysis threads --------------------------------------------------- */
+
+typedef struct analyser_arg {
+    kh_pipeline_t *p;
+    kh_writer_t *w;
+} analyser_arg_t;
+
+static void deliver(kh_pipeline_t *p, chunk_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        item_t *it = &c->items[i];
+        if (!it->prepared || has_failed(p)) {
+            free_item(it);
+            continue;
+        }
+        node_t *n = malloc(sizeof *n);
+        if (!n) {
+            kh_error_t e;
+            kh_error_set(&e, KH_ERR_NOMEM, NULL);
+            set_failure(p, &e, it->where);
+            free_item(it);
+            continue;
+        }
+        unsigned shard = kh_shard_of(it->article ? it->article->id : "", p->n_shards);
+        n->prepared = it->prepared;
+        n->where = it->where;
+        n->next = NULL;
+        it->prepared = NULL;
+        it->where = NULL;
+        kh_article_free(it->article);
+        it->article = NULL;
+        shard_push(&p->shards[shard], n);
+    }
+}
+
+static void *analyser_main(void *arg)
+{
+    kh_pipeline_t *p = ((analyser_arg_t *)arg)->p;
+    kh_writer_t *w = ((analyser_arg_t *)arg)->w;
+    free(arg);
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->head && !p->input_done)
+            pthread_cond_wait(&p->work, &p->mu);
+        chunk_t *c = p->head;
+        if (!c) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        p->head = c->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->queued--;
+        pthread_cond_signal(&p->room);
+        pthread_mutex_unlock(&p->mu);
+
+        for (size_t i = 0; i < c->n && !has_failed(p); i++) {
+            kh_error_t e;
+            if (kh_writer_prepare(w, c->items[i].article, &c->items[i].prepared, &e))
+                set_failure(p, &e, c->items[i].where);
+        }
+
+        /* Deliver in input order, so each shard sees its articles in the same
+         * order whatever the number of analysers. */
+        pthread_mutex_lock(&p->mu);
+        while (p->deliver_seq != c->seq)
+            pthread_cond_wait(&p->turn, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        deliver(p, c);
+        free(c);
+        pthread_mutex_lock(&p->mu);
+        p->deliver_seq++;
+        pthread_cond_broadcast(&p->turn);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* ---- layout ------------------------------------------------------------- */
+
+/* Joins dir and name into a new string. */
+static char *join(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + 1 + strlen(name) + 1;
+    char *path = malloc(len);
+    if (path)
+        snprintf(path, len, "%s/%s", dir, name);
+    return path;
+}
+
+/*
+ * The shard count of the index at path: 0 when there is none yet, 1 for a
+ * plain database, N for a folder whose XAPIANDB lists shard-0..shard-(N-1).
+ */
+static kh_status_t existing_shards(const char *path, unsigned *out, kh_error_t *err)
+{
+    *out = 0;
+    char *stub = join(path, STUB_NAME);
+    if (!stub)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    FILE *f = fopen(stub, "r");
+    if (!f) {
+        int missing = errno == ENOENT || errno == ENOTDIR;
+        free(stub);
+        if (!missing)
+            return kh_error_set(err, KH_ERR_IO, "%s/%s: %s", path, STUB_NAME, strerror(errno));
+        struct stat st;
+        char *marker = join(path, "iamglass");
+        if (!marker)
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
+        if (stat(marker, &st) == 0)
+            *out = 1;
+        free(marker);
+        return KH_OK;
+    }
+    char line[512];
+    unsigned n = 0;
+    kh_status_t st = KH_OK;
+    while (!st && fgets(line, sizeof line, f)) {
+        char want[64];
+        snprintf(want, sizeof want, "auto shard-%u\n", n);
+        if (strcmp(line, want) != 0)
+            st = kh_error_set(err, KH_ERR_ARG,
+                              "%s: line %u is not '%.*s': the indexer writes only the local "
+                              "shards it made (serve them with xapian-tcpsrv and list the "
+                              "remote ones in a stub of your own)",
+                              stub, n + 1, (int)strlen(want) - 1, want);
+        n++;
+    }
+    fclose(f);
+    if (!st && n == 0)
+        st = kh_error_set(err, KH_ERR_ARG, "%s: empty stub file", stub);
+    free(stub);
+    if (!st)
+        *out = n;
+    return st;
+}
+
+/* Writes path/XAPIANDB listing n shards, atomically (a reader sees all or nothing). */
+static kh_status_t write_stub(const char *path, unsigned n, kh_error_t *err)
+{
+    char *stub = join(path, STUB_NAME), *tmp = join(path, "." STUB_NAME ".tmp");
+    kh_status_t st = KH_OK;
+    FILE *f = stub && tmp ? fopen(tmp, "w") : NULL;
+    if (!stub || !tmp)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    else if (!f)
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", tmp, strerror(errno));
+    for (unsigned i = 0; !st && i < n; i++)
+        fprintf(f, "auto shard-%u\n", i);
+    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0) && !st)
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", tmp, strerror(errno));
+    if (f && fclose(f) != 0 && !st)
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", tmp, strerror(errno));
+    if (!st && rename(tmp, stub) != 0)
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, strerror(errno));
+    free(stub);
+    free(tmp);
+    return st;
+}
+
+/* ---- open, add, delete, close ------------------------------------------- */
+
+static void stop_threads(kh_pipeline_t *p, int commit);
+
+kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, kh_pipeline_t **out,
+                             kh_error_t *err)
+{
+    *out = NULL;
+    unsigned have;
+    kh_status_t st = existing_shards(path, &have, err);
+    if (st)
+        return st;
+    unsigned want = opts->shards;
+    if (want > KH_PIPELINE_MAX_SHARDS)
+        return kh_error_set(err, KH_ERR_ARG, "at most %d shards", KH_PIPELINE_MAX_SHARDS);
+    if (have && want && want != have)
+        return kh_error_set(err, KH_ERR_ARG,
+                            "%s holds %u shard%s, not %u: to reshard, re-index into a new folder",
+                            path, have, have == 1 ? " (one database)" : "s", want);
+    unsigned n = have ? have : want ? want : 1;
+    /* A plain database at path when there is one shard; else shard folders. */
+    int sharded = n > 1;
+    if (sharded && mkdir(path, 0777) != 0 && errno != EEXIST)
+        return kh_error_set(err, KH_ERR_DB_OPEN, "%s: %s", path, strerror(errno));
+
+    unsigned jobs = opts->jobs;
+    if (jobs == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (jobs > KH_PIPELINE_MAX_JOBS)
+        jobs = KH_PIPELINE_MAX_JOBS;
+
+    kh_pipeline_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    p->n_shards = n;
+    p->n_jobs = jobs;
+    p->cap = ANALYSIS_QUEUE_CHUNKS(jobs);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->fail_mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->room, NULL);
+    pthread_cond_init(&p->turn, NULL);
+    pthread_cond_init(&p->all_drained, NULL);
+    pthread_cond_init(&p->decision, NULL);
+    p->shards = calloc(n, sizeof *p->shards);
+    p->analysers = calloc(jobs, sizeof *p->analysers);
+    p->analyser_writers = calloc(jobs, sizeof *p->analyser_writers);
+    if (!p->shards || !p->analysers || !p->analyser_writers)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (unsigned i = 0; !st && i < n; i++) {
+        shard_t *s = &p->shards[i];
+        s->p = p;
+        s->index = i;
+        pthread_mutex_init(&s->mu, NULL);
+        pthread_cond_init(&s->not_empty, NULL);
+        pthread_cond_init(&s->not_full, NULL);
+        pthread_cond_init(&s->idle, NULL);
+    }
+    /* --batch-size is shared among the shards: each commits every batch/N
+     * articles, so memory and what a crash can lose stay those of one
+     * database, whatever N. Xapian holds the open batch in memory: peak RSS
+     * on saudinewsnet, one database, was 72 MB with 250 articles a batch,
+     * 93 MB with 2000, 101 MB with 8000, 132 MB with all 30,676 in one; 2
+     * shards with 2000 each (before sharing) took 188 MB on 10% of it. */
+    kh_writer_opts_t shard_opts = opts->writer;
+    unsigned batch =
+        shard_opts.batch_articles ? shard_opts.batch_articles : KH_WRITER_BATCH_DEFAULT;
+    shard_opts.batch_articles = (batch + n - 1) / n;
+    for (unsigned i = 0; !st && i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "shard-%u", i);
+        char *shard_path = sharded ? join(path, name) : strdup(path);
+        if (!shard_path)
+            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+        else
+            st = kh_writer_open(shard_path, &shard_opts, &p->shards[i].writer, err);
+        p->shards[i].path = shard_path;
+    }
+    /* The stub last: a searcher never sees it list a shard that is not there. */
+    if (!st && sharded && !have)
+        st = write_stub(path, n, err);
+    if (!st)
+        st = kh_writer_open(NULL, &opts->writer, &p->ids, err);
+    for (unsigned i = 0; !st && i < jobs; i++)
+        st = kh_writer_open(NULL, &opts->writer, &p->analyser_writers[i], err);
+    for (unsigned i = 0; !st && i < n; i++) {
+        if (pthread_create(&p->shards[i].thread, NULL, writer_main, &p->shards[i]) != 0)
+            st = kh_error_set(err, KH_ERR_NOMEM, "cannot start a writer thread");
+        else
+            p->shards[i].started = 1;
+    }
+    for (unsigned i = 0; !st && i < jobs; i++) {
+        analyser_arg_t *a = malloc(sizeof *a);
+        if (a) {
+            a->p = p;
+            a->w = p->analyser_writers[i];
+        }
+        if (!a || pthread_create(&p->analysers[i], NULL, analyser_main, a) != 0) {
+            free(a);
+            st = kh_error_set(err, KH_ERR_NOMEM, "cannot start an analysis thread");
+        } else {
+            p->n_analysers_started++;
+        }
+    }
+    if (st) {
+        stop_threads(p, 0);
+        kh_pipeline_close(p, 0, NULL, NULL);
+        return st;
+    }
+    *out = p;
+    return KH_OK;
+}
+
+unsigned kh_pipeline_shards(const kh_pipeline_t *p)
+{
+    return p->n_shards;
+}
+
+/* Hands the chunk being filled to the analysers, waiting while they are behind. */
+static void push_chunk(kh_pipeline_t *p)
+{
+    chunk_t *c = p->filling;
+    if (!c)
+        return;
+    p->filling = NULL;
+    pthread_mutex_lock(&p->mu);
+    while (p->queued >= p->cap)
+        pthread_cond_wait(&p->room, &p->mu);
+    if (p->tail)
+        p->tail->next = c;
+    else
+        p->head = c;
+    p->tail = c;
+    p->queued++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+kh_status_t kh_pipeline_note_id(kh_pipeline_t *p, const char *article_id, int *duplicate,
+                                kh_error_t *err)
+{
+    return kh_writer_note_id(p->ids, article_id, duplicate, err);
+}
+
+kh_status_t kh_pipeline_add(kh_pipeline_t *p, kh_article_t *a, kh_error_t *err)
+{
+    kh_status_t st = report_failure(p, err);
+    if (!st && !p->filling) {
+        if (!(p->filling = calloc(1, sizeof *p->filling)))
+            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+        else
+            p->filling->seq = p->next_seq++;
+    }
+    char *where = NULL;
+    if (!st) {
+        int len = snprintf(NULL, 0, "%s:%u: article '%s'", a->file, a->line, a->id);
+        if ((where = malloc((size_t)len + 1)))
+            snprintf(where, (size_t)len + 1, "%s:%u: article '%s'", a->file, a->line, a->id);
+        else
+            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    if (st) {
+        kh_article_free(a);
+        return st;
+    }
+    item_t *it = &p->filling->items[p->filling->n++];
+    it->article = a;
+    it->where = where;
+    if (p->filling->n == KH_PIPELINE_CHUNK)
+        push_chunk(p);
+    return KH_OK;
+}
+
+kh_status_t kh_pipeline_delete(kh_pipeline_t *p, const char *article_id, int *found,
+                               kh_error_t *err)
+{
+    shard_t *s = &p->shards[kh_shard_of(article_id, p->n_shards)];
+    /* The shard's thread is idle (nothing was added): the writer is ours for
+     * the call; its mutex orders our changes before its later use. */
+    pthread_mutex_lock(&s->mu);
+    while (s->head || s->busy)
+        pthread_cond_wait(&s->idle, &s->mu);
+    kh_status_t st = kh_writer_delete(s->writer, article_id, found, err);
+    s->stats = *kh_writer_stats(s->writer);
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+void kh_pipeline_stats(kh_pipeline_t *p, kh_writer_stats_t *out)
+{
+    memset(out, 0, sizeof *out);
+    for (unsigned i = 0; i < p->n_shards; i++) {
+        shard_t *s = &p->shards[i];
+        pthread_mutex_lock(&s->mu);
+        out->added += s->stats.added;
+        out->replaced += s->stats.replaced;
+        out->deleted += s->stats.deleted;
+        out->passages += s->stats.passages;
+        out->duplicates += s->stats.duplicates;
+        pthread_mutex_unlock(&s->mu);
+    }
+}
+
+/* Drains every queue, then lets the writers commit (or discard) and joins them. */
+static void stop_threads(kh_pipeline_t *p, int commit)
+{
+    if (!p->shards)
+        return;
+    push_chunk(p);
+    pthread_mutex_lock(&p->mu);
+    p->input_done = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->n_analysers_started; i++)
+        pthread_join(p->analysers[i], NULL);
+    p->n_analysers_started = 0;
+
+    unsigned started = 0;
+    for (unsigned i = 0; i < p->n_shards; i++) {
+        shard_t *s = &p->shards[i];
+        pthread_mutex_lock(&s->mu);
+        s->done = 1;
+        pthread_cond_signal(&s->not_empty);
+        pthread_mutex_unlock(&s->mu);
+        started += s->started;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (p->drained < started)
+        pthread_cond_wait(&p->all_drained, &p->mu);
+    p->decided = 1;
+    p->commit = commit;
+    pthread_cond_broadcast(&p->decision);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->n_shards; i++) {
+        shard_t *s = &p->shards[i];
+        if (s->started)
+            pthread_join(s->thread, NULL);
+        s->started = 0;
+        /* A shard whose thread never started still has its writer. */
+        if (s->writer) {
+            kh_writer_close(s->writer, 0, NULL);
+            s->writer = NULL;
+        }
+    }
+}
+
+kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *stats,
+                              kh_error_t *err)
+{
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    if (!p)
+        return KH_OK;
+    stop_threads(p, commit);
+    kh_status_t st = report_failure(p, err);
+    if (stats && p->shards)
+        kh_pipeline_stats(p, stats);
+    for (unsigned i = 0; p->shards && i < p->n_shards; i++) {
+        shard_t *s = &p->shards[i];
+        free(s->path);
+        pthread_mutex_destroy(&s->mu);
+        pthread_cond_destroy(&s->not_empty);
+        pthread_cond_destroy(&s->not_full);
+        pthread_cond_destroy(&s->idle);
+    }
+    for (unsigned i = 0; p->analyser_writers && i < p->n_jobs; i++)
+        kh_writer_close(p->analyser_writers[i], 0, NULL);
+    kh_writer_close(p->ids, 0, NULL);
+    free(p->analyser_writers);
+    free(p->analysers);
+    free(p->shards);
+    pthread_mutex_destroy(&p->mu);
+    pthread_mutex_destroy(&p->fail_mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->room);
+    pthread_cond_destroy(&p->turn);
+    pthread_cond_destroy(&p->all_drained);
+    pthread_cond_destroy(&p->decision);
+    free(p);
+    return st;
+}

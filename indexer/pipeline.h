@@ -1,0 +1,106 @@
+/*
+ * pipeline.h - articles into an index on several threads, and into shards.
+ *
+ * Threads:
+ *   the caller     reads articles and hands them over (kh_pipeline_add()),
+ *                  in input order, in chunks of KH_PIPELINE_CHUNK;
+ *   J analysers    cut a chunk into passages and analyse them into Xapian
+ *                  documents (each with its own analyzer: analyzers are per
+ *                  thread), then deliver the chunk to the shards in input
+ *                  order, whichever analyser finished first;
+ *   N writers      one per shard, the only thread that touches that shard's
+ *                  database: replace, add, commit every batch-size articles.
+ * Every queue is bounded, so memory does not grow with the input.
+ *
+ * Because delivery keeps input order, each shard receives its articles in the
+ * same order whatever J is: the same documents get the same document ids, so
+ * an index built with -j 1 and one built with -j 8 rank identically.
+ *
+ * Shards. Article ID goes to shard kh_shard_of(ID, N): 64-bit FNV-1a of the
+ * id's bytes, mod N. The hash is part of the index format: replacing or
+ * deleting an article later must find the same shard. A sharded index is a
+ * folder INDEX holding INDEX/shard-0 .. INDEX/shard-(N-1) (Xapian databases,
+ * each stamped with the schema and analyzer versions) and the Xapian stub
+ * file INDEX/XAPIANDB, one line "auto shard-K" each, which Xapian opens as
+ * one database. N = 1 (the default) is a plain database at INDEX, as before.
+ */
+#ifndef KHABAR_PIPELINE_H
+#define KHABAR_PIPELINE_H
+
+#include "article.h"
+#include "writer.h"
+#include "khabar/status.h"
+
+/* Articles handed from thread to thread at a time. */
+#define KH_PIPELINE_CHUNK 16
+
+/* The most shards and analysis threads accepted. */
+#define KH_PIPELINE_MAX_SHARDS 256
+#define KH_PIPELINE_MAX_JOBS 64
+
+typedef struct kh_pipeline_opts {
+    unsigned shards; /* 0: as the index is (a new index: 1) */
+    unsigned jobs;   /* analysis threads; 0: one per online processor */
+    kh_writer_opts_t writer;
+} kh_pipeline_opts_t;
+
+typedef struct kh_pipeline kh_pipeline_t;
+
+/* The shard (0..shards-1) of an article id: FNV-1a 64 of its bytes, mod shards. */
+unsigned kh_shard_of(const char *article_id, unsigned shards);
+
+/*
+ * Opens the index at path for writing with the threads above; creates it
+ * (and its shards and stub) when missing. On success *out belongs to the
+ * caller (kh_pipeline_close()).
+ * Returns KH_OK; KH_ERR_ARG when the shard count asked for differs from the
+ * index's ("re-index into a new folder"), or the folder's XAPIANDB was not
+ * written by the indexer; KH_ERR_NOMEM when a thread cannot start; the
+ * statuses of kh_writer_open() for each shard (the message names it).
+ */
+kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, kh_pipeline_t **out,
+                             kh_error_t *err);
+
+/* The number of shards (1 for a plain database). */
+unsigned kh_pipeline_shards(const kh_pipeline_t *p);
+
+/*
+ * Records that article_id is given in this run; *duplicate is set to 1 when
+ * it was given before (the last one wins). Call it before
+ * kh_pipeline_add(), which may free the article at any moment.
+ * Returns KH_OK or KH_ERR_NOMEM.
+ */
+kh_status_t kh_pipeline_note_id(kh_pipeline_t *p, const char *article_id, int *duplicate,
+                                kh_error_t *err);
+
+/*
+ * Hands article over to be written (the pipeline takes it, whatever the
+ * status). The write happens later: a failure there is reported by a later
+ * kh_pipeline_add() or by kh_pipeline_close(), with the message
+ * "FILE:LINE: article 'ID': what went wrong". Such a failure is fatal.
+ * Returns KH_OK, KH_ERR_NOMEM, or the first failure of a thread.
+ */
+kh_status_t kh_pipeline_add(kh_pipeline_t *p, kh_article_t *article, kh_error_t *err);
+
+/*
+ * Deletes an article from its shard, now (on the calling thread); *found
+ * says whether it was there. Not to be mixed with kh_pipeline_add() in one
+ * run. Statuses as kh_writer_delete().
+ */
+kh_status_t kh_pipeline_delete(kh_pipeline_t *p, const char *article_id, int *found,
+                               kh_error_t *err);
+
+/* The writers' counters summed so far (safe while threads run). */
+void kh_pipeline_stats(kh_pipeline_t *p, kh_writer_stats_t *out);
+
+/*
+ * Waits for every article handed over to be written, then commits each
+ * shard's open batch (commit nonzero, and no failure so far) or discards
+ * it, puts the final counters in *stats (if not NULL) and frees p. Accepts
+ * NULL. Returns KH_OK or the first failure of any thread (then the open
+ * batches were discarded, except a shard whose final commit had succeeded).
+ */
+kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *stats,
+                              kh_error_t *err);
+
+#endif

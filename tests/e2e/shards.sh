@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# End-to-end tests of parallel indexing, shards and remote shards (issues 5
+# and 7): one case per CTest entry.
+# usage: shards.sh CASE   (INDEXER, SEARCHER, CORPUS, DATA_DIR, WORK and
+# SHARED_DATA come from CTest)
+#
+# Rankings are compared with compare_runs below: the same passage ids in the
+# same order, scores equal to 1e-9. Passages whose scores tie (equal to 1e-9)
+# are compared as a set: Xapian breaks ties by document id, and document ids
+# differ between one database and shards searched together (shard i's
+# document d is (d-1)*N+i+1), so only the order inside a tie may differ.
+set -u
+case_name=$1
+dir="$WORK/shards-$case_name"
+rm -rf "$dir" && mkdir -p "$dir" || exit 1
+cd "$dir" || exit 1
+export NO_COLOR=1
+unset KHABAR_INDEX
+
+fail() {
+    echo "FAIL [$case_name]: $*" >&2
+    exit 1
+}
+
+run() {
+    "$@" >out 2>err
+    rc=$?
+}
+
+expect_rc() {
+    [ "$rc" -eq "$1" ] || fail "expected exit status $1, got $rc; stderr: $(cat err)"
+}
+
+expect_err() {
+    grep -qF -- "$1" err || fail "stderr lacks '$1'; stderr was: $(cat err)"
+}
+
+# The input: the first 400 articles of saudinewsnet when ../shared/data is
+# there (real statistics), else articles made from the bundled texts'
+# paragraphs, one or two paragraphs each (enough to give BM25 distinct
+# document frequencies and lengths).
+make_input() {
+    if [ -r "${SHARED_DATA:-}/saudinewsnet/docs.jsonl.gz" ]; then
+        zcat "$SHARED_DATA/saudinewsnet/docs.jsonl.gz" | head -n 400 >in.jsonl
+        printf '%s\n' 'q1	السعودية' 'q2	وزارة الصحة' 'q3	الملك سلمان' 'q4	"مجلس الوزراء"' \
+            'q5	النفط الأسعار' 'q6	كرة القدم الهلال' 'q7	الرياض -جدة' 'q8	التعليم' >queries.tsv
+        if [ -r "$SHARED_DATA/arcd/queries.tsv" ]; then
+            head -n 60 "$SHARED_DATA/arcd/queries.tsv" >>queries.tsv
+        fi
+    else
+        python3 - "$CORPUS" "$DATA_DIR" <<'PY' || fail "cannot make the input"
+import glob, json, os, sys
+paragraphs = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.txt")) + glob.glob(os.path.join(sys.argv[2], "*.txt"))):
+    text = open(path, encoding="utf-8").read()
+    body = text.split("\n\n", 1)[1] if "\n\n" in text else text
+    paragraphs += [p.replace("\n", " ").strip() for p in body.split("\n\n") if p.strip() and not p.startswith("## ")]
+with open("in.jsonl", "w", encoding="utf-8") as f:
+    for i in range(len(paragraphs)):
+        chosen = paragraphs[i:i + 1 + i % 2]
+        f.write(json.dumps({"id": "p%03d" % i, "title": chosen[0][:60], "text": "\n".join(chosen)},
+                           ensure_ascii=False) + "\n")
+PY
+        printf '%s\n' 'q1	ماسك' 'q2	الذكاء الاصطناعي' 'q3	OpenAI' 'q4	"سام ألتمان"' 'q5	Kara Swisher' \
+            'q6	تويتر -ماسك' 'q7	شركة' 'q8	the' >queries.tsv
+    fi
+}
+
+# The ranking of every query of queries.tsv over index $1, as a TREC run.
+ranking() {
+    "$SEARCHER" -d "$1" --batch queries.tsv --format trec -n 50 "${@:2}"
+}
+
+# compare_runs A B: same passage ids in the same order, scores to 1e-9 (ties as sets).
+compare_runs() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+from collections import OrderedDict
+def load(path):
+    runs = OrderedDict()
+    for line in open(path):
+        qid, _, docid, rank, score, _ = line.split()
+        runs.setdefault(qid, []).append((docid, float(score)))
+    return runs
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if list(a) != list(b):
+    sys.exit("queries differ: %s vs %s" % (list(a), list(b)))
+def groups(hits):
+    out = []
+    for docid, score in hits:
+        if out and abs(out[-1][0] - score) <= 1e-9:
+            out[-1][1].add(docid)
+        else:
+            out.append((score, {docid}))
+    return out
+for qid in a:
+    ha, hb = a[qid], b[qid]
+    if len(ha) != len(hb):
+        sys.exit("query %s: %d results vs %d" % (qid, len(ha), len(hb)))
+    for i, ((da, sa), (db, sb)) in enumerate(zip(ha, hb)):
+        if abs(sa - sb) > 1e-9:
+            sys.exit("query %s rank %d: score %.12f vs %.12f" % (qid, i + 1, sa, sb))
+    ga, gb = groups(ha), groups(hb)
+    # The last group may be cut by -n differently: only its size must match.
+    for k, ((sa, ia), (sb, ib)) in enumerate(zip(ga, gb)):
+        if k < len(ga) - 1 and ia != ib:
+            sys.exit("query %s: passages scored %.9f differ: %s vs %s" % (qid, sa, sorted(ia), sorted(ib)))
+print("%d queries, %d results compared" % (len(a), sum(len(h) for h in a.values())))
+PY
+}
+
+# free_port: a TCP port nobody listens on now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+servers=()
+stop_servers() {
+    for pid in "${servers[@]}"; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    servers=()
+}
+trap stop_servers EXIT
+
+# serve DB PORT: starts xapian-tcpsrv on 127.0.0.1:PORT and waits until it
+# listens. In its own session: on SIGTERM, xapian-tcpsrv (forking mode) kills
+# its whole process group, which would otherwise be this script and CTest.
+serve() {
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$2" "$1" >"tcpsrv-$2.log" 2>&1 &
+    servers+=($!)
+    for _ in $(seq 1 100); do
+        grep -q "Listening" "tcpsrv-$2.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    fail "xapian-tcpsrv on port $2 did not start: $(cat "tcpsrv-$2.log")"
+}
+
+case "$case_name" in
+parallel_same_ranking)
+    # One database, however many threads analyse: the same documents with the
+    # same ids, so the very same output. Small batches: many commits.
+    make_input
+    run "$INDEXER" -q -d one -j 1 --batch-size 7 in.jsonl
+    expect_rc 0
+    run "$INDEXER" -q -d many -j 4 --batch-size 7 in.jsonl
+    expect_rc 0
+    ranking one >one.trec && ranking many >many.trec || fail "search failed"
+    [ -s one.trec ] || fail "no results"
+    cmp -s one.trec many.trec || fail "-j 1 and -j 4 rank differently: $(diff one.trec many.trec | head)"
+    ;;
+same_ranking)
+    # N shards searched as one database rank as one database: Xapian sums the
+    # statistics (document counts, lengths, term frequencies) over shards.
+    make_input
+    run "$INDEXER" -q -d one -j 1 in.jsonl
+    expect_rc 0
+    ranking one >one.trec || fail "search failed"
+    [ -s one.trec ] || fail "no results"
+    for n in 2 3; do
+        run "$INDEXER" -q -d "sharded$n" --shards "$n" -j 2 in.jsonl
+        expect_rc 0
+        [ -f "sharded$n/XAPIANDB" ] || fail "no stub file in sharded$n"
+        [ "$(wc -l <"sharded$n/XAPIANDB")" -eq "$n" ] || fail "stub lists $(cat "sharded$n/XAPIANDB")"
+        for k in $(seq 0 $((n - 1))); do
+            [ "$(xapian-metadata get "sharded$n/shard-$k" khabar.schema)" != "" ] ||
+                fail "shard $k of $n has no schema stamp"
+        done
+        ranking "sharded$n" >"sharded$n.trec" || fail "search over $n shards failed"
+        compare_runs one.trec "sharded$n.trec" >cmp.out 2>&1 || fail "$n shards: $(cat cmp.out)"
+        # The stub file given directly works as well as its folder.
+        ranking "sharded$n/XAPIANDB" >stub.trec && cmp -s stub.trec "sharded$n.trec" ||
+            fail "-d sharded$n/XAPIANDB differs from -d sharded$n"
+    done
+    ;;
+update)
+    # Replace and delete find the shard that holds the article; a second run
+    # needs no --shards; another shard count is refused.
+    make_input
+    run "$INDEXER" -q -d idx --shards 3 in.jsonl
+    expect_rc 0
+    articles=$(wc -l <in.jsonl)
+    passages=$("$SEARCHER" -d idx --batch queries.tsv --format trec -n 100000 | wc -l)
+    run "$INDEXER" -q -d idx in.jsonl
+    expect_rc 0
+    expect_err "0 added, $articles replaced"
+    [ "$("$SEARCHER" -d idx --batch queries.tsv --format trec -n 100000 | wc -l)" -eq "$passages" ] ||
+        fail "re-indexing changed the number of results"
+    id=$(head -n 1 in.jsonl | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
+    run "$INDEXER" -q -d idx --delete "$id"
+    expect_rc 0
+    expect_err "1 deleted"
+    "$SEARCHER" -d idx --batch queries.tsv --format trec -n 100000 | grep -q " $id#" &&
+        fail "deleted article $id still found"
+    run "$INDEXER" -q -d idx --delete "$id"
+    expect_rc 1
+    expect_err "'$id' is not in the index"
+    run "$INDEXER" -q -d idx --shards 2 in.jsonl
+    expect_rc 2
+    expect_err "holds 3 shards, not 2"
+    run "$INDEXER" -q -d plain in.jsonl
+    run "$INDEXER" -q -d plain --shards 2 in.jsonl
+    expect_rc 2
+    expect_err "re-index into a new folder"
+    # A second indexer on a sharded index is refused while the first runs.
+    mkfifo feed
+    "$INDEXER" -q -d idx - <feed >first.out 2>&1 &
+    holder=$!
+    exec 3>feed
+    sleep 1
+    run "$INDEXER" -q -d idx in.jsonl
+    exec 3>&-
+    wait $holder
+    expect_rc 2
+    expect_err "locked"
+    ;;
+remote)
+    # Two shards served by xapian-tcpsrv, one read locally, through one stub:
+    # the ranking of one database. A server that is down is named; with
+    # --allow-partial the others answer, exit status 3.
+    command -v xapian-tcpsrv >/dev/null || { echo "xapian-tcpsrv missing" >&2; exit 77; }
+    make_input
+    run "$INDEXER" -q -d one -j 1 in.jsonl
+    expect_rc 0
+    run "$INDEXER" -q -d idx --shards 3 in.jsonl
+    expect_rc 0
+    p1=$(free_port)
+    serve idx/shard-1 "$p1"
+    p2=$(free_port)
+    serve idx/shard-2 "$p2"
+    printf 'auto %s/idx/shard-0\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$PWD" "$p1" "$p2" >mixed
+    ranking one >one.trec && ranking mixed >mixed.trec || fail "search failed: $(cat err 2>/dev/null)"
+    compare_runs one.trec mixed.trec >cmp.out 2>&1 || fail "local + remote: $(cat cmp.out)"
+    ranking idx >local.trec && cmp -s local.trec mixed.trec || fail "remote shards rank differently"
+
+    kill "${servers[1]}" && wait "${servers[1]}" 2>/dev/null
+    run "$SEARCHER" -d mixed --format trec -n 5 السعودية ماسك the
+    expect_rc 2
+    expect_err "remote 127.0.0.1:$p2"
+    expect_err "mixed line 3"
+    run "$SEARCHER" -d mixed --allow-partial --format trec -n 1000 --batch queries.tsv
+    expect_rc 3
+    expect_err "warning: shard 'remote 127.0.0.1:$p2'"
+    [ -s out ] || fail "--allow-partial gave no results"
+    # The results are those of the two shards still up, searched as one.
+    printf 'auto %s/idx/shard-0\nremote 127.0.0.1:%s\n' "$PWD" "$p1" >up
+    ranking up -n 1000 >up.trec
+    cmp -s out up.trec || fail "--allow-partial differs from the shards that are up"
+    stop_servers
+    ;;
+*)
+    fail "unknown case"
+    ;;
+esac
+exit 0
