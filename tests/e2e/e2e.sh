@@ -3,34 +3,8 @@
 # usage: e2e.sh CASE   (INDEXER, SEARCHER, CORPUS, DATA_DIR, WORK come from CTest)
 set -u
 case_name=$1
-dir="$WORK/$case_name"
-rm -rf "$dir" && mkdir -p "$dir" || exit 1
-cd "$dir" || exit 1
-export NO_COLOR=1
-unset KHABAR_INDEX
-
-fail() {
-    echo "FAIL [$case_name]: $*" >&2
-    exit 1
-}
-
-# run CMD...: runs it, keeping stdout in out, stderr in err, status in rc.
-run() {
-    "$@" >out 2>err
-    rc=$?
-}
-
-expect_rc() {
-    [ "$rc" -eq "$1" ] || fail "expected exit status $1, got $rc; stderr: $(cat err)"
-}
-
-expect_err() {
-    grep -qF -- "$1" err || fail "stderr lacks '$1'; stderr was: $(cat err)"
-}
-
-expect_out() {
-    grep -qF -- "$1" out || fail "stdout lacks '$1'; stdout was: $(cat out)"
-}
+source "$(dirname "$0")/lib.sh"
+e2e_begin "$case_name"
 
 # The number of passages in index $1 (every passage has a language).
 passages() {

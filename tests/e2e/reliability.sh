@@ -13,41 +13,9 @@
 # Exit 77 means skipped (CTest SKIP_RETURN_CODE).
 set -u
 case_name=$1
-dir="$WORK/reliability/$case_name"
-rm -rf "$dir" && mkdir -p "$dir" || exit 1
-cd "$dir" || exit 1
-export NO_COLOR=1
+source "$(dirname "$0")/lib.sh"
+e2e_begin "reliability/$case_name"
 export LC_COLLATE=C # sort and join agree on the order of ids
-unset KHABAR_INDEX
-# A hang fails the test instead of blocking CI.
-LIMIT=${KH_TEST_TIMEOUT:-120}
-
-fail() {
-    echo "FAIL [$case_name]: $*" >&2
-    exit 1
-}
-
-skip() {
-    echo "SKIP [$case_name]: $*" >&2
-    exit 77
-}
-
-# run CMD...: runs it under timeout, keeping stdout in out, stderr in err,
-# status in rc. A timeout (124) or a signal (>128: a crash) fails at once.
-run() {
-    timeout -k 5 "$LIMIT" "$@" >out 2>err
-    rc=$?
-    [ "$rc" -ne 124 ] || fail "timed out after $LIMIT s: $*"
-    [ "$rc" -le 128 ] || fail "killed by signal $((rc - 128)): $*; stderr: $(tail -c 2000 err)"
-}
-
-expect_rc() {
-    [ "$rc" -eq "$1" ] || fail "expected exit status $1, got $rc; stderr: $(tail -c 2000 err)"
-}
-
-expect_err() {
-    grep -qF -- "$1" err || fail "stderr lacks '$1'; stderr was: $(tail -c 2000 err)"
-}
 
 no_err() {
     [ ! -s err ] || fail "unexpected stderr: $(tail -c 2000 err)"

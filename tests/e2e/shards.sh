@@ -11,29 +11,8 @@
 # document d is (d-1)*N+i+1), so only the order inside a tie may differ.
 set -u
 case_name=$1
-dir="$WORK/shards-$case_name"
-rm -rf "$dir" && mkdir -p "$dir" || exit 1
-cd "$dir" || exit 1
-export NO_COLOR=1
-unset KHABAR_INDEX
-
-fail() {
-    echo "FAIL [$case_name]: $*" >&2
-    exit 1
-}
-
-run() {
-    "$@" >out 2>err
-    rc=$?
-}
-
-expect_rc() {
-    [ "$rc" -eq "$1" ] || fail "expected exit status $1, got $rc; stderr: $(cat err)"
-}
-
-expect_err() {
-    grep -qF -- "$1" err || fail "stderr lacks '$1'; stderr was: $(cat err)"
-}
+source "$(dirname "$0")/lib.sh"
+e2e_begin "shards-$case_name"
 
 # The input: the first 400 articles of saudinewsnet when ../shared/data is
 # there (real statistics), else articles made from the bundled texts'
