@@ -12,7 +12,7 @@
 #include "query.h"
 
 /* How often a query is retried when a writer commits underneath it. */
-#define MODIFIED_RETRIES 5
+#define MODIFIED_RETRIES 10
 
 /*
  * A writer's commits overtook this reader's revision. Xapian says so with
@@ -583,6 +583,12 @@ static kh_status_t collect(build_t *b, kh_mset_t *mset, kh_results_t *out, kh_er
     out->items = n ? calloc(n, sizeof *out->items) : NULL;
     if (n && !out->items)
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    /*
+     * Read every hit from the database first, then highlight: the reading is
+     * what a writer's commits can overtake, so it is kept as short as it can
+     * be (reliability_concurrent_search failed under ASan when highlighting
+     * ran between the reads).
+     */
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < n; i++) {
         kh_result_t *r = &out->items[i];
@@ -599,6 +605,9 @@ static kh_status_t collect(build_t *b, kh_mset_t *mset, kh_results_t *out, kh_er
         out->n++;
         r->rank = (unsigned)i + 1;
         r->score = hit.weight;
+    }
+    for (size_t i = 0; !st && i < out->n; i++) {
+        kh_result_t *r = &out->items[i];
         highlight_ctx_t hc = {b, r, 0, 0};
         st = kh_analyzer_run(b->s->analyzer, r->data.text, strlen(r->data.text), mark_if_matched,
                              &hc, err);
