@@ -19,13 +19,14 @@
  * DatabaseModifiedError, but glass (1.4) checks a B-tree block's level
  * before its revision, so a root block freed and reused by a commit comes
  * out as DatabaseCorruptError "Expected block N to be level 1, not 0"
- * (reproduced by reliability_concurrent_search). Reopening settles it: on
- * the latest revision a real corruption persists, and is reported once the
- * retries are spent.
+ * (reproduced by reliability_concurrent_search), and a hit's document,
+ * which the revision of the match holds, can come out as DocNotFoundError.
+ * Reopening settles it: on the latest revision a real corruption persists,
+ * and is reported once the retries are spent.
  */
 static int overtaken_by_writer(kh_status_t st)
 {
-    return st == KH_ERR_DB_MODIFIED || st == KH_ERR_DB_CORRUPT;
+    return st == KH_ERR_DB_MODIFIED || st == KH_ERR_DB_CORRUPT || st == KH_ERR_NOT_FOUND;
 }
 
 struct kh_searcher {
@@ -483,13 +484,19 @@ static kh_status_t check_stamp(kh_db_t *db, const char *path, const char *key, c
     kh_status_t st = kh_db_get_metadata(db, key, &have, err);
     if (st)
         return st;
-    if (have[0] == '\0')
-        st = kh_error_set(err, KH_ERR_DB_VERSION, "%s: not a khabar index (no '%s' stamp)", path,
-                          key);
-    else if (strcmp(have, want) != 0)
+    if (have[0] == '\0') {
+        /* An indexer killed before its first commit leaves an empty database
+         * without stamps: that is an empty index, not someone else's. */
+        unsigned docs = 0;
+        st = kh_db_doc_count(db, &docs, err);
+        if (!st && docs > 0)
+            st = kh_error_set(err, KH_ERR_DB_VERSION, "%s: not a khabar index (no '%s' stamp)",
+                              path, key);
+    } else if (strcmp(have, want) != 0) {
         st = kh_error_set(err, KH_ERR_DB_VERSION,
                           "%s: index has %s '%s' but this searcher reads '%s': re-index it", path,
                           key, have, want);
+    }
     free(have);
     return st;
 }
