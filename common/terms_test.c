@@ -27,7 +27,8 @@ static void section_terms(void **state)
     assert_int_equal(kh_analyzer_new(&a, NULL), KH_OK);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char term[KH_TERM_MAX];
-        assert_int_equal(kh_terms_section(a, rows[i].section, strlen(rows[i].section), term), KH_OK);
+        assert_int_equal(kh_terms_section(a, rows[i].section, strlen(rows[i].section), term),
+                         KH_OK);
         assert_string_equal(term, rows[i].term);
     }
     /* A section too long for a term is refused, not cut. */

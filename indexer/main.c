@@ -1,12 +1,14 @@
 /*
  * indexer: reads news articles and writes their passages into a khabar index.
  * Parses argv, walks the inputs, prints progress and messages, and picks the
- * exit status; the work is in article.c, passage.c and writer.c.
+ * exit status; the work is in article.c, passage.c, writer.c, pipeline.c and
+ * compact.c.
  */
 #define _DEFAULT_SOURCE /* scandir, DT_* */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "compact.h"
 #include "khabar/paths.h"
 #include "pipeline.h"
 #include "writer.h"
@@ -26,6 +29,7 @@ static void usage(FILE *f)
 {
     fputs("usage: indexer [-d INDEX] [options] PATH...\n"
           "       indexer [-d INDEX] --delete ID...\n"
+          "       indexer [-d INDEX] --compact\n"
           "\n"
           "PATH is a file (.txt, .jsonl, either .gz), a folder (walked recursively in\n"
           "sorted order) or - for standard input. An article already in the index is\n"
@@ -46,6 +50,12 @@ static void usage(FILE *f)
           "      --strict         stop at the first bad article\n"
           "      --wait[=SECONDS] when another indexer has the index, wait for it to\n"
           "                       finish (without SECONDS: as long as it takes)\n"
+          "      --compact        compact the index when the run ends (alone: compact it,\n"
+          "                       indexing nothing); an index the run creates, or one\n"
+          "                       that was empty, is compacted without it: ~40% smaller,\n"
+          "                       searches ~10% faster, ~1.5 s for 500 MB\n"
+          "      --no-compact     never compact (for an index that grows run by run,\n"
+          "                       compact now and then instead)\n"
           "  -q, --quiet          no progress line\n"
           "\n"
           "Exit status: 0 all went in, 1 some input was bad and skipped, 2 fatal error.\n",
@@ -87,6 +97,17 @@ static void progress_draw(progress_t *p, kh_pipeline_t *pl, double bytes_now, in
             p->files_total, p->articles, stats.passages, mb_s);
     if (p->bytes_total > 0 && bytes_now > 0 && bytes_now < p->bytes_total)
         fprintf(stderr, "  ETA %.0fs", (p->bytes_total - bytes_now) / (bytes_now / elapsed));
+}
+
+/* "308 MB", or "48 KB" for a small index (as du -h would say, in SI units). */
+static void format_size(char *out, size_t size, uint64_t bytes)
+{
+    if (bytes >= 10 * 1000 * 1000)
+        snprintf(out, size, "%.0f MB", (double)bytes / 1e6);
+    else if (bytes >= 1000 * 1000)
+        snprintf(out, size, "%.1f MB", (double)bytes / 1e6);
+    else
+        snprintf(out, size, "%.0f KB", (double)bytes / 1e3);
 }
 
 /* The files to read, in the order given, folders expanded in sorted order. */
@@ -294,6 +315,8 @@ int main(int argc, char **argv)
         OPT_STRICT,
         OPT_SHARDS,
         OPT_WAIT,
+        OPT_COMPACT,
+        OPT_NO_COMPACT,
     };
     static const struct option options[] = {
         {"index", required_argument, NULL, 'd'},
@@ -305,6 +328,8 @@ int main(int argc, char **argv)
         {"strict", no_argument, NULL, OPT_STRICT},
         {"shards", required_argument, NULL, OPT_SHARDS},
         {"wait", optional_argument, NULL, OPT_WAIT},
+        {"compact", no_argument, NULL, OPT_COMPACT},
+        {"no-compact", no_argument, NULL, OPT_NO_COMPACT},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -316,6 +341,7 @@ int main(int argc, char **argv)
     char default_index[4096];
     int delete_mode = 0, quiet = 0, c;
     long wait_seconds = 0; /* --wait */
+    int compact = -1; /* --compact 1, --no-compact 0, else -1: when the run creates the index */
     while ((c = getopt_long(argc, argv, "d:j:qh", options, NULL)) != -1) {
         char *end;
         unsigned long value = 0;
@@ -381,6 +407,12 @@ int main(int argc, char **argv)
         case OPT_STRICT:
             run.strict = 1;
             break;
+        case OPT_COMPACT:
+            compact = 1;
+            break;
+        case OPT_NO_COMPACT:
+            compact = 0;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -392,7 +424,7 @@ int main(int argc, char **argv)
             return EXIT_FATAL;
         }
     }
-    if (optind == argc) {
+    if (optind == argc && !(compact == 1 && !delete_mode)) {
         fputs(delete_mode ? "indexer: --delete needs article ids\n" : "indexer: nothing to index\n",
               stderr);
         usage(stderr);
@@ -416,16 +448,32 @@ int main(int argc, char **argv)
         fputs("indexer: out of memory\n", stderr);
         return EXIT_FATAL;
     }
+    /* What a compaction cut short by a crash left (compact.h); before the
+     * open, which would create a fresh index where a cut fallback swap left
+     * none. */
+    unsigned leftovers = 0;
+    if (kh_compact_cleanup(index, &leftovers, &err) == KH_OK && leftovers)
+        fprintf(stderr, "indexer: removed %u leftover folder%s of a compaction cut short (*%s*)\n",
+                leftovers, leftovers == 1 ? "" : "s", KH_COMPACT_SUFFIX);
     kh_status_t open_st = kh_make_parent_dirs(index, &err);
     struct timespec wait_start;
     clock_gettime(CLOCK_MONOTONIC, &wait_start);
     /* --wait: another indexer holds the lock; try again every 0.2 s until it
-     * lets go (Xapian's lock is not waitable: it fails at once). */
+     * lets go (Xapian's lock is not waitable: it fails at once). Whether the
+     * run creates the index is asked before each try: the indexer waited
+     * for may be the one creating it. */
     if (!open_st) {
-        while ((open_st = kh_pipeline_open(index, &opts, &run.pipeline, &err)) ==
-                   KH_ERR_DB_LOCKED &&
-               (wait_seconds < 0 || seconds_since(&wait_start) < (double)wait_seconds))
+        for (;;) {
+            int is_new = 0;
+            if (compact < 0)
+                kh_compact_index_is_new(index, &is_new, NULL);
+            opts.compact = compact < 0 ? is_new : compact;
+            open_st = kh_pipeline_open(index, &opts, &run.pipeline, &err);
+            if (open_st != KH_ERR_DB_LOCKED ||
+                (wait_seconds >= 0 && seconds_since(&wait_start) >= (double)wait_seconds))
+                break;
             nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
+        }
     }
     if (open_st) {
         fprintf(stderr, "indexer: %s%s\n", err.message,
@@ -476,18 +524,34 @@ int main(int argc, char **argv)
     /* After a fatal error the open batches are dropped: nothing half-written is
      * committed. Closing waits for the articles still on their way. */
     kh_writer_stats_t stats;
+    kh_pipeline_compaction_t compaction;
     int was_fatal = rc == EXIT_FATAL;
-    if (kh_pipeline_close(run.pipeline, !was_fatal, &stats, &err)) {
+    if (p->live && opts.compact && !was_fatal)
+        fputs("  compacting", stderr);
+    if (kh_pipeline_close(run.pipeline, !was_fatal, &stats, &compaction, &err)) {
         progress_clear(p);
         if (!was_fatal) /* a failure already reported was the reason to stop */
             fprintf(stderr, "indexer: %s\n", err.message);
         rc = EXIT_FATAL;
     }
     progress_clear(p);
-    fprintf(stderr,
-            "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s\n",
-            stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,
-            seconds_since(&p->start), rc == EXIT_FATAL ? " (last batch not committed)" : "");
+    /* A failed compaction is a warning only: the articles are in, and the
+     * index is the uncompacted one, whole. */
+    if (compaction.failed)
+        fprintf(stderr, "indexer: warning: compaction failed, the index is left as it was: %s\n",
+                compaction.failure.message);
+    char compacted[128] = "", before[32], after[32];
+    if (compaction.compacted) {
+        format_size(before, sizeof before, compaction.bytes_before);
+        format_size(after, sizeof after, compaction.bytes_after);
+        snprintf(compacted, sizeof compacted, "; compacted %s -> %s in %.2f s", before, after,
+                 compaction.seconds);
+    }
+    fprintf(
+        stderr,
+        "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s%s\n",
+        stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,
+        seconds_since(&p->start), compacted, rc == EXIT_FATAL ? " (last batch not committed)" : "");
     for (size_t i = 0; i < inputs.n; i++)
         free(inputs.paths[i]);
     free(inputs.paths);

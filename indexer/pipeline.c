@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE /* mkdir modes, strdup under strict C11 */
 #include "pipeline.h"
 
+#include "compact.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -56,10 +58,16 @@ typedef struct shard {
     int busy;                /* the writer thread is writing an article */
     int done;                /* no more articles will come */
     kh_writer_stats_t stats; /* copy of the writer's, under mu */
+    /* The compaction, written by the writer thread before it ends. */
+    int compact_tried;
+    kh_status_t compact_status;
+    kh_compaction_t compaction;
+    kh_error_t compact_error;
 } shard_t;
 
 struct kh_pipeline {
     unsigned n_shards, n_jobs;
+    int compact;
     shard_t *shards;
     kh_writer_t *ids; /* the caller's: duplicate ids, reported in input order */
     chunk_t *filling; /* the chunk kh_pipeline_add() is filling */
@@ -189,8 +197,21 @@ static void *writer_main(void *arg)
         pthread_cond_wait(&p->decision, &p->mu);
     int commit = p->commit;
     pthread_mutex_unlock(&p->mu);
+    commit = commit && !has_failed(p);
     kh_error_t e;
-    if (kh_writer_close(s->writer, commit && !has_failed(p), &e))
+    if (commit && p->compact) {
+        /* Committed first, since the copy is of the last commit; the writer
+         * stays open, holding the shard's write lock, until the compacted
+         * copy has replaced the shard. */
+        if (kh_writer_commit(s->writer, &e)) {
+            set_failure(p, &e, s->path);
+            commit = 0;
+        } else if (!has_failed(p)) {
+            s->compact_tried = 1;
+            s->compact_status = kh_compact_in_place(s->path, &s->compaction, &s->compact_error);
+        }
+    }
+    if (kh_writer_close(s->writer, commit, &e))
         set_failure(p, &e, s->path);
     s->writer = NULL;
     return NULL;
@@ -410,6 +431,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
     p->n_shards = n;
     p->n_jobs = jobs;
+    p->compact = opts->compact;
     p->cap = ANALYSIS_QUEUE_CHUNKS(jobs);
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->fail_mu, NULL);
@@ -480,7 +502,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     }
     if (st) {
         stop_threads(p, 0);
-        kh_pipeline_close(p, 0, NULL, NULL);
+        kh_pipeline_close(p, 0, NULL, NULL, NULL);
         return st;
     }
     *out = p;
@@ -621,10 +643,12 @@ static void stop_threads(kh_pipeline_t *p, int commit)
 }
 
 kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *stats,
-                              kh_error_t *err)
+                              kh_pipeline_compaction_t *compaction, kh_error_t *err)
 {
     if (stats)
         memset(stats, 0, sizeof *stats);
+    if (compaction)
+        memset(compaction, 0, sizeof *compaction);
     if (!p)
         return KH_OK;
     stop_threads(p, commit);
@@ -633,6 +657,16 @@ kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *s
         kh_pipeline_stats(p, stats);
     for (unsigned i = 0; p->shards && i < p->n_shards; i++) {
         shard_t *s = &p->shards[i];
+        if (compaction && s->compact_tried && s->compact_status) {
+            if (!compaction->failed++)
+                compaction->failure = s->compact_error; /* names the database */
+        } else if (compaction && s->compact_tried) {
+            compaction->compacted++;
+            compaction->bytes_before += s->compaction.bytes_before;
+            compaction->bytes_after += s->compaction.bytes_after;
+            if (s->compaction.seconds > compaction->seconds)
+                compaction->seconds = s->compaction.seconds;
+        }
         free(s->path);
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->not_empty);

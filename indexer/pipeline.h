@@ -27,6 +27,8 @@
 #ifndef KHABAR_PIPELINE_H
 #define KHABAR_PIPELINE_H
 
+#include <stdint.h>
+
 #include "article.h"
 #include "writer.h"
 #include "khabar/status.h"
@@ -41,8 +43,19 @@
 typedef struct kh_pipeline_opts {
     unsigned shards; /* 0: as the index is (a new index: 1) */
     unsigned jobs;   /* analysis threads; 0: one per online processor */
+    int compact;     /* compact each database in place after its final commit (compact.h) */
     kh_writer_opts_t writer;
 } kh_pipeline_opts_t;
+
+/* What the compaction at the end of a run did (opts.compact). */
+typedef struct kh_pipeline_compaction {
+    unsigned compacted;    /* databases compacted (shards, or 1) */
+    unsigned failed;       /* databases left as they were after a failure */
+    double seconds;        /* the longest shard's: the shards compact in parallel */
+    uint64_t bytes_before; /* disk usage of the compacted databases, before */
+    uint64_t bytes_after;  /* and after */
+    kh_error_t failure;    /* the first failure, when failed > 0 */
+} kh_pipeline_compaction_t;
 
 typedef struct kh_pipeline kh_pipeline_t;
 
@@ -99,8 +112,15 @@ void kh_pipeline_stats(kh_pipeline_t *p, kh_writer_stats_t *out);
  * it, puts the final counters in *stats (if not NULL) and frees p. Accepts
  * NULL. Returns KH_OK or the first failure of any thread (then the open
  * batches were discarded, except a shard whose final commit had succeeded).
+ *
+ * With opts.compact, each shard whose final commit succeeded (and no thread
+ * failed) is then compacted in place by its writer thread while it still
+ * holds the shard's write lock (kh_compact_in_place()). A failed compaction
+ * is not a failure of the run (the articles are in, the database is left as
+ * it was): it is counted in *compaction (if not NULL), which gets what was
+ * done.
  */
 kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *stats,
-                              kh_error_t *err);
+                              kh_pipeline_compaction_t *compaction, kh_error_t *err);
 
 #endif

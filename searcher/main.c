@@ -12,6 +12,7 @@
 #include "khabar/io.h"
 #include "khabar/paths.h"
 #include "khabar/xdb.h"
+#include "batch.h"
 #include "output.h"
 #include "search.h"
 
@@ -22,7 +23,7 @@ static void usage(FILE *f)
 {
     fputs("usage: searcher [-d INDEX] [-n N] [--format text|json|trec|tsv] [--per-article]\n"
           "                [--all] QUERY...\n"
-          "       searcher [-d INDEX] [options] --batch FILE|-\n"
+          "       searcher [-d INDEX] [options] [-j N] --batch FILE|-\n"
           "\n"
           "  -d, --index INDEX   the index (default: $KHABAR_INDEX, else\n"
           "                      ~/.local/share/khabar/index)\n"
@@ -32,12 +33,13 @@ static void usage(FILE *f)
           "      --all           every word of the query is required\n"
           "      --batch FILE    one query a line, QID<TAB>QUERY or QUERY (qid = line\n"
           "                      number); - reads stdin. The index is opened once.\n"
+          "  -j, --jobs N        batch queries run on N threads (default: the number\n"
+          "                      of processors, at most 8); the output is the same,\n"
+          "                      in input order\n"
           "      --k1 X, --b X   BM25 parameters (default 0.6, 0.5)\n"
           "      --no-stopwords  rank every word, function words too\n"
           "      --title-weight X  weight of a word in the passage's article title\n"
           "                      (default 0.5; 0 off)\n"
-          "      --proximity X   weight of adjacent query words found near each other\n"
-          "                      (default 0.15; 0 off)\n"
           "      --prf-docs N, --prf-terms N, --prf-weight X  pseudo-relevance\n"
           "                      feedback: the best N terms of the top N results\n"
           "                      reweigh the ranking (default 1, 20, 0.3; weight 0 off)\n"
@@ -59,13 +61,21 @@ static int parse_number(const char *s, double *out)
     return *s && !*end;
 }
 
+/* The options of every query, shared read-only by the batch's threads. */
 typedef struct run {
-    kh_searcher_t *searcher;
     kh_search_opts_t search;
     kh_output_opts_t output;
-    int matched;
     int timing; /* --timing */
 } run_t;
+
+/* One searcher per thread: a Xapian database is not thread-safe. */
+typedef struct worker {
+    const run_t *run;
+    kh_searcher_t *searcher;
+} worker_t;
+
+/* What a query came to; a batch ORs them. */
+enum { QUERY_MATCHED = 1, QUERY_FAILED = 2 };
 
 static double now_us(void)
 {
@@ -74,76 +84,171 @@ static double now_us(void)
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
-/* Runs one query and prints it; returns nonzero on an error that was reported. */
-static int run_query(run_t *run, const char *qid, const char *query, const char *where)
+/*
+ * Runs one query, printing its results on out and its messages on err (the
+ * streams of the process, or a batch thread's memory); returns QUERY_* bits.
+ */
+static int run_query(const worker_t *w, const char *qid, const char *query, const char *where,
+                     FILE *out, FILE *errs)
 {
+    const run_t *run = w->run;
     kh_results_t results;
     kh_error_t err;
     double start = run->timing ? now_us() : 0;
-    kh_status_t st = kh_searcher_run(run->searcher, query, &run->search, &results, &err);
+    kh_status_t st = kh_searcher_run(w->searcher, query, &run->search, &results, &err);
     if (st) {
         if (where)
-            fprintf(stderr, "searcher: %s: query %s: %s\n", where, qid, err.message);
+            fprintf(errs, "searcher: %s: query %s: %s\n", where, qid, err.message);
         else
-            fprintf(stderr, "searcher: query '%.200s': %s\n", query, err.message);
-        return 1;
+            fprintf(errs, "searcher: query '%.200s': %s\n", query, err.message);
+        return QUERY_FAILED;
     }
-    if (results.n)
-        run->matched = 1;
-    st = kh_output_write(stdout, &run->output, qid, query, &results, &err);
+    int outcome = results.n ? QUERY_MATCHED : 0;
+    st = kh_output_write(out, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
     /* Search, snippets and formatting: what a user waits for (benchmarks). */
     if (run->timing)
-        fprintf(stderr, "timing\t%s\t%.0f\n", qid ? qid : "1", now_us() - start);
+        fprintf(errs, "timing\t%s\t%.0f\n", qid ? qid : "1", now_us() - start);
     if (st) {
-        fprintf(stderr, "searcher: %s\n", err.message);
-        return 1;
+        fprintf(errs, "searcher: %s\n", err.message);
+        return outcome | QUERY_FAILED;
     }
-    return 0;
+    return outcome;
 }
 
-static int run_batch(run_t *run, const char *path)
+/*
+ * A line of a batch: a query, or a reader's message that takes the line's
+ * place in the output (so stderr reads the same on any number of threads).
+ * One malloc'd block, as kh_batch_submit() frees it.
+ */
+typedef struct task {
+    const char *qid, *query; /* query NULL: a message */
+    const char *where;       /* "FILE:LINE", or the message */
+    char text[];
+} task_t;
+
+/* A task of the query on line (len bytes, up to a NUL as strndup does). */
+static task_t *query_task(const char *path, unsigned long line_number, const char *line, size_t len)
+{
+    char number[32], location[4096];
+    snprintf(number, sizeof number, "%lu", line_number);
+    snprintf(location, sizeof location, "%s:%lu", path, line_number);
+    len = strnlen(line, len);
+    size_t where_size = strlen(location) + 1, number_size = strlen(number) + 1;
+    task_t *t = malloc(sizeof *t + where_size + number_size + len + 1);
+    if (!t)
+        return NULL;
+    char *where = memcpy(t->text, location, where_size);
+    char *qid = memcpy(where + where_size, number, number_size);
+    char *copy = qid + number_size;
+    memcpy(copy, line, len);
+    copy[len] = '\0';
+    char *tab = strchr(copy, '\t');
+    if (tab)
+        *tab = '\0';
+    t->qid = tab ? copy : qid;
+    t->query = tab ? tab + 1 : copy;
+    t->where = where;
+    return t;
+}
+
+static task_t *message_task(const char *message)
+{
+    size_t size = strlen(message) + 1;
+    task_t *t = malloc(sizeof *t + size);
+    if (!t)
+        return NULL;
+    t->qid = t->query = NULL;
+    t->where = memcpy(t->text, message, size);
+    return t;
+}
+
+/* kh_batch_run_fn, and the whole of a task on one thread. */
+static int run_task(void *worker, void *task, FILE *out, FILE *err)
+{
+    const task_t *t = task;
+    if (!t->query) {
+        fprintf(err, "searcher: %s\n", t->where);
+        return QUERY_FAILED;
+    }
+    return run_query(worker, t->qid, t->query, t->where, out, err);
+}
+
+/* kh_batch_emit_fn: a task's output, in input order. */
+static void emit_task(void *ctx, kh_status_t status, int outcome, const char *out, size_t out_len,
+                      const char *err, size_t err_len)
+{
+    int *outcomes = ctx;
+    fwrite(out, 1, out_len, stdout);
+    fwrite(err, 1, err_len, stderr);
+    if (status) {
+        fputs("searcher: out of memory\n", stderr);
+        outcome = QUERY_FAILED;
+    }
+    *outcomes |= outcome;
+}
+
+/*
+ * Runs the queries of path on jobs threads (workers[0..jobs-1]); one job
+ * runs them on this thread, straight to stdout. Returns QUERY_* bits.
+ */
+static int run_batch(worker_t *workers, unsigned jobs, const char *path)
 {
     kh_reader_t *reader;
     kh_error_t err;
     if (kh_reader_open(path, &reader, &err)) {
         fprintf(stderr, "searcher: %s\n", err.message);
-        return 1;
+        return QUERY_FAILED;
     }
-    int failed = 0;
+    int outcomes = 0;
+    kh_batch_t *pool = NULL;
+    if (jobs > 1) {
+        void *contexts[KH_BATCH_MAX_JOBS];
+        for (unsigned i = 0; i < jobs; i++)
+            contexts[i] = &workers[i];
+        if (kh_batch_new(jobs, 0, contexts, run_task, emit_task, &outcomes, &pool, &err)) {
+            fprintf(stderr, "searcher: %s\n", err.message);
+            kh_reader_close(reader);
+            return QUERY_FAILED;
+        }
+    }
+    /* A fatal error is printed after the output of the lines before it. */
+    const char *fatal = NULL;
     for (;;) {
         const char *line;
         size_t len;
+        task_t *task = NULL;
         kh_status_t st = kh_reader_next_line(reader, &line, &len, &err);
-        if (st) {
-            fprintf(stderr, "searcher: %s\n", err.message);
-            failed = 1;
-            if (st == KH_ERR_LINE_TOO_LONG)
-                continue;
+        if (st && st != KH_ERR_LINE_TOO_LONG) {
+            fatal = err.message;
             break;
         }
-        if (!line)
+        if (st)
+            task = message_task(err.message);
+        else if (!line)
             break;
-        char *copy = strndup(line, len);
-        if (!copy) {
-            fprintf(stderr, "searcher: out of memory\n");
-            failed = 1;
+        else
+            task = query_task(path, kh_reader_line_number(reader), line, len);
+        if (!task) {
+            fatal = "out of memory";
             break;
         }
-        char number[32], location[4096];
-        unsigned long line_number = (unsigned long)kh_reader_line_number(reader);
-        snprintf(number, sizeof number, "%lu", line_number);
-        snprintf(location, sizeof location, "%s:%lu", path, line_number);
-        char *tab = strchr(copy, '\t');
-        const char *qid = tab ? copy : number, *query = tab ? tab + 1 : copy;
-        if (tab)
-            *tab = '\0';
-        if (query[strspn(query, " \t\r")] != '\0')
-            failed |= run_query(run, qid, query, location);
-        free(copy);
+        if (task->query && task->query[strspn(task->query, " \t\r")] == '\0')
+            free(task); /* a blank line */
+        else if (pool)
+            kh_batch_submit(pool, task);
+        else {
+            outcomes |= run_task(&workers[0], task, stdout, stderr);
+            free(task);
+        }
+    }
+    kh_batch_finish(pool);
+    if (fatal) {
+        fprintf(stderr, "searcher: %s\n", fatal);
+        outcomes |= QUERY_FAILED;
     }
     kh_reader_close(reader);
-    return failed;
+    return outcomes;
 }
 
 /* The shards of a stub that open (--allow-partial), as a temporary stub. */
@@ -220,6 +325,38 @@ static int reachable_shards(const char *index, char **stub_path, int *partial)
     return 0;
 }
 
+/* -j's default: one thread per online processor, at most 8 (measured: see README). */
+static unsigned default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
+static void close_searchers(worker_t *workers, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        kh_searcher_close(workers[i].searcher);
+}
+
+/*
+ * Opens n searchers of index into workers, all before any query runs, so
+ * that a stub file of --allow-partial can go once they are open. Returns
+ * nonzero after printing an error (none is left open).
+ */
+static int open_searchers(const char *index, const run_t *run, worker_t *workers, unsigned n)
+{
+    kh_error_t err;
+    for (unsigned i = 0; i < n; i++) {
+        workers[i].run = run;
+        if (kh_searcher_open(index, &workers[i].searcher, &err)) {
+            fprintf(stderr, "searcher: %s\n", err.message);
+            close_searchers(workers, i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     enum {
@@ -231,7 +368,6 @@ int main(int argc, char **argv)
         OPT_TAG,
         OPT_NO_STOPWORDS,
         OPT_TITLE_WEIGHT,
-        OPT_PROXIMITY,
         OPT_PRF_DOCS,
         OPT_PRF_TERMS,
         OPT_PRF_WEIGHT,
@@ -250,12 +386,12 @@ int main(int argc, char **argv)
         {"tag", required_argument, NULL, OPT_TAG},
         {"no-stopwords", no_argument, NULL, OPT_NO_STOPWORDS},
         {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
-        {"proximity", required_argument, NULL, OPT_PROXIMITY},
         {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
         {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
         {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
         {"timing", no_argument, NULL, OPT_TIMING},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -263,8 +399,9 @@ int main(int argc, char **argv)
     const char *index = NULL, *batch = NULL;
     char default_index[4096];
     int c, allow_partial = 0;
+    unsigned jobs = default_jobs();
     double number;
-    while ((c = getopt_long(argc, argv, "d:n:f:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:n:f:j:h", options, NULL)) != -1) {
         switch (c) {
         case 'd':
             index = optarg;
@@ -318,24 +455,28 @@ int main(int argc, char **argv)
             *(c == OPT_PRF_DOCS ? &run.search.prf_docs : &run.search.prf_terms) = (unsigned)number;
             break;
         case OPT_TITLE_WEIGHT:
-        case OPT_PROXIMITY:
         case OPT_PRF_WEIGHT:
             if (!parse_number(optarg, &number) || number < 0 || number > 1000) {
                 fprintf(stderr, "searcher: bad value '%s' for --%s\n", optarg,
-                        c == OPT_TITLE_WEIGHT ? "title-weight"
-                        : c == OPT_PROXIMITY  ? "proximity"
-                                              : "prf-weight");
+                        c == OPT_TITLE_WEIGHT ? "title-weight" : "prf-weight");
                 return EXIT_TROUBLE;
             }
-            *(c == OPT_TITLE_WEIGHT ? &run.search.title_weight
-              : c == OPT_PROXIMITY  ? &run.search.proximity
-                                    : &run.search.prf_weight) = number;
+            *(c == OPT_TITLE_WEIGHT ? &run.search.title_weight : &run.search.prf_weight) = number;
             break;
         case OPT_ALLOW_PARTIAL:
             allow_partial = 1;
             break;
         case OPT_TIMING:
             run.timing = 1;
+            break;
+        case 'j':
+            if (!parse_number(optarg, &number) || number < 1 || number > KH_BATCH_MAX_JOBS ||
+                number != (unsigned)number) {
+                fprintf(stderr, "searcher: -j wants a whole number from 1 to %d, not '%s'\n",
+                        KH_BATCH_MAX_JOBS, optarg);
+                return EXIT_TROUBLE;
+            }
+            jobs = (unsigned)number;
             break;
         case 'h':
             usage(stdout);
@@ -365,28 +506,29 @@ int main(int argc, char **argv)
     run.output.color =
         run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
 
+    /* A query from the command line needs one searcher; a batch, one a thread. */
+    if (!batch)
+        jobs = 1;
+    worker_t workers[KH_BATCH_MAX_JOBS];
     int partial = 0;
     if (allow_partial) {
         /* Searches a stub of the shards that open; index itself when all do. */
         char *reachable = NULL;
         if (reachable_shards(index, &reachable, &partial))
             return EXIT_TROUBLE;
-        kh_status_t st = kh_searcher_open(reachable ? reachable : index, &run.searcher, &err);
+        int bad = open_searchers(reachable ? reachable : index, &run, workers, jobs);
         if (reachable) {
             unlink(reachable); /* Xapian has read it */
             free(reachable);
         }
-        if (st) {
-            fprintf(stderr, "searcher: %s\n", err.message);
+        if (bad)
             return EXIT_TROUBLE;
-        }
-    } else if (kh_searcher_open(index, &run.searcher, &err)) {
-        fprintf(stderr, "searcher: %s\n", err.message);
+    } else if (open_searchers(index, &run, workers, jobs)) {
         return EXIT_TROUBLE;
     }
-    int failed;
+    int outcomes;
     if (batch) {
-        failed = run_batch(&run, batch);
+        outcomes = run_batch(workers, jobs, batch);
     } else {
         /* The words of the command line are one query, as a shell user typed them. */
         size_t len = 0;
@@ -395,7 +537,7 @@ int main(int argc, char **argv)
         char *query = malloc(len + 1);
         if (!query) {
             fputs("searcher: out of memory\n", stderr);
-            kh_searcher_close(run.searcher);
+            close_searchers(workers, jobs);
             return EXIT_TROUBLE;
         }
         query[0] = '\0';
@@ -404,17 +546,17 @@ int main(int argc, char **argv)
                 strcat(query, " ");
             strcat(query, argv[i]);
         }
-        failed = run_query(&run, NULL, query, NULL);
+        outcomes = run_query(&workers[0], NULL, query, NULL, stdout, stderr);
         free(query);
     }
-    kh_searcher_close(run.searcher);
+    close_searchers(workers, jobs);
     if (fflush(stdout) != 0) {
         fputs("searcher: cannot write the results\n", stderr);
         return EXIT_TROUBLE;
     }
-    if (failed)
+    if (outcomes & QUERY_FAILED)
         return EXIT_TROUBLE;
     if (partial)
         return EXIT_PARTIAL;
-    return run.matched ? EXIT_MATCH : EXIT_NO_MATCH;
+    return outcomes & QUERY_MATCHED ? EXIT_MATCH : EXIT_NO_MATCH;
 }

@@ -17,7 +17,6 @@ typedef struct kh_search_opts {
     double k1, b;        /* BM25 */
     unsigned stopwords;  /* KH_STOP_* lists (stopwords.h) left out of the ranked words; 0: none */
     double title_weight; /* weight of a word found in the passage's article title; 0: off */
-    double proximity;    /* weight of two adjacent query words found near each other; 0: off */
     unsigned prf_docs;  /* pseudo-relevance feedback: from the top prf_docs results (at most 64), */
     unsigned prf_terms; /* the prf_terms best terms */
     double prf_weight;  /* reweigh the ranking with this weight; 0: off */
@@ -49,6 +48,7 @@ typedef struct kh_result {
     char *storage;
     kh_span_t *highlights; /* the words of text that matched the query, in order */
     size_t n_highlights;
+    unsigned docid; /* in the index as opened: valid until it is reopened */
 } kh_result_t;
 
 typedef struct kh_results {

@@ -284,6 +284,75 @@ missing_index)
     expect_rc 2
     expect_err "not-an-index"
     ;;
+batch_parallel)
+    index_corpus
+    cp "$DATA_DIR/english.txt" . && run "$INDEXER" -q -d idx english.txt
+    # Arabic, English, phrases, filters, lines without a qid, a blank line, a
+    # query with no result (f1, f2) and a bad one (line 21: an error naming
+    # FILE:LINE); 47 queries, so that the threads overtake one another.
+    {
+        for round in 1 2; do
+            printf 'a%s\tماسك\n' "$round"
+            printf 'b%s\t"أكبر تهديد"\n' "$round"
+            printf 'c%s\tKara Swisher\n' "$round"
+            printf 'الذكاء الاصطناعي\n'
+            printf 'd%s\tnewsroom archive\n' "$round"
+            printf '\n'
+            printf 'e%s\tإيلون ماسك OpenAI\n' "$round"
+            printf 'f%s\tzzqqxx\n' "$round"
+            printf 'g%s\tsection:أعمال ألتمان\n' "$round"
+            printf 'h%s\t"open formats"\n' "$round"
+            printf 'i%s\t+ماسك -تويتر\n' "$round"
+            printf 'j%s\ttitle:ماسك\n' "$round"
+            printf 'k%s\tشركة مغلقة المصدر\n' "$round"
+            printf 'l%s\tlang:en editors\n' "$round"
+            printf 'm%s\tChatGPT\n' "$round"
+            printf 'n%s\tالذَّكَاءُ الاصْطِنَاعِيُّ\n' "$round"
+            printf 'o%s\tnewsroom date:2024..2025\n' "$round"
+            printf 'p%s\tمايكروسوفت\n' "$round"
+            printf 'q%s\tزوكربيرغ\n' "$round"
+            printf 'r%s\tarchive search shell\n' "$round"
+            [ "$round" = 1 ] && printf 's1\tdate:soon\n'
+            printf 't%s\tتويتر شعار\n' "$round"
+            printf 'u%s\tThe ferry Cairo\n' "$round"
+            printf 'v%s\tسام ألتمان\n' "$round"
+            printf 'w%s\tLinkedIn\n' "$round"
+        done
+    } >queries.tsv
+    for format in text json trec tsv; do
+        for jobs in 1 4; do
+            run "$SEARCHER" -d idx --batch queries.tsv --format "$format" -n 5 -j "$jobs"
+            expect_rc 2
+            mv out "$format.$jobs.out" && mv err "$format.$jobs.err"
+        done
+        [ -s "$format.1.out" ] || fail "$format: no output"
+        cmp -s "$format.1.out" "$format.4.out" || fail "$format: -j 4 stdout differs from -j 1"
+        cmp -s "$format.1.err" "$format.4.err" || fail "$format: -j 4 stderr differs: $(cat "$format.4.err")"
+    done
+    grep -qF "queries.tsv:21: query s1: bad date 'soon'" trec.4.err || fail "stderr: $(cat trec.4.err)"
+    [ "$(wc -l <trec.4.err)" -eq 1 ] || fail "stderr: $(cat trec.4.err)"
+    # Standard input, --per-article and --timing: one timing line per query, in input order.
+    untimed() { sed 's/^\(timing\t[^\t]*\)\t[0-9]*$/\1/' "$@"; }
+    for jobs in 1 4; do
+        run "$SEARCHER" -d idx --batch - --format trec --per-article --timing -j "$jobs" <queries.tsv
+        expect_rc 2
+        mv out "timed.$jobs.out" && untimed err >"timed.$jobs.err"
+    done
+    cmp -s timed.1.out timed.4.out || fail "--timing: -j 4 stdout differs"
+    cmp -s timed.1.err timed.4.err || fail "--timing: -j 4 stderr differs: $(cat timed.4.err)"
+    [ "$(grep -c '^timing' timed.4.err)" -eq 46 ] || fail "timing lines: $(cat timed.4.err)"
+    # Exit status without the bad query: 0 when some query matched, 1 when none did.
+    grep -v 'date:soon' queries.tsv >good.tsv
+    run "$SEARCHER" -d idx --batch good.tsv --format trec -j 4
+    expect_rc 0
+    [ ! -s err ] || fail "stderr: $(cat err)"
+    printf 'x\tzzqqxx\ny\tqqzzyy\n' >none.tsv
+    run "$SEARCHER" -d idx --batch none.tsv -j 3
+    expect_rc 1
+    run "$SEARCHER" -d idx --batch none.tsv -j 0
+    expect_rc 2
+    expect_err "-j wants a whole number from 1 to 64, not '0'"
+    ;;
 *)
     fail "unknown case"
     ;;

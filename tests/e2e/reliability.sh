@@ -71,6 +71,52 @@ slow_build() {
     [ -n "${KH_UNDER_VALGRIND:-}" ] || ldd "$SEARCHER" 2>/dev/null | grep -q 'libasan'
 }
 
+# compact_input: in.jsonl, 300 articles of saudinewsnet (or the bundled
+# texts, one article per paragraph), and compact_queries for them.
+compact_input() {
+    if [ -r "${SHARED_DATA:-}/saudinewsnet/docs.jsonl.gz" ]; then
+        zcat "$SHARED_DATA/saudinewsnet/docs.jsonl.gz" | head -n 300 >in.jsonl
+        compact_queries=("السعودية" "وزارة الصحة" '"مجلس الوزراء"' "النفط -الأسعار" "title:الهلال")
+    else
+        python3 - "$CORPUS" "$DATA_DIR" <<'PY' || fail "cannot make the input"
+import glob, json, os, sys
+paragraphs = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.txt")) + glob.glob(os.path.join(sys.argv[2], "*.txt"))):
+    body = open(path, encoding="utf-8").read().split("\n\n", 1)[-1]
+    paragraphs += [p.replace("\n", " ").strip() for p in body.split("\n\n") if p.strip()]
+with open("in.jsonl", "w", encoding="utf-8") as f:
+    for i, p in enumerate(paragraphs):
+        f.write(json.dumps({"id": "p%03d" % i, "title": p[:60], "text": p}, ensure_ascii=False) + "\n")
+PY
+        compact_queries=("ماسك" "الذكاء الاصطناعي" '"سام ألتمان"' "OpenAI -تويتر" "the")
+    fi
+}
+
+# same_searches A B: every query of compact_queries gives the same output
+# (JSON: passages, scores, snippets) on both indexes, byte for byte.
+same_searches() {
+    for q in "${compact_queries[@]}"; do
+        run "$SEARCHER" -d "$1" --format json -n 50 "$q"
+        mv out a.json
+        run "$SEARCHER" -d "$2" --format json -n 50 "$q"
+        [ -s out ] || fail "'$q' found nothing in $2"
+        cmp -s a.json out || fail "'$q' differs between $1 and $2: $(diff a.json out | head -n 6)"
+    done
+}
+
+# xapian_check DB: Xapian's own consistency check, when xapian-tools is there.
+xapian_check() {
+    command -v xapian-check >/dev/null || return 0
+    xapian-check "$1" >check.out 2>&1 || fail "xapian-check $1: $(tail -n 5 check.out)"
+}
+
+# leftovers: no temporary folder of a compaction is left anywhere here.
+leftovers() {
+    local left
+    left=$(find . -name '*.compacting-*')
+    [ -z "$left" ] || fail "left behind: $left"
+}
+
 good_article() { # good_article FILE WORD: a small English article about WORD
     printf 'title: A story about %s\nlang: en\n\nThe %s was seen near the harbour.\n\nA second paragraph on %s.\n' \
         "$2" "$2" "$2" >"$1"
@@ -551,16 +597,16 @@ index_newer_schema)
     before=$(xapian-delve idx | grep -i 'number of documents')
     run "$SEARCHER" -d idx aardvark
     expect_rc 2
-    expect_err "searcher: idx: index has khabar.schema '99' but this searcher reads '1': re-index it"
+    expect_err "searcher: idx: index has khabar.schema '99' but this searcher reads '2': re-index it"
     good_article b.txt badger
     run "$INDEXER" -q -d idx b.txt
     expect_rc 2
-    expect_err "indexer: idx: index was built with schema version '99', this indexer writes version '1': re-index into a new folder"
+    expect_err "indexer: idx: index was built with schema version '99', this indexer writes version '2': re-index into a new folder"
     # Refused means untouched.
     [ "$(xapian-metadata get idx khabar.schema)" = 99 ] || fail "the stamp was changed"
     [ "$(xapian-delve idx | grep -i 'number of documents')" = "$before" ] || fail "documents changed"
     # The same for the analyzer's stamp.
-    xapian-metadata set idx khabar.schema 1
+    xapian-metadata set idx khabar.schema 2
     xapian-metadata set idx khabar.analyzer future-analyzer
     run "$SEARCHER" -d idx aardvark
     expect_rc 2
@@ -763,10 +809,13 @@ for line in sys.stdin:
             fail "trial $trial: re-run differs from the uninterrupted run: $(diff ref.print idx.print | head)"
     done
     ;;
-concurrent_search)
+concurrent_search | compact_search)
     # Searches run while an indexer replaces every article, twice, in small
     # batches (many commits): no search fails, and every search sees each
-    # article whole, one version of it, never a mix.
+    # article whole, one version of it, never a mix. compact_search: every
+    # run also compacts the index and swaps the copy in (--compact).
+    compact=--no-compact
+    [ "$case_name" = compact_search ] && compact=--compact
     articles=${KH_CONCURRENT_ARTICLES:-600}
     python3 - "$articles" <<'PY' || fail "cannot generate the input"
 import json, sys
@@ -781,13 +830,13 @@ for version, paragraphs in ((1, 3), (2, 5)):
             f.write(json.dumps({"id": "s%04d" % i, "title": "harbour %s story %d" % (word, i),
                                 "lang": "en", "text": text}) + "\n")
 PY
-    run "$INDEXER" -q -d idx v1.jsonl
+    run "$INDEXER" -q -d idx "$compact" v1.jsonl
     expect_rc 0
     passes=${KH_CONCURRENT_PASSES:-6}
     (
         for pass in $(seq 1 "$passes"); do
             input=v$((pass % 2 + 1)).jsonl
-            timeout "$LIMIT" "$INDEXER" -q -d idx --batch-size 10 "$input" || exit 1
+            timeout "$LIMIT" "$INDEXER" -q -d idx --batch-size 10 "$compact" "$input" || exit 1
         done
     ) >writer.out 2>&1 &
     writer=$!
@@ -832,6 +881,172 @@ PY
     [ ! -s failures ] || fail "$(wc -l <failures) searches failed during the writes: $(head -n 5 failures)"
     [ "$searches" -ge 3 ] || fail "only $searches full searches ran during the writes"
     echo "note [$case_name]: $searches full and $(cat batch.count) batch searches during $passes passes of writes, none failed" >&2
+    if [ "$compact" = --compact ]; then
+        [ "$(grep -c '; compacted ' writer.out)" -eq "$passes" ] ||
+            fail "not every run compacted: $(cat writer.out)"
+        leftovers
+    fi
+    ;;
+compact_fresh)
+    # A run that creates the index compacts it: smaller than the same run
+    # with --no-compact, the same search output byte for byte, a sound
+    # Xapian database, no temporary folder left.
+    compact_input
+    run "$INDEXER" -q -d plain --no-compact in.jsonl
+    expect_rc 0
+    ! grep -q compacted err || fail "--no-compact compacted: $(cat err)"
+    run "$INDEXER" -q -d idx in.jsonl
+    expect_rc 0
+    expect_err "; compacted "
+    grep -qE '[0-9.]+ s; compacted [0-9.]+ [KM]B -> [0-9.]+ [KM]B in [0-9.]+ s$' err ||
+        fail "summary line: $(cat err)"
+    small=$(du -sk idx | cut -f1) big=$(du -sk plain | cut -f1)
+    [ "$small" -lt "$big" ] || fail "compacted index ${small} KB, not smaller than ${big} KB"
+    same_searches plain idx
+    xapian_check idx
+    leftovers
+    echo "note [$case_name]: ${big} KB -> ${small} KB" >&2
+    ;;
+compact_existing)
+    # Adding to an index that has articles does not compact it, unless
+    # --compact; --compact alone compacts without indexing; --no-compact
+    # leaves even a new index as written.
+    compact_input
+    head -n 100 in.jsonl >first.jsonl
+    tail -n +101 in.jsonl >rest.jsonl
+    run "$INDEXER" -q -d idx --no-compact first.jsonl
+    expect_rc 0
+    ! grep -q compacted err || fail "--no-compact compacted: $(cat err)"
+    run "$INDEXER" -q -d idx rest.jsonl
+    expect_rc 0
+    ! grep -q compacted err || fail "adding to an index compacted it: $(cat err)"
+    run "$INDEXER" -q -d plain --no-compact in.jsonl
+    expect_rc 0
+    # The same articles as one run: the searches agree with it.
+    same_searches plain idx
+    before=$(du -sk idx | cut -f1)
+    run "$INDEXER" -q -d idx --compact
+    expect_rc 0
+    expect_err "0 added, 0 replaced, 0 deleted, 0 skipped; 0 passages;"
+    expect_err "; compacted "
+    after=$(du -sk idx | cut -f1)
+    [ "$after" -lt "$before" ] || fail "--compact: ${after} KB, not smaller than ${before} KB"
+    same_searches plain idx
+    xapian_check idx
+    # --compact while adding.
+    good_article a.txt aardvark
+    run "$INDEXER" -q -d idx --compact a.txt
+    expect_rc 0
+    expect_err "1 added"
+    expect_err "; compacted "
+    found idx aardvark
+    # An index that exists but is empty (its first run added nothing) is new.
+    printf '\n' >blank.jsonl
+    run "$INDEXER" -q -d empty --no-compact blank.jsonl
+    expect_rc 0
+    run "$INDEXER" -q -d empty a.txt
+    expect_rc 0
+    expect_err "; compacted "
+    found empty aardvark
+    # Deleting from an index does not compact it either.
+    run "$INDEXER" -q -d idx --delete a
+    expect_rc 0
+    ! grep -q compacted err || fail "--delete compacted: $(cat err)"
+    leftovers
+    ;;
+compact_leftover)
+    # What a crash during a compaction leaves is cleared by the next run and
+    # the index is whole: only folders of the pattern INDEX.compacting-PID of
+    # processes that are gone are touched.
+    compact_input
+    run "$INDEXER" -q -d idx --no-compact in.jsonl
+    expect_rc 0
+    run "$SEARCHER" -d idx --format json -n 50 "${compact_queries[0]}"
+    cp out ref.json
+    dead=2000000000 # above any pid_max: no such process
+    mkdir idx.compacting-$dead && cp -r idx/* idx.compacting-$dead/
+    mkdir idx.compacting-$$ idx.compacting-x idx.backup # ours (alive), not the pattern
+    touch idx.compacting-$((dead + 1)) # a file, not a folder
+    printf '\n' >blank.jsonl # a run that adds nothing: the index must stay as it is
+    run "$INDEXER" -q -d idx blank.jsonl
+    expect_rc 0
+    expect_err "removed 1 leftover folder"
+    ! grep -q compacted err || fail "an existing index was compacted: $(cat err)"
+    [ ! -e idx.compacting-$dead ] || fail "leftover not removed"
+    [ -d idx.compacting-$$ ] && [ -d idx.compacting-x ] && [ -d idx.backup ] &&
+        [ -f idx.compacting-$((dead + 1)) ] || fail "removed what is not a leftover: $(ls)"
+    rmdir idx.compacting-$$ idx.compacting-x idx.backup && rm idx.compacting-$((dead + 1))
+    run "$SEARCHER" -d idx --format json -n 50 "${compact_queries[0]}"
+    cmp -s out ref.json || fail "the index changed: $(diff out ref.json | head -c 2000)"
+    good_article a.txt aardvark
+    run "$INDEXER" -q -d idx a.txt
+    expect_rc 0
+    found idx aardvark
+    # A crash between the two renames of the fallback swap (filesystems
+    # without RENAME_EXCHANGE): no index, the old one aside as .old. The
+    # next run puts it back rather than making a new index.
+    mv idx idx.compacting-$dead.old
+    mkdir idx.compacting-$dead
+    good_article b.txt badger
+    run "$INDEXER" -q -d idx b.txt
+    expect_rc 0
+    expect_err "removed 2 leftover folders"
+    found idx aardvark
+    found idx badger
+    leftovers
+    # A real crash: SIGKILL while the indexer compacts (caught when its
+    # temporary folder shows up), then the index opens and the next run
+    # clears the leftover.
+    for trial in 1 2 3 4 5; do
+        rm -rf crash crash.compacting-*
+        "$INDEXER" -q -d crash in.jsonl 2>/dev/null &
+        pid=$!
+        for _ in $(seq 1 100000); do
+            [ -e crash.compacting-$pid ] && break
+            kill -0 $pid 2>/dev/null || break
+        done
+        kill -KILL $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        [ -e crash.compacting-$pid ] && break
+    done
+    if [ -e crash.compacting-$pid ]; then
+        run "$SEARCHER" -d crash --format json -n 50 "${compact_queries[0]}"
+        expect_rc 0
+        xapian_check crash
+        run "$INDEXER" -q -d crash a.txt
+        expect_rc 0
+        expect_err "removed 1 leftover folder"
+        [ ! -e crash.compacting-$pid ] || fail "leftover of the killed indexer not removed"
+        found crash aardvark
+    else
+        echo "note [$case_name]: the kill never landed during a compaction" >&2
+    fi
+    ;;
+compact_shards)
+    # Each shard is compacted in place; a shard's leftover is cleared.
+    compact_input
+    run "$INDEXER" -q -d plain --shards 3 --no-compact in.jsonl
+    expect_rc 0
+    run "$INDEXER" -q -d idx --shards 3 in.jsonl
+    expect_rc 0
+    expect_err "; compacted "
+    for k in 0 1 2; do
+        small=$(du -sk idx/shard-$k | cut -f1) big=$(du -sk plain/shard-$k | cut -f1)
+        [ "$small" -lt "$big" ] || fail "shard-$k: ${small} KB, not smaller than ${big} KB"
+        xapian_check idx/shard-$k
+    done
+    [ "$(cat idx/XAPIANDB)" = "$(printf 'auto shard-0\nauto shard-1\nauto shard-2')" ] ||
+        fail "stub changed: $(cat idx/XAPIANDB)"
+    same_searches plain idx
+    leftovers
+    mkdir idx/shard-1.compacting-2000000000
+    good_article a.txt aardvark
+    run "$INDEXER" -q -d idx --compact a.txt
+    expect_rc 0
+    expect_err "removed 1 leftover folder"
+    expect_err "; compacted "
+    found idx aardvark
+    [ "$(ls idx | tr '\n' ' ')" = "XAPIANDB shard-0 shard-1 shard-2 " ] || fail "left in idx: $(ls idx)"
     ;;
 *)
     fail "unknown case"

@@ -1,0 +1,321 @@
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE (glibc 2.28), nftw, realpath */
+#include "compact.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "khabar/xdb.h"
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* a + b into a new string (NULL when out of memory). */
+static char *concat(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = malloc(la + lb + 1);
+    if (s) {
+        memcpy(s, a, la);
+        memcpy(s + la, b, lb + 1);
+    }
+    return s;
+}
+
+/* Blocks in use, as du counts them: the figure a user compares. A glass
+ * database is a flat folder of files. */
+static uint64_t disk_usage(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    uint64_t total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_blocks * 512;
+    }
+    closedir(d);
+    return total;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    /* A file already gone (another run cleaning the same leftover) is fine. */
+    if (remove(path) != 0 && errno != ENOENT)
+        return -1;
+    return 0;
+}
+
+/* Removes the folder at path and everything in it, without following links. */
+static int remove_tree(const char *path)
+{
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Makes a rename in dir durable: without it a power cut can undo the swap
+ * after the old copy's files are gone (ext4 orders data, not directories). */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+/* The folder holding path (a new string), "." when path has no slash. */
+static char *parent_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Puts the folder new_db at db and the old database at old_db. With
+ * RENAME_EXCHANGE this is one atomic step: db is always a whole database,
+ * for readers and after a crash, and new_db ends up holding the old one
+ * (old_db is then new_db). Some filesystems lack the flag (EINVAL: older
+ * NFS, some FUSE ones; ENOSYS: kernels before 3.15): two rename() calls
+ * then, which leave a moment without a database at db. A searcher opening
+ * it in that moment fails to find the index, and a crash there leaves the
+ * old database at old_db (DB.compacting-PID.old), which
+ * kh_compact_cleanup() renames back on the next run.
+ */
+static kh_status_t swap_in(const char *db, const char *new_db, const char *old_db, int *exchanged,
+                           kh_error_t *err)
+{
+    *exchanged = 0;
+    if (renameat2(AT_FDCWD, new_db, AT_FDCWD, db, RENAME_EXCHANGE) == 0) {
+        *exchanged = 1;
+        return KH_OK;
+    }
+    if (errno != EINVAL && errno != ENOSYS)
+        return kh_error_set(err, KH_ERR_IO, "%s: cannot swap in the compacted copy: %s", db,
+                            strerror(errno));
+    if (rename(db, old_db) != 0)
+        return kh_error_set(err, KH_ERR_IO, "%s: cannot move aside: %s", db, strerror(errno));
+    if (rename(new_db, db) != 0) {
+        int saved = errno;
+        (void)rename(old_db, db);
+        return kh_error_set(err, KH_ERR_IO, "%s: cannot put the compacted copy in place: %s", db,
+                            strerror(saved));
+    }
+    return KH_OK;
+}
+
+kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error_t *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    double start = now_seconds();
+    /* The real folder: for a symbolic link, the copy goes next to its target
+     * (same filesystem) and the link stays a link. */
+    char *db = realpath(path, NULL);
+    if (!db)
+        return errno == ENOMEM ? kh_error_set(err, KH_ERR_NOMEM, NULL)
+                               : kh_error_set(err, KH_ERR_IO, "%s: %s", path, strerror(errno));
+    char suffix[64];
+    snprintf(suffix, sizeof suffix, KH_COMPACT_SUFFIX "%ld", (long)getpid());
+    char *tmp = concat(db, suffix);
+    char *old = tmp ? concat(tmp, ".old") : NULL;
+    char *parent = parent_of(db);
+    kh_status_t st = KH_OK;
+    if (!tmp || !old || !parent)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    /* A folder of our own name is the leftover of a dead process that had
+     * our PID: kh_db_compact() writes only into a new folder. */
+    struct stat sb;
+    if (!st && lstat(tmp, &sb) == 0)
+        (void)remove_tree(tmp);
+    uint64_t before = st ? 0 : disk_usage(db);
+    if (!st && (st = kh_db_compact(db, tmp, 0, err)) != KH_OK)
+        (void)remove_tree(tmp); /* a partial copy (a full disk) */
+    if (!st)
+        sync_dir(tmp);
+    int exchanged = 0;
+    if (!st && (st = swap_in(db, tmp, old, &exchanged, err)) != KH_OK)
+        (void)remove_tree(tmp);
+    if (!st) {
+        sync_dir(parent);
+        if (out) {
+            out->bytes_before = before;
+            out->bytes_after = disk_usage(db);
+        }
+        /* The old copy. Should this fail, the folder is a leftover the next
+         * run removes; the index itself is done. */
+        (void)remove_tree(exchanged ? tmp : old);
+        if (out)
+            out->seconds = now_seconds() - start;
+    }
+    free(db);
+    free(tmp);
+    free(old);
+    free(parent);
+    return st;
+}
+
+/* ---- leftovers ---------------------------------------------------------- */
+
+/*
+ * When entry is NAME.compacting-PID or NAME.compacting-PID.old: *name_len
+ * gets NAME's length, *pid and *is_old the rest; returns 1. NAME must be want
+ * when want is set, else shard-K. Returns 0 for any other name.
+ */
+static int parse_leftover(const char *entry, const char *want, size_t *name_len, long *pid,
+                          int *is_old)
+{
+    const char *mark = strstr(entry, KH_COMPACT_SUFFIX);
+    if (!mark || mark == entry)
+        return 0;
+    size_t len = (size_t)(mark - entry);
+    if (want) {
+        if (strlen(want) != len || memcmp(entry, want, len) != 0)
+            return 0;
+    } else {
+        if (len <= 6 || strncmp(entry, "shard-", 6) != 0 ||
+            strspn(entry + 6, "0123456789") != len - 6)
+            return 0;
+    }
+    const char *digits = mark + strlen(KH_COMPACT_SUFFIX);
+    size_t n = strspn(digits, "0123456789");
+    if (n == 0 || n > 10)
+        return 0;
+    if (digits[n] == '\0')
+        *is_old = 0;
+    else if (strcmp(digits + n, ".old") == 0)
+        *is_old = 1;
+    else
+        return 0;
+    *name_len = len;
+    *pid = strtol(digits, NULL, 10);
+    return 1;
+}
+
+/* The process is gone (its leftovers are ours to clear). EPERM: it runs as
+ * another user, so it is alive. */
+static int process_gone(long pid)
+{
+    if (pid <= 0 || pid == (long)getpid())
+        return 0;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/*
+ * Clears the leftovers in folder dir: of NAME want (or of any shard-K when
+ * want is NULL). Two passes: a .old folder whose database is missing is
+ * renamed back first, then what is left of the pattern is removed.
+ */
+static kh_status_t clean_folder(const char *dir, const char *want, unsigned *count)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        DIR *d = opendir(dir);
+        if (!d)
+            return KH_OK; /* no folder, no leftovers */
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t name_len;
+            long pid;
+            int is_old;
+            if (!parse_leftover(e->d_name, want, &name_len, &pid, &is_old) || !process_gone(pid))
+                continue;
+            struct stat st;
+            if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+                continue;
+            char *name = strndup(e->d_name, name_len);
+            if (!name) {
+                closedir(d);
+                return KH_ERR_NOMEM;
+            }
+            if (pass == 0) {
+                if (is_old && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+                    errno == ENOENT && renameat(dirfd(d), e->d_name, dirfd(d), name) == 0)
+                    (*count)++;
+            } else {
+                char *full = malloc(strlen(dir) + 1 + strlen(e->d_name) + 1);
+                if (!full) {
+                    free(name);
+                    closedir(d);
+                    return KH_ERR_NOMEM;
+                }
+                sprintf(full, "%s/%s", dir, e->d_name);
+                if (remove_tree(full) == 0)
+                    (*count)++;
+                free(full);
+            }
+            free(name);
+        }
+        closedir(d);
+    }
+    return KH_OK;
+}
+
+kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, kh_error_t *err)
+{
+    unsigned count = 0;
+    if (removed)
+        *removed = 0;
+    /* Where kh_compact_in_place() works: next to a symbolic link's target.
+     * NAME is the last component, without trailing slashes ("idx/" is idx). */
+    char *trimmed = realpath(path, NULL);
+    if (!trimmed)
+        trimmed = strdup(path); /* missing: the fallback swap may have been cut */
+    if (!trimmed)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    size_t len = strlen(trimmed);
+    while (len > 1 && trimmed[len - 1] == '/')
+        trimmed[--len] = '\0';
+    const char *slash = strrchr(trimmed, '/');
+    const char *name = slash ? slash + 1 : trimmed;
+    char *parent = parent_of(trimmed);
+    kh_status_t st = parent ? KH_OK : KH_ERR_NOMEM;
+    if (!st && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+        st = clean_folder(parent, name, &count);
+    if (!st)
+        st = clean_folder(trimmed, NULL, &count); /* shards */
+    free(parent);
+    free(trimmed);
+    if (st)
+        return kh_error_set(err, st, NULL);
+    if (removed)
+        *removed = count;
+    return KH_OK;
+}
+
+kh_status_t kh_compact_index_is_new(const char *path, int *out, kh_error_t *err)
+{
+    (void)err;
+    *out = 0;
+    kh_db_t *db;
+    kh_status_t st = kh_db_open(path, KH_DB_READ_ONLY, &db, NULL);
+    if (st == KH_ERR_DB_NOT_FOUND) {
+        *out = 1;
+        return KH_OK;
+    }
+    unsigned docs = 1;
+    if (!st && kh_db_doc_count(db, &docs, NULL) == KH_OK && docs == 0)
+        *out = 1;
+    kh_db_close(db);
+    return KH_OK;
+}
