@@ -20,7 +20,8 @@
 #   - raw Xapian: tests/bench/xapian_ref.cc (compiled here with g++; see its
 #     header), same input, same figures;
 #   - search, warm (each batch runs once unmeasured first): p50/p95/p99
-#     latency and queries/s over the 1,395 ARCD questions
+#     latency and queries/s over the first 200 ARCD questions (the issue's
+#     reference batch; also with -j 1), the 1,395 ARCD questions
 #     (../shared/data/arcd/queries.tsv) and over 1-, 2- and 5-word queries
 #     drawn from their words (fixed seed), through `searcher --batch --timing
 #     --format trec -n 10` (latency: the searcher's own per-query time, search
@@ -118,6 +119,8 @@ import random, re, sys
 arcd, work = sys.argv[1], sys.argv[2]
 rows = [l.rstrip("\n").split("\t", 1) for l in open(arcd, encoding="utf-8") if "\t" in l]
 open(work + "/q-arcd.tsv", "w", encoding="utf-8").writelines("%s\t%s\n" % tuple(r) for r in rows)
+# The issue's reference batch: the first 200 questions.
+open(work + "/q-arcd200.tsv", "w", encoding="utf-8").writelines("%s\t%s\n" % tuple(r) for r in rows[:200])
 words = [w for _, q in rows for w in re.findall(r"\w+", q) if len(w) > 1]
 rng = random.Random(5)
 for k in (1, 2, 5):
@@ -125,7 +128,7 @@ for k in (1, 2, 5):
         for i in range(len(rows)):
             f.write("w%d-%d\t%s\n" % (k, i, " ".join(rng.choice(words) for _ in range(k))))
 PY
-query_sets="arcd 1w 2w 5w"
+query_sets="arcd200 arcd 1w 2w 5w"
 [ "$smoke" = 1 ] && for s in $query_sets; do head -n 50 "$work/q-$s.tsv" >"$work/q.tmp" && mv "$work/q.tmp" "$work/q-$s.tsv"; done
 
 # ---- measuring helpers ----------------------------------------------------
@@ -148,12 +151,13 @@ print("%.1f %.1f %.1f" % (q(50), q(95), q(99)))
 PY
 }
 
-# search_khabar INDEX SET: "p50 p95 p99 qps" (warm: one unmeasured run first).
+# search_khabar INDEX SET [ARGS]: "p50 p95 p99 qps" (warm: one unmeasured run first).
 search_khabar() {
-    local q=$work/q-$2.tsv n
+    local db=$1 q=$work/q-$2.tsv n
+    shift 2
     n=$(wc -l <"$q")
-    "$SEARCHER" -d "$1" --batch "$q" --format trec -n 10 >/dev/null 2>&1
-    timed "$work/t.search" "$SEARCHER" -d "$1" --batch "$q" --format trec -n 10 --timing \
+    "$SEARCHER" -d "$db" --batch "$q" --format trec -n 10 "$@" >/dev/null 2>&1
+    timed "$work/t.search" "$SEARCHER" -d "$db" --batch "$q" --format trec -n 10 --timing "$@" \
         >/dev/null 2>"$work/timing.log"
     read -r wall _ <"$work/t.search"
     echo "$(percentiles "$work/timing.log") $(python3 -c "print('%.0f' % ($n / max($wall, 0.01)))")"
@@ -229,6 +233,8 @@ for size in $sizes; do
 
     for set in $query_sets; do
         srows+=("| khabar | $size% | $set | $(search_khabar "$db" "$set" | awk '{print $1" | "$2" | "$3" | "$4}') |")
+        [ "$set" = arcd200 ] &&
+            srows+=("| khabar -j 1 | $size% | $set | $(search_khabar "$db" "$set" -j 1 | awk '{print $1" | "$2" | "$3" | "$4}') |")
         srows+=("| raw Xapian | $size% | $set | $(search_ref "$refdb" "$set" | awk '{print $1" | "$2" | "$3" | "$4}') |")
     done
     log "search done"
@@ -276,7 +282,8 @@ done
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "Search, warm, top 10 (khabar: passages with snippets, TREC output; raw Xapian: articles, data read):"
+    echo "Search, warm, top 10 (khabar: passages with snippets, TREC output, \`--batch\` on every core (-j $(nproc)),"
+    echo "\"khabar -j 1\" on one; raw Xapian: articles, data read, one thread). arcd200 = the first 200 ARCD questions:"
     echo
     echo "| engine | size | queries | p50 ms | p95 ms | p99 ms | queries/s |"
     echo "| --- | --- | --- | --- | --- | --- | --- |"
