@@ -67,6 +67,24 @@ exact_phrase)
     expect_rc 1
     run "$SEARCHER" -d idx --format trec 'تهديد أكبر'
     expect_rc 0
+    # Excluded: every passage about ماسك but the one with the phrase; the reversed phrase excludes none.
+    run "$SEARCHER" -d idx --format trec -n 100 'ماسك'
+    grep -q '#2 ' out || fail "the phrase's passage is not among ماسك's: $(cat out)"
+    with_word=$(wc -l <out)
+    run "$SEARCHER" -d idx --format trec -n 100 'ماسك -"أكبر تهديد"'
+    expect_rc 0
+    grep -q '#2 ' out && fail "-\"phrase\" kept its passage: $(cat out)"
+    [ "$(wc -l <out)" -eq $((with_word - 1)) ] || fail "-\"phrase\" dropped more than its passage: $(cat out)"
+    run "$SEARCHER" -d idx --format trec -n 100 'ماسك -"تهديد أكبر"'
+    [ "$(wc -l <out)" -eq "$with_word" ] || fail "the reversed phrase excluded passages: $(cat out)"
+    # Beside other words a phrase only ranks; alone with +, it is required.
+    run "$SEARCHER" -d idx --format trec -n 100 '+"أكبر تهديد" ماسك'
+    [ "$(wc -l <out)" -eq 1 ] || fail "+\"phrase\" word: expected one passage, got: $(cat out)"
+    # The first results do not depend on how many are asked for (feedback reorders the first 50).
+    run "$SEARCHER" -d idx --format trec -n 3 'ماسك ألتمان OpenAI'
+    cut -d' ' -f1-4 out >top3
+    run "$SEARCHER" -d idx --format trec -n 100 'ماسك ألتمان OpenAI'
+    head -n 3 out | cut -d' ' -f1-4 | cmp -s - top3 || fail "-n 3 and -n 100 start differently"
     ;;
 batch_trec)
     index_corpus
