@@ -765,6 +765,45 @@ kh_status_t kh_db_term_freq(kh_db_t *db, const char *term, unsigned *out, kh_err
     }
 }
 
+kh_status_t kh_db_wdfs(kh_db_t *db, const char *term, const unsigned *docids, size_t n,
+                       unsigned *wdfs, kh_error_t *err)
+{
+    for (size_t i = 0; wdfs && i < n; i++)
+        wdfs[i] = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!term || (n && (!docids || !wdfs)))
+        return null_arg(err, __func__);
+    try {
+        Xapian::Database &x = db->get();
+        auto it = x.postlist_begin(term), end = x.postlist_end(term);
+        for (size_t i = 0; i < n && it != end; i++) {
+            it.skip_to(docids[i]);
+            if (it != end && *it == docids[i])
+                wdfs[i] = it.get_wdf();
+        }
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "postings");
+    }
+}
+
+kh_status_t kh_db_doc_length(kh_db_t *db, unsigned docid, unsigned *out, kh_error_t *err)
+{
+    if (out)
+        *out = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!out)
+        return null_arg(err, __func__);
+    try {
+        *out = db->get().get_doclength(docid);
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "document length");
+    }
+}
+
 kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
                                   kh_error_t *err)
 {

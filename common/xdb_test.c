@@ -1603,6 +1603,41 @@ static void test_null_handles_and_arguments(void **state)
     assert_int_equal(kh_query_term("", 1, 0, NULL, NULL), KH_ERR_ARG);
 }
 
+/* Wdfs of a term in chosen documents, and document lengths, straight from the postings. */
+static void test_wdfs_and_lengths(void **state)
+{
+    static const char *const texts[] = {"red red fox", "blue fox", "red sky red red", "grey"};
+    kh_db_t *db = create_with(path(state, "db"), texts, 4);
+    static const struct {
+        const char *term;
+        unsigned docids[4];
+        size_t n;
+        unsigned want[4];
+    } rows[] = {
+        {"red", {1, 2, 3, 4}, 4, {2, 0, 3, 0}},
+        {"red", {3}, 1, {3}},
+        {"fox", {1, 2}, 2, {1, 1}},
+        {"fox", {3, 4}, 2, {0, 0}}, /* past its last posting */
+        {"nothing", {1, 4}, 2, {0, 0}},
+        {"sky", {0}, 0, {0}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        unsigned got[4] = {9, 9, 9, 9};
+        assert_ok(kh_db_wdfs(db, rows[i].term, rows[i].docids, rows[i].n, got, &E));
+        for (size_t k = 0; k < rows[i].n; k++)
+            assert_int_equal(got[k], rows[i].want[k]);
+    }
+    static const unsigned lengths[] = {3, 2, 4, 1};
+    for (unsigned d = 1; d <= 4; d++) {
+        unsigned len = 0;
+        assert_ok(kh_db_doc_length(db, d, &len, &E));
+        assert_int_equal(len, lengths[d - 1]);
+    }
+    unsigned len;
+    assert_status(KH_ERR_NOT_FOUND, kh_db_doc_length(db, 99, &len, &E));
+    kh_db_close(db);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1621,6 +1656,7 @@ int main(void)
         T(test_matching_terms),
         T(test_expand),
         T(test_statistics),
+        T(test_wdfs_and_lengths),
         T(test_metadata),
         T(test_spelling),
         T(test_transactions),

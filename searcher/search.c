@@ -1024,35 +1024,6 @@ static kh_status_t feedback_terms(build_t *b, const kh_results_t *top, size_t n,
  */
 #define FEEDBACK_DEPTH 50
 
-/* An expansion term as the second ranking weighs it. */
-typedef struct expansion {
-    const char *term;
-    double termweight; /* BM25's idf part, times the term's scale */
-    unsigned wdf;      /* in the passage being reweighed */
-} expansion_t;
-
-static int by_expansion_term(const void *a, const void *b)
-{
-    return strcmp(((const expansion_t *)a)->term, ((const expansion_t *)b)->term);
-}
-
-typedef struct reweigh_ctx {
-    expansion_t *terms;
-    size_t n;
-    unsigned long long len;
-} reweigh_ctx_t;
-
-static int note_doc_term(void *ctx, const char *term, unsigned wdf)
-{
-    reweigh_ctx_t *rc = ctx;
-    rc->len += wdf;
-    expansion_t key = {.term = term};
-    expansion_t *x = bsearch(&key, rc->terms, rc->n, sizeof key, by_expansion_term);
-    if (x)
-        x->wdf = wdf;
-    return 0;
-}
-
 /*
  * The second ranking of pseudo-relevance feedback over the first one's
  * results: each gains, for every expansion term it holds, what Xapian's
@@ -1062,57 +1033,62 @@ static int note_doc_term(void *ctx, const char *term, unsigned wdf)
  * running the expanded query over the whole index tripled the time of a
  * search for the same figures (tests/bench/README.md).
  */
+/* Result positions by docid, for walking postings in docid order. */
+typedef struct by_docid {
+    unsigned docid;
+    size_t at;
+} by_docid_t;
+
+static int compare_docids(const void *a, const void *b)
+{
+    unsigned x = ((const by_docid_t *)a)->docid, y = ((const by_docid_t *)b)->docid;
+    return x < y ? -1 : x > y;
+}
+
 static kh_status_t reweigh(build_t *b, const candidates_t *c, kh_results_t *out, kh_error_t *err)
 {
     const kh_search_opts_t *o = b->opts;
-    size_t n = 0;
-    while (n < c->n && n < o->prf_terms && c->items[n].weight > 0)
-        n++;
-    if (n == 0 || out->n == 0)
+    kh_db_t *db = b->s->db;
+    size_t n_terms = 0, depth = out->n < FEEDBACK_DEPTH ? out->n : FEEDBACK_DEPTH;
+    while (n_terms < c->n && n_terms < o->prf_terms && c->items[n_terms].weight > 0)
+        n_terms++;
+    if (n_terms == 0 || depth == 0)
         return KH_OK;
     unsigned total = 0;
     double avg_len = 0;
-    kh_status_t st = kh_db_doc_count(b->s->db, &total, err);
+    kh_status_t st = kh_db_doc_count(db, &total, err);
     if (!st)
-        st = kh_db_avg_length(b->s->db, &avg_len, err);
-    expansion_t *terms = st ? NULL : calloc(n, sizeof *terms);
-    if (!st && !terms)
-        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
-    if (st)
-        return st;
-    for (size_t i = 0; i < n; i++) {
-        const candidate_t *x = &c->items[i];
+        st = kh_db_avg_length(db, &avg_len, err);
+    by_docid_t order[FEEDBACK_DEPTH];
+    unsigned docids[FEEDBACK_DEPTH], wdfs[FEEDBACK_DEPTH];
+    double norm[FEEDBACK_DEPTH];
+    for (size_t i = 0; i < depth; i++)
+        order[i] = (by_docid_t){out->items[i].docid, i};
+    qsort(order, depth, sizeof *order, compare_docids);
+    for (size_t i = 0; !st && i < depth; i++) {
+        unsigned len = 0;
+        docids[i] = order[i].docid;
+        st = kh_db_doc_length(db, docids[i], &len, err);
+        double normlen = avg_len > 0 ? len / avg_len : 1.0;
+        norm[i] = normlen < 0.5 ? 0.5 : normlen;
+    }
+    for (size_t t = 0; !st && t < n_terms; t++) {
+        const candidate_t *x = &c->items[t];
         double tw = (total - x->df + 0.5) / (x->df + 0.5);
         if (tw < 2)
             tw = tw * 0.5 + 1;
         double scale = o->prf_weight * x->weight / c->items[0].weight;
-        terms[i] = (expansion_t){x->term, log(tw) * scale * (o->k1 > 0 ? o->k1 + 1 : 1), 0};
-    }
-    qsort(terms, n, sizeof *terms, by_expansion_term);
-    size_t depth = out->n < FEEDBACK_DEPTH ? out->n : FEEDBACK_DEPTH;
-    for (size_t i = 0; !st && i < depth; i++) {
-        kh_result_t *r = &out->items[i];
-        reweigh_ctx_t rc = {terms, n, 0};
-        kh_doc_t *doc = NULL;
-        for (size_t k = 0; k < n; k++)
-            terms[k].wdf = 0;
-        st = kh_db_get_document(b->s->db, r->docid, &doc, err);
-        if (!st)
-            st = kh_doc_term_wdfs(doc, note_doc_term, &rc, err);
-        kh_doc_free(doc);
-        double normlen = avg_len > 0 ? rc.len / avg_len : 1.0;
-        if (normlen < 0.5)
-            normlen = 0.5;
-        for (size_t k = 0; !st && k < n; k++) {
-            if (!terms[k].wdf)
+        double termweight = log(tw) * scale * (o->k1 > 0 ? o->k1 + 1 : 1);
+        st = kh_db_wdfs(db, x->term, docids, depth, wdfs, err);
+        for (size_t i = 0; !st && i < depth; i++) {
+            if (!wdfs[i])
                 continue;
-            double wdf = terms[k].wdf;
-            r->score += o->k1 > 0 ? terms[k].termweight * wdf /
-                                        (o->k1 * (normlen * o->b + (1 - o->b)) + wdf)
-                                  : terms[k].termweight;
+            double wdf = wdfs[i];
+            out->items[order[i].at].score +=
+                o->k1 > 0 ? termweight * wdf / (o->k1 * (norm[i] * o->b + (1 - o->b)) + wdf)
+                          : termweight;
         }
     }
-    free(terms);
     return st;
 }
 
