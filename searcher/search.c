@@ -678,6 +678,9 @@ static kh_status_t read_hit(kh_searcher_t *s, kh_mset_t *mset, size_t i, kh_resu
     if (!st) {
         r->score = hit.weight;
         r->docid = hit.docid;
+    } else {
+        free(r->storage); /* r is not counted among the results: nothing else frees it */
+        r->storage = NULL;
     }
     return st;
 }
