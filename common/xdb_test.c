@@ -184,7 +184,7 @@ static kh_db_t *create_with(const char *where, const char *const *texts, size_t 
 {
     kh_db_t *db = create(where);
     for (size_t i = 0; i < n; i++) {
-        char uid[16];
+        char uid[24]; /* any size_t in decimal */
         snprintf(uid, sizeof uid, "%zu", i + 1);
         assert_int_equal(add(db, uid, texts[i], NULL), i + 1);
     }

@@ -15,17 +15,19 @@
 
 /*
  * How often a query is retried when a writer commits underneath it. From
- * the third try on it first waits (try - 2) ms, at most 20: an indexer
- * committing small batches back to back on a loaded machine overtook a
- * search ten times running, and a short pause lets one search through.
+ * the third try on it first waits (try - 2) ms, at most 50: an indexer
+ * committing batches of 10 articles back to back overtook a search that
+ * reads 3,600 passages (reliability_compact_search under ASan) 30 times
+ * running with 20 ms pauses; the pauses, about 4 s in all, let a search
+ * through between two of the writer's runs.
  */
-#define MODIFIED_RETRIES 30
+#define MODIFIED_RETRIES 100
 
 static void pause_before_retry(int attempt)
 {
     if (attempt < 2)
         return;
-    long ms = attempt - 1 < 20 ? attempt - 1 : 20;
+    long ms = attempt - 1 < 50 ? attempt - 1 : 50;
     struct timespec ts = {0, ms * 1000000L};
     nanosleep(&ts, NULL);
 }
