@@ -148,84 +148,111 @@ kh_status_t kh_article_data_encode(const kh_passage_data_t *p, size_t n, char **
     return st;
 }
 
-/* One passage's data split in place: its lines, and the record's part if it is one. */
-typedef struct parsed {
-    kh_kind_t kind;
-    char *line[11]; /* 7 lines of every passage, then the record's 4 */
-    const char *block;
-    size_t block_len;
-    size_t start, len; /* the passage's text in the block */
-    int record;
-} parsed_t;
+/* Bytes of a passage's data, not NUL-terminated. */
+typedef struct span {
+    const char *s;
+    size_t len;
+} span_t;
 
-static kh_status_t parse(char *buf, size_t len, parsed_t *p, kh_error_t *err)
+static int span_is(span_t sp, const char *s)
 {
-    char *cur = buf;
+    return sp.len == strlen(s) && memcmp(sp.s, s, sp.len) == 0;
+}
+
+/* One passage's data read in place, nothing copied. */
+typedef struct view {
+    span_t line[11]; /* 7 lines of every passage, then the record's 4 */
+    int record;
+    kh_kind_t kind;
+    size_t start, len; /* the passage's text in the record's block */
+    span_t block;      /* the record's only */
+} view_t;
+
+static kh_status_t view_data(const char *data, size_t len, view_t *v, kh_error_t *err)
+{
+    const char *cur = data, *end = data + len;
     int lines = 7;
     for (int i = 0; i < lines; i++) {
-        char *nl = memchr(cur, '\n', (size_t)(buf + len - cur));
+        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
         if (!nl)
             return kh_error_set(err, KH_ERR_FORMAT, "passage data is truncated (field %d)", i);
-        *nl = '\0';
-        p->line[i] = cur;
+        v->line[i] = (span_t){cur, (size_t)(nl - cur)};
         cur = nl + 1;
-        if (i == 0 && strcmp(p->line[0], DATA_MAGIC) != 0)
+        if (i == 0 && !span_is(v->line[0], DATA_MAGIC))
             break;
-        if (i == 5 && p->line[5][0] == '\0')
+        if (i == 5 && v->line[5].len == 0)
             lines = 11; /* the record: its own four lines follow */
     }
-    if (strcmp(p->line[0], DATA_MAGIC) != 0 || kh_kind_parse(p->line[1], &p->kind) != KH_OK)
+    char kind[16], range[48], *rest;
+    snprintf(kind, sizeof kind, "%.*s", (int)v->line[1].len, v->line[1].s);
+    if (!span_is(v->line[0], DATA_MAGIC) || v->line[1].len >= sizeof kind ||
+        kh_kind_parse(kind, &v->kind) != KH_OK)
         return kh_error_set(err, KH_ERR_FORMAT, "not khabar passage data (re-index?)");
-    char *end;
-    unsigned long long start = strtoull(p->line[6], &end, 10);
-    unsigned long long n = *end == ' ' ? strtoull(end + 1, &end, 10) : 0;
-    if (*end != '\0' || p->line[6][0] == '\0')
-        return kh_error_set(err, KH_ERR_FORMAT, "passage data: bad text range '%.40s'", p->line[6]);
-    p->start = (size_t)start;
-    p->len = (size_t)n;
-    p->record = lines == 11;
-    p->block = p->record ? cur : NULL;
-    p->block_len = p->record ? (size_t)(buf + len - cur) : 0;
+    snprintf(range, sizeof range, "%.*s", (int)v->line[6].len, v->line[6].s);
+    unsigned long long start = strtoull(range, &rest, 10);
+    unsigned long long n = *rest == ' ' ? strtoull(rest + 1, &rest, 10) : 0;
+    if (*rest != '\0' || range[0] == '\0' || v->line[6].len >= sizeof range)
+        return kh_error_set(err, KH_ERR_FORMAT, "passage data: bad text range '%s'", range);
+    v->start = (size_t)start;
+    v->len = (size_t)n;
+    v->record = lines == 11;
+    v->block = v->record ? (span_t){cur, (size_t)(end - cur)} : (span_t){NULL, 0};
     return KH_OK;
 }
 
-/* The passage's own fields from its parsed lines. */
-static void own_fields(const parsed_t *p, kh_passage_data_t *out)
+static const char *put_field(char **dst, span_t sp)
 {
-    *out = (kh_passage_data_t){.kind = p->kind,
-                               .passage_id = p->line[2],
-                               .article_id = p->line[3],
-                               .url = p->line[4][0] ? p->line[4] : NULL,
-                               .record_id = p->line[5],
-                               .text_start = p->start,
-                               .text_len = p->len};
+    char *at = *dst;
+    memcpy(at, sp.s, sp.len);
+    at[sp.len] = '\0';
+    *dst += sp.len + 1;
+    return at;
 }
 
-static kh_status_t copy_of(const char *data, size_t len, size_t extra, char **out, kh_error_t *err)
+static span_t span_of(const char *s)
 {
-    *out = malloc(len + extra + 1);
-    if (!*out)
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    memcpy(*out, data, len);
-    (*out)[len] = '\0';
-    return KH_OK;
+    return (span_t){s ? s : "", s ? strlen(s) : 0};
 }
 
-/* The record's fields and p's text range of its block into out (text copied to dst). */
-static kh_status_t take_record(const parsed_t *rec, size_t start, size_t len, char *dst,
-                               kh_passage_data_t *out, kh_error_t *err)
+/*
+ * *out from a passage's own fields (passage_id, article_id, url,
+ * record_id) and, when rec is given, its record's four lines and the
+ * passage's range of the record's block, all copied into one new *storage
+ * (the one before is freed). Only what the passage shows is copied from the
+ * record: an article of 10 MB has thousands of passages.
+ */
+static kh_status_t fill(kh_kind_t kind, const span_t own[4], const view_t *rec, size_t start,
+                        size_t len, kh_passage_data_t *out, char **storage, kh_error_t *err)
 {
-    if (start > rec->block_len || len > rec->block_len - start)
+    if (rec && (start > rec->block.len || len > rec->block.len - start))
         return kh_error_set(err, KH_ERR_FORMAT, "passage data: text range %zu+%zu outside %zu",
-                            start, len, rec->block_len);
-    memcpy(dst, rec->block + start, len);
-    dst[len] = '\0';
-    out->title = rec->line[7];
-    if (!out->url)
-        out->url = rec->line[8];
-    out->date = rec->line[9];
-    out->section = rec->line[10];
-    out->text = dst;
+                            start, len, rec->block.len);
+    size_t need = 0;
+    for (size_t i = 0; i < 4; i++)
+        need += own[i].len + 1;
+    for (size_t i = 7; rec && i < 11; i++)
+        need += rec->line[i].len + 1;
+    need += rec ? len + 1 : 0;
+    char *buf = malloc(need), *dst = buf;
+    if (!buf)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    kh_passage_data_t q = {.kind = kind, .text_start = start, .text_len = len};
+    q.passage_id = put_field(&dst, own[0]);
+    q.article_id = put_field(&dst, own[1]);
+    q.url = own[2].len ? put_field(&dst, own[2]) : NULL;
+    q.record_id = put_field(&dst, own[3]);
+    if (rec) {
+        q.title = put_field(&dst, rec->line[7]);
+        const char *article_url = put_field(&dst, rec->line[8]);
+        if (!q.url)
+            q.url = article_url;
+        q.date = put_field(&dst, rec->line[9]);
+        q.section = put_field(&dst, rec->line[10]);
+        q.text = put_field(&dst, (span_t){rec->block.s + start, len});
+    }
+    free(*storage);
+    *storage = buf;
+    *out = q;
     return KH_OK;
 }
 
@@ -233,99 +260,21 @@ kh_status_t kh_passage_data_decode(const char *data, size_t len, kh_passage_data
                                    char **storage, kh_error_t *err)
 {
     *storage = NULL;
-    char *buf;
-    parsed_t p = {0};
-    /* Room after the copy for the record's own text, NUL-terminated. */
-    kh_status_t st = copy_of(data, len, len + 1, &buf, err);
-    if (!st)
-        st = parse(buf, len, &p, err);
-    if (!st) {
-        own_fields(&p, out);
-        if (p.record)
-            st = take_record(&p, p.start, p.len, buf + len + 1, out, err);
-    }
-    if (st) {
-        free(buf);
-        return st;
-    }
-    *storage = buf;
-    return KH_OK;
+    view_t v;
+    kh_status_t st = view_data(data, len, &v, err);
+    return st ? st
+              : fill(v.kind, &v.line[2], v.record ? &v : NULL, v.start, v.len, out, storage, err);
 }
 
-/* A record read in place: its eleven lines and its block, nothing copied. */
-typedef struct record_view {
-    const char *line[11];
-    size_t line_len[11];
-    const char *block;
-    size_t block_len;
-} record_view_t;
-
-static int view_record(const char *data, size_t len, record_view_t *v)
-{
-    const char *cur = data, *end = data + len;
-    for (int i = 0; i < 11; i++) {
-        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
-        if (!nl)
-            return 0;
-        v->line[i] = cur;
-        v->line_len[i] = (size_t)(nl - cur);
-        cur = nl + 1;
-        if (i == 5 && v->line_len[5] != 0)
-            return 0; /* names another record: not one itself */
-    }
-    v->block = cur;
-    v->block_len = (size_t)(end - cur);
-    return v->line_len[0] == strlen(DATA_MAGIC) &&
-           memcmp(v->line[0], DATA_MAGIC, v->line_len[0]) == 0;
-}
-
-static char *put_field(char **dst, const char *s, size_t len)
-{
-    char *at = *dst;
-    memcpy(at, s, len);
-    at[len] = '\0';
-    *dst += len + 1;
-    return at;
-}
-
-/*
- * Only what p shows is copied from the record (its four lines and p's
- * range of the block): an article of 10 MB has thousands of passages.
- */
 kh_status_t kh_passage_data_attach(kh_passage_data_t *p, char **storage, const char *record,
                                    size_t record_len, kh_error_t *err)
 {
-    record_view_t v;
-    if (!view_record(record, record_len, &v) || v.line_len[3] != strlen(p->article_id) ||
-        memcmp(v.line[3], p->article_id, v.line_len[3]) != 0)
+    view_t rec;
+    if (view_data(record, record_len, &rec, NULL) != KH_OK || !rec.record ||
+        !span_is(rec.line[3], p->article_id))
         return kh_error_set(err, KH_ERR_FORMAT, "passage data: no record of %s's article",
                             p->passage_id);
-    if (p->text_start > v.block_len || p->text_len > v.block_len - p->text_start)
-        return kh_error_set(err, KH_ERR_FORMAT, "passage data: text range %zu+%zu outside %zu",
-                            p->text_start, p->text_len, v.block_len);
-    const char *own[] = {p->passage_id, p->article_id, p->url ? p->url : "", p->record_id};
-    size_t need = p->text_len + 1;
-    for (size_t i = 0; i < 4; i++)
-        need += strlen(own[i]) + 1;
-    for (size_t i = 7; i < 11; i++)
-        need += v.line_len[i] + 1;
-    char *buf = malloc(need), *dst = buf;
-    if (!buf)
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    kh_passage_data_t q = *p;
-    q.passage_id = put_field(&dst, own[0], strlen(own[0]));
-    q.article_id = put_field(&dst, own[1], strlen(own[1]));
-    q.url = put_field(&dst, own[2], strlen(own[2]));
-    q.record_id = put_field(&dst, own[3], strlen(own[3]));
-    q.title = put_field(&dst, v.line[7], v.line_len[7]);
-    const char *article_url = put_field(&dst, v.line[8], v.line_len[8]);
-    if (!q.url[0])
-        q.url = article_url;
-    q.date = put_field(&dst, v.line[9], v.line_len[9]);
-    q.section = put_field(&dst, v.line[10], v.line_len[10]);
-    q.text = put_field(&dst, v.block + p->text_start, p->text_len);
-    free(*storage);
-    *storage = buf;
-    *p = q;
-    return KH_OK;
+    const span_t own[4] = {span_of(p->passage_id), span_of(p->article_id), span_of(p->url),
+                           span_of(p->record_id)};
+    return fill(p->kind, own, &rec, p->text_start, p->text_len, p, storage, err);
 }

@@ -1136,22 +1136,6 @@ kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t
     }
 }
 
-kh_status_t kh_doc_term_wdfs(kh_doc_t *doc, kh_doc_wdf_fn fn, void *ctx, kh_error_t *err)
-{
-    if (!doc || !fn)
-        return null_arg(err, __func__);
-    try {
-        for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str(), it.get_wdf()))
-                break;
-        }
-        return KH_OK;
-    } catch (...) {
-        return fail(err, nullptr, __func__);
-    }
-}
-
 /* ---- queries ------------------------------------------------------------ */
 
 namespace

@@ -16,7 +16,7 @@
 
 /*
  * Bounds of the queues, so that memory does not grow with the input. An
- * analysed article holds its Xapian documents (terms with positions, a few
+ * analysed article holds its Xapian documents (terms, values and data, a few
  * tens of KB for a news article), so a shard queue costs a few MB; the
  * analysis queue holds raw articles. The writer threads are the bottleneck
  * (Xapian's inversion is most of the work), so the queues only need to be

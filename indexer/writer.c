@@ -227,12 +227,18 @@ static kh_status_t add_boolean(kh_doc_t *doc, const char *prefix, const char *va
 }
 
 /* Everything a passage's document gets besides its words. */
+/* "ARTICLE#N": a passage's id, its Q term without the prefix. */
+static void make_passage_id(char out[TERM_MAX], const kh_article_t *a, const kh_passage_t *p)
+{
+    snprintf(out, TERM_MAX, "%s%c%u", a->id, KH_PASSAGE_ID_SEP, p->ordinal);
+}
+
 static kh_status_t finish_doc(kh_writer_t *w, const kh_article_t *a, const kh_passage_t *p,
                               kh_doc_t *doc, const char *lang, const char *section_term,
                               const char *date8, kh_error_t *err)
 {
     char passage_id[TERM_MAX], ordinal[16];
-    snprintf(passage_id, sizeof passage_id, "%s%c%u", a->id, KH_PASSAGE_ID_SEP, p->ordinal);
+    make_passage_id(passage_id, a, p);
     snprintf(ordinal, sizeof ordinal, "%06u", p->ordinal);
 
     kh_status_t st = add_boolean(doc, KH_PREFIX_PASSAGE, passage_id, err);
@@ -294,7 +300,7 @@ static kh_status_t set_data(kh_writer_t *w, const kh_article_t *a, const kh_pass
     for (size_t i = 0; !st && i < n; i++) {
         const kh_passage_t *p = &passages[i];
         const kh_related_t *rel = p->kind == KH_KIND_RELATED ? p->related : NULL;
-        snprintf(ids[i], sizeof ids[i], "%s%c%u", a->id, KH_PASSAGE_ID_SEP, p->ordinal);
+        make_passage_id(ids[i], a, p);
         data[i] = (kh_passage_data_t){
             .kind = p->kind,
             .passage_id = ids[i],
@@ -431,14 +437,22 @@ static kh_status_t write_docs(kh_writer_t *w, const char *id, kh_doc_t *const *d
     return st;
 }
 
-kh_status_t kh_writer_add(kh_writer_t *w, const kh_article_t *a, int *duplicate, kh_error_t *err)
+/* Cuts article a into passages and builds their documents in w->docs[0..*n). */
+static kh_status_t article_docs(kh_writer_t *w, const kh_article_t *a, size_t *n, kh_error_t *err)
 {
     kh_passage_t *passages = NULL;
-    size_t n = 0;
-    kh_status_t st = kh_article_passages(a, &w->opts.passage, &passages, &n, err);
+    *n = 0;
+    kh_status_t st = kh_article_passages(a, &w->opts.passage, &passages, n, err);
     if (!st)
-        st = build_docs(w, a, passages, n, err);
-    kh_passages_free(passages, n);
+        st = build_docs(w, a, passages, *n, err);
+    kh_passages_free(passages, *n);
+    return st;
+}
+
+kh_status_t kh_writer_add(kh_writer_t *w, const kh_article_t *a, int *duplicate, kh_error_t *err)
+{
+    size_t n;
+    kh_status_t st = article_docs(w, a, &n, err);
     if (!st)
         st = write_docs(w, a->id, w->docs, n, duplicate, err);
     return st;
@@ -454,12 +468,8 @@ kh_status_t kh_writer_prepare(kh_writer_t *w, const kh_article_t *a, kh_prepared
                               kh_error_t *err)
 {
     *out = NULL;
-    kh_passage_t *passages = NULL;
-    size_t n = 0;
-    kh_status_t st = kh_article_passages(a, &w->opts.passage, &passages, &n, err);
-    if (!st)
-        st = build_docs(w, a, passages, n, err);
-    kh_passages_free(passages, n);
+    size_t n;
+    kh_status_t st = article_docs(w, a, &n, err);
     if (st)
         return st;
     kh_prepared_t *p = calloc(1, sizeof *p);

@@ -137,10 +137,43 @@ static kh_status_t list_combine(query_list_t *l, kh_query_op_t op, kh_query_t **
     return kh_query_combine(op, l->items, l->n, 0, out, err);
 }
 
-/* A ranked word of the query (one word, not in a phrase, not excluded). */
-typedef struct word {
-    char *term;
-} word_t;
+/* A growable list of strings that it owns. */
+typedef struct strings {
+    char **items;
+    size_t n, cap;
+} strings_t;
+
+/* Appends owned (freed if it cannot be kept). */
+static kh_status_t strings_take(strings_t *l, char *owned, kh_error_t *err)
+{
+    if (owned && l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        char **items = realloc(l->items, cap * sizeof *items);
+        if (items) {
+            l->items = items;
+            l->cap = cap;
+        }
+    }
+    if (!owned || l->n == l->cap) {
+        free(owned);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    l->items[l->n++] = owned;
+    return KH_OK;
+}
+
+static kh_status_t strings_add(strings_t *l, const char *s, kh_error_t *err)
+{
+    return strings_take(l, strdup(s), err);
+}
+
+static void strings_free(strings_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    *l = (strings_t){0};
+}
 
 /* Everything built from one query. */
 typedef struct build {
@@ -148,15 +181,12 @@ typedef struct build {
     const kh_search_opts_t *opts;
     query_list_t should, must, must_not;
     query_list_t stopped; /* ranked stop words, used only when nothing else is ranked */
-    char **stopped_terms;
-    size_t n_stopped_terms;
-    word_t *words; /* ranked words in query order, for the title weight */
-    size_t n_words, cap_words;
+    strings_t stopped_terms;
+    strings_t words; /* ranked words' terms in query order, for the title weight */
     query_list_t field_filter[KH_FIELD_DATE + 1]; /* same field OR'd, fields AND'd */
-    char **positive;                              /* terms to highlight, sorted */
-    size_t n_positive, cap_positive;
-    size_t n_query_terms;  /* words taken from the query so far */
-    kh_phrases_t *phrases; /* checked on each passage's text (phrase.h) */
+    strings_t positive;                           /* terms to highlight, sorted */
+    size_t n_query_terms;                         /* words taken from the query so far */
+    kh_phrases_t *phrases;                        /* checked on each passage's text (phrase.h) */
     size_t n_should_phrases, n_excluded_phrases;
     kh_error_t *err;
     kh_status_t st;
@@ -168,34 +198,12 @@ static void build_free(build_t *b)
     list_free(&b->must);
     list_free(&b->must_not);
     list_free(&b->stopped);
-    for (size_t i = 0; i < b->n_stopped_terms; i++)
-        free(b->stopped_terms[i]);
-    free(b->stopped_terms);
-    for (size_t i = 0; i < b->n_words; i++)
-        free(b->words[i].term);
-    free(b->words);
+    strings_free(&b->stopped_terms);
+    strings_free(&b->words);
     for (size_t f = 0; f <= KH_FIELD_DATE; f++)
         list_free(&b->field_filter[f]);
-    for (size_t i = 0; i < b->n_positive; i++)
-        free(b->positive[i]);
-    free(b->positive);
+    strings_free(&b->positive);
     kh_phrases_free(b->phrases);
-}
-
-static kh_status_t remember_positive(build_t *b, const char *term, kh_error_t *err)
-{
-    if (b->n_positive == b->cap_positive) {
-        size_t cap = b->cap_positive ? 2 * b->cap_positive : 16;
-        char **p = realloc(b->positive, cap * sizeof *p);
-        if (!p)
-            return kh_error_set(err, KH_ERR_NOMEM, NULL);
-        b->positive = p;
-        b->cap_positive = cap;
-    }
-    if (!(b->positive[b->n_positive] = strdup(term)))
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    b->n_positive++;
-    return KH_OK;
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -209,10 +217,8 @@ typedef struct clause_terms {
     const char *prefix;
     int positive;
     query_list_t terms;
-    char **words; /* the terms, unprefixed, for a phrase check */
-    size_t n_tokens;
-    int stop;                     /* the (first) token is a stop word */
-    char first_term[KH_TERM_MAX]; /* the (first) token's term, unprefixed */
+    strings_t words; /* the terms, unprefixed: words.items[0] the first */
+    int stop;        /* the (first) token is a stop word */
     kh_status_t st;
 } clause_terms_t;
 
@@ -232,48 +238,23 @@ static int add_clause_term(void *ctx, const kh_token_t *tok)
     ct->st = kh_query_term(term, 1, 0, &q, ct->b->err);
     if (!ct->st)
         ct->st = list_push(&ct->terms, q, ct->b->err);
-    if (!ct->st) {
-        char **words = realloc(ct->words, (ct->n_tokens + 1) * sizeof *words);
-        if (words)
-            ct->words = words;
-        if (!words || !(words[ct->n_tokens] = strdup(tok->term)))
-            ct->st = kh_error_set(ct->b->err, KH_ERR_NOMEM, NULL);
-    }
-    if (!ct->st && ct->n_tokens++ == 0) {
+    if (!ct->st)
+        ct->st = strings_add(&ct->words, tok->term, ct->b->err);
+    if (!ct->st && ct->words.n == 1)
         ct->stop = kh_stopwords_has(ct->b->s->stopwords, tok->norm, tok->norm_len);
-        memcpy(ct->first_term, tok->term, tok->term_len + 1);
-    }
     if (!ct->st && ct->positive)
-        ct->st = remember_positive(ct->b, tok->term, ct->b->err);
+        ct->st = strings_add(&ct->b->positive, tok->term, ct->b->err);
     return ct->st != KH_OK;
-}
-
-static kh_status_t remember_word(build_t *b, const char *term, kh_error_t *err)
-{
-    if (b->n_words == b->cap_words) {
-        size_t cap = b->cap_words ? 2 * b->cap_words : 8;
-        word_t *w = realloc(b->words, cap * sizeof *w);
-        if (!w)
-            return kh_error_set(err, KH_ERR_NOMEM, NULL);
-        b->words = w;
-        b->cap_words = cap;
-    }
-    if (!(b->words[b->n_words].term = strdup(term)))
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    b->n_words++;
-    return KH_OK;
 }
 
 /* Moves the positive term just remembered for a stop word aside, until we know it is needed. */
 static kh_status_t set_stop_word_aside(build_t *b, kh_query_t *q, kh_error_t *err)
 {
-    char **t = realloc(b->stopped_terms, (b->n_stopped_terms + 1) * sizeof *t);
-    if (!t) {
+    kh_status_t st = strings_take(&b->stopped_terms, b->positive.items[--b->positive.n], err);
+    if (st) {
         kh_query_free(q);
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+        return st;
     }
-    b->stopped_terms = t;
-    b->stopped_terms[b->n_stopped_terms++] = b->positive[--b->n_positive];
     return list_push(&b->stopped, q, err);
 }
 
@@ -289,7 +270,8 @@ static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t 
                                                                               : KH_PHRASE_ANY;
     kh_status_t st = b->phrases ? KH_OK : kh_phrases_new(&b->phrases, b->err);
     if (!st)
-        st = kh_phrases_add(b->phrases, kind, (const char *const *)ct->words, ct->n_tokens, b->err);
+        st = kh_phrases_add(b->phrases, kind, (const char *const *)ct->words.items, ct->words.n,
+                            b->err);
     if (st)
         return st;
     if (kind == KH_PHRASE_ANY)
@@ -318,11 +300,13 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     if (!st)
         st = list_combine(&ct.terms, KH_OP_AND, &q, b->err);
     list_free(&ct.terms);
-    if (!st && !title && ct.n_tokens >= 2)
+    if (!st && !title && ct.words.n >= 2)
         st = note_phrase(b, c, &ct, &q);
-    for (size_t i = 0; i < ct.n_tokens; i++)
-        free(ct.words[i]);
-    free(ct.words);
+    int one_word = !title && ct.words.n == 1 && !c->phrase;
+    int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
+    if (!st && q && one_word && !aside && c->occur != KH_OCCUR_MUST_NOT)
+        st = strings_add(&b->words, ct.words.items[0], b->err);
+    strings_free(&ct.words);
     if (st || !q) {
         kh_query_free(q);
         return st; /* punctuation only, or an excluded phrase: nothing for Xapian */
@@ -330,16 +314,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     if (title)
         return list_push(c->occur == KH_OCCUR_MUST_NOT ? &b->must_not : &b->field_filter[c->field],
                          q, b->err);
-    int one_word = ct.n_tokens == 1 && !c->phrase;
-    if (one_word && ct.stop && c->occur == KH_OCCUR_SHOULD)
+    if (aside)
         return set_stop_word_aside(b, q, b->err);
-    if (one_word && c->occur != KH_OCCUR_MUST_NOT) {
-        st = remember_word(b, ct.first_term, b->err);
-        if (st) {
-            kh_query_free(q);
-            return st;
-        }
-    }
     query_list_t *dest = c->occur == KH_OCCUR_MUST       ? &b->must
                          : c->occur == KH_OCCUR_MUST_NOT ? &b->must_not
                          : b->opts->all_words            ? &b->must
@@ -397,13 +373,13 @@ static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh
  */
 static kh_status_t add_title_weight(build_t *b, kh_error_t *err)
 {
-    if (b->opts->title_weight <= 0 || b->n_words == 0)
+    if (b->opts->title_weight <= 0 || b->words.n == 0)
         return KH_OK;
     query_list_t terms = {0};
     kh_status_t st = KH_OK;
-    for (size_t i = 0; !st && i < b->n_words; i++) {
+    for (size_t i = 0; !st && i < b->words.n; i++) {
         char term[KH_TERM_MAX];
-        snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, b->words[i].term);
+        snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, b->words.items[i]);
         kh_query_t *q;
         st = kh_query_term(term, 1, 0, &q, err);
         if (!st)
@@ -429,8 +405,8 @@ static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
         query_list_t swap = b->should;
         b->should = b->stopped;
         b->stopped = swap;
-        for (size_t i = 0; !st && i < b->n_stopped_terms; i++) {
-            st = remember_positive(b, b->stopped_terms[i], err);
+        for (size_t i = 0; !st && i < b->stopped_terms.n; i++) {
+            st = strings_add(&b->positive, b->stopped_terms.items[i], err);
         }
     }
     /*
@@ -594,8 +570,8 @@ static int mark_if_matched(void *ctx, const kh_token_t *tok)
 {
     highlight_ctx_t *hc = ctx;
     const char *key = tok->term;
-    if (!hc->b->n_positive || !bsearch(&key, hc->b->positive, hc->b->n_positive,
-                                       sizeof *hc->b->positive, compare_strings))
+    if (!hc->b->positive.n || !bsearch(&key, hc->b->positive.items, hc->b->positive.n,
+                                       sizeof *hc->b->positive.items, compare_strings))
         return 0;
     kh_result_t *r = hc->result;
     if (r->n_highlights == hc->cap) {
@@ -663,6 +639,24 @@ static kh_status_t attach_record(kh_searcher_t *s, kh_result_t *r, kh_error_t *e
     return kh_passage_data_attach(&r->data, &r->storage, s->record, s->record_len, err);
 }
 
+/*
+ * r's passage from its document data, completed from its article's record.
+ * On failure r holds nothing to free: a result being read is not yet
+ * counted among the results, so nothing else would free it.
+ */
+static kh_status_t take_passage(kh_searcher_t *s, const char *data, size_t len, kh_result_t *r,
+                                kh_error_t *err)
+{
+    kh_status_t st = kh_passage_data_decode(data, len, &r->data, &r->storage, err);
+    if (!st && r->data.record_id[0])
+        st = attach_record(s, r, err);
+    if (st) {
+        free(r->storage);
+        r->storage = NULL;
+    }
+    return st;
+}
+
 /* Hit i of mset into r: its passage and its weight. */
 static kh_status_t read_hit(kh_searcher_t *s, kh_mset_t *mset, size_t i, kh_result_t *r,
                             kh_error_t *err)
@@ -674,15 +668,10 @@ static kh_status_t read_hit(kh_searcher_t *s, kh_mset_t *mset, size_t i, kh_resu
     if (!st)
         st = kh_mset_data(mset, i, &data, &len, err);
     if (!st)
-        st = kh_passage_data_decode(data, len, &r->data, &r->storage, err);
-    if (!st && r->data.record_id[0])
-        st = attach_record(s, r, err);
+        st = take_passage(s, data, len, r, err);
     if (!st) {
         r->score = hit.weight;
         r->docid = hit.docid;
-    } else {
-        free(r->storage); /* r is not counted among the results: nothing else frees it */
-        r->storage = NULL;
     }
     return st;
 }
@@ -699,10 +688,8 @@ static kh_status_t read_doc(kh_searcher_t *s, kh_result_t *r, kh_error_t *err)
     if (!st)
         st = kh_doc_get_data(doc, &data, &len, err);
     if (!st)
-        st = kh_passage_data_decode(data, len, &r->data, &r->storage, err);
+        st = take_passage(s, data, len, r, err);
     kh_doc_free(doc);
-    if (!st && r->data.record_id[0])
-        st = attach_record(s, r, err);
     return st;
 }
 
@@ -897,8 +884,8 @@ static int add_candidate(void *ctx, const kh_token_t *tok)
     candidates_t *c = ctx;
     c->doc_len++;
     const char *key = tok->term;
-    if (c->b->n_positive &&
-        bsearch(&key, c->b->positive, c->b->n_positive, sizeof *c->b->positive, compare_strings))
+    if (c->b->positive.n && bsearch(&key, c->b->positive.items, c->b->positive.n,
+                                    sizeof *c->b->positive.items, compare_strings))
         return 0; /* the query's own words */
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
@@ -1202,8 +1189,8 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     kh_query_t *xq = NULL;
     if (!st)
         st = assemble(&b, &xq, err);
-    if (!st && b.n_positive)
-        qsort(b.positive, b.n_positive, sizeof *b.positive, compare_strings);
+    if (!st && b.positive.n)
+        qsort(b.positive.items, b.positive.n, sizeof *b.positive.items, compare_strings);
 
     for (int attempt = 0; !st && xq; attempt++) {
         st = run_once(&b, xq, out, err);

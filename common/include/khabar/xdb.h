@@ -392,15 +392,6 @@ typedef int (*kh_doc_term_fn)(void *ctx, const char *term, unsigned wdf, unsigne
  */
 kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err);
 
-typedef int (*kh_doc_wdf_fn)(void *ctx, const char *term, unsigned wdf);
-
-/*
- * Calls fn for each term of doc in byte order, with its wdf only: unlike
- * kh_doc_terms, this works on a remote database's documents too (Xapian
- * 1.4's remote protocol cannot count positions). Returns KH_OK.
- */
-kh_status_t kh_doc_term_wdfs(kh_doc_t *doc, kh_doc_wdf_fn fn, void *ctx, kh_error_t *err);
-
 /* ------------------------------------------------------------------------ */
 /* Queries: immutable values. Combining copies the subqueries; the caller   */
 /* still frees its own.                                                     */
