@@ -17,6 +17,16 @@ const char *kh_kind_name(kh_kind_t kind)
     return kind_names[kind];
 }
 
+unsigned kh_impact(unsigned tf, unsigned len)
+{
+    double norm = len / KH_IMPACT_AVGLEN;
+    if (norm < 0.5)
+        norm = 0.5; /* Xapian's BM25Weight min_normlen: very short passages gain no more */
+    double k = KH_IMPACT_K1 * ((1 - KH_IMPACT_B) + KH_IMPACT_B * norm);
+    double w = KH_IMPACT_SCALE * (KH_IMPACT_K1 + 1) * tf / (k + tf);
+    return w < 1.5 ? 1 : (unsigned)(w + 0.5);
+}
+
 kh_status_t kh_kind_parse(const char *name, kh_kind_t *out)
 {
     for (unsigned i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {

@@ -164,10 +164,47 @@ static void wrong_record_is_rejected(void **state)
     }
 }
 
+/*
+ * A term's wdf is its BM25 weight in the passage, 64 for a word said once
+ * in a passage of the reference length; it grows, but less and less, with
+ * the count, falls with the length, never reaches 128 (one byte in Xapian's
+ * posting encoding) and never falls to 0 (a wdf of 0 would make the term
+ * boolean).
+ */
+static void impact_is_bm25_term_frequency(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned tf, len, want;
+    } cases[] = {
+        {1, 50, 64},       /* the reference length: (k1+1) / (k1+1) */
+        {2, 50, 79},       /* 64 * 1.6 * 2 / 2.6 = 78.8 */
+        {3, 50, 85},       /* saturates: 64 * 1.6 * 3 / 3.6 = 85.3 */
+        {1, 150, 47},      /* three times as long: k = 0.6 * 2 = 1.2 */
+        {1, 25, 71},       /* half the length or less: normlen 0.5, k = 0.45 */
+        {1, 1, 71},        /* ... the same for a one-word passage */
+        {1000, 1000, 102}, /* the most any count can give: 64 * 1.6 */
+        {1, 100000, 1},    /* the least: 0.17 rounds up to 1 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned got = kh_impact(cases[i].tf, cases[i].len);
+        if (got != cases[i].want)
+            fail_msg("tf %u len %u: wdf %u, want %u", cases[i].tf, cases[i].len, got,
+                     cases[i].want);
+    }
+    for (unsigned len = 1; len < 5000; len += 7)
+        for (unsigned tf = 1; tf <= len && tf < 300; tf++) {
+            assert_in_range(kh_impact(tf, len), 1, 127);
+            assert_true(kh_impact(tf + 1, len + 1) >= kh_impact(tf, len + 1));
+            assert_true(kh_impact(tf, len + 1) <= kh_impact(tf, len));
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kind_names_round_trip),
+        cmocka_unit_test(impact_is_bm25_term_frequency),
         cmocka_unit_test(article_data_round_trip),
         cmocka_unit_test(newline_in_one_line_field_becomes_space),
         cmocka_unit_test(foreign_data_is_rejected),

@@ -66,6 +66,84 @@ static void id_set_free(id_set_t *set)
     free(set->slots);
 }
 
+/*
+ * Every term occurrence of one passage, counted once the passage is
+ * complete: a term's wdf is its weight in the passage (kh_impact), which
+ * needs the passage's length. The terms are kept in one buffer, reused from
+ * passage to passage.
+ */
+typedef struct term_bag {
+    char *text; /* NUL-terminated terms, one after the other */
+    size_t len, cap;
+    size_t *at; /* where each occurrence starts in text (text may move as it grows) */
+    size_t n, n_cap;
+    const char **sorted; /* the occurrences, sorted when the passage is complete */
+    size_t sorted_cap;
+} term_bag_t;
+
+static int bag_add(term_bag_t *bag, const char *prefix, const char *term, size_t term_len)
+{
+    size_t plen = strlen(prefix), need = plen + term_len + 1;
+    if (bag->len + need > bag->cap) {
+        size_t cap = bag->cap ? 2 * bag->cap : 4096;
+        while (cap < bag->len + need)
+            cap *= 2;
+        char *text = realloc(bag->text, cap);
+        if (!text)
+            return 1;
+        bag->text = text;
+        bag->cap = cap;
+    }
+    if (bag->n == bag->n_cap) {
+        size_t n_cap = bag->n_cap ? 2 * bag->n_cap : 512;
+        size_t *at = realloc(bag->at, n_cap * sizeof *at);
+        if (!at)
+            return 1;
+        bag->at = at;
+        bag->n_cap = n_cap;
+    }
+    bag->at[bag->n++] = bag->len;
+    memcpy(bag->text + bag->len, prefix, plen);
+    memcpy(bag->text + bag->len + plen, term, term_len);
+    bag->text[bag->len + plen + term_len] = '\0';
+    bag->len += need;
+    return 0;
+}
+
+static int by_term(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds each distinct term of the bag to doc with its weight, and empties the bag. */
+static kh_status_t bag_flush(term_bag_t *bag, kh_doc_t *doc, kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    if (bag->n > bag->sorted_cap) {
+        const char **sorted = realloc(bag->sorted, bag->n_cap * sizeof *sorted);
+        if (!sorted)
+            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+        else {
+            bag->sorted = sorted;
+            bag->sorted_cap = bag->n_cap;
+        }
+    }
+    for (size_t i = 0; !st && i < bag->n; i++)
+        bag->sorted[i] = bag->text + bag->at[i];
+    if (!st)
+        qsort(bag->sorted, bag->n, sizeof *bag->sorted, by_term);
+    for (size_t i = 0; !st && i < bag->n;) {
+        size_t j = i + 1;
+        while (j < bag->n && strcmp(bag->sorted[i], bag->sorted[j]) == 0)
+            j++;
+        st = kh_doc_add_term(doc, bag->sorted[i], kh_impact((unsigned)(j - i), (unsigned)bag->n),
+                             err);
+        i = j;
+    }
+    bag->len = bag->n = 0;
+    return st;
+}
+
 struct kh_writer {
     kh_db_t *db;
     kh_analyzer_t *analyzer;
@@ -78,6 +156,7 @@ struct kh_writer {
     size_t docs_cap;
     char **title_terms; /* the current article's title stems, for the S prefix */
     size_t n_title_terms, title_terms_cap;
+    term_bag_t bag;                            /* the terms of the passage being built */
     unsigned long arabic_tokens, latin_tokens; /* to guess a missing lang */
 };
 
@@ -169,26 +248,19 @@ static kh_status_t ensure_docs(kh_writer_t *w, size_t n, kh_error_t *err)
     return KH_OK;
 }
 
-typedef struct posting_ctx {
-    kh_writer_t *w;
-    kh_doc_t *doc;
-    kh_error_t *err;
-    kh_status_t st;
-} posting_ctx_t;
-
+/*
+ * One word of a passage into the writer's bag. No positions (schema.h): the
+ * searcher checks phrases on the text. They were 136 of a compact index's
+ * 308 MB and 41% of the indexing time.
+ */
 static int add_posting(void *ctx, const kh_token_t *tok)
 {
-    posting_ctx_t *pc = ctx;
+    kh_writer_t *w = ctx;
     if (tok->script == KH_SCRIPT_ARABIC)
-        pc->w->arabic_tokens++;
+        w->arabic_tokens++;
     else if (tok->script == KH_SCRIPT_LATIN)
-        pc->w->latin_tokens++;
-    /*
-     * No positions (schema.h): the searcher checks phrases on the text. They
-     * were 136 of a compact index's 308 MB and 41% of the indexing time.
-     */
-    pc->st = kh_doc_add_term(pc->doc, tok->term, 1, pc->err);
-    return pc->st != KH_OK;
+        w->latin_tokens++;
+    return bag_add(&w->bag, "", tok->term, tok->term_len);
 }
 
 static int collect_title_term(void *ctx, const kh_token_t *tok)
@@ -217,6 +289,30 @@ static void clear_title_terms(kh_writer_t *w)
     w->n_title_terms = 0;
 }
 
+/*
+ * Every passage but the title itself carries its article's title stems,
+ * weighed as its own words are (schema.h), so that the searcher can weigh
+ * "this passage's article is about the query" (search.c, --title-weight): a
+ * paragraph that says "he" still answers "when was X born". arcd nDCG@10
+ * 0.819 -> 0.837, cranfield 0.342 -> 0.367, kaiflematha 0.947 -> 0.949.
+ * The title passage keeps them boolean (for title: only): it has the words
+ * themselves, and weighing them twice ranked bare titles first (arcd 0.825
+ * instead of 0.837).
+ */
+static kh_status_t add_title_terms(kh_writer_t *w, const kh_passage_t *p, kh_doc_t *doc,
+                                   kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < w->n_title_terms; i++) {
+        const char *term = w->title_terms[i];
+        if (p->kind == KH_KIND_TITLE)
+            st = kh_doc_add_boolean_term(doc, term, err);
+        else if (bag_add(&w->bag, "", term, strlen(term)))
+            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    return st;
+}
+
 static kh_status_t add_boolean(kh_doc_t *doc, const char *prefix, const char *value,
                                kh_error_t *err)
 {
@@ -233,9 +329,9 @@ static void make_passage_id(char out[TERM_MAX], const kh_article_t *a, const kh_
     snprintf(out, TERM_MAX, "%s%c%u", a->id, KH_PASSAGE_ID_SEP, p->ordinal);
 }
 
-static kh_status_t finish_doc(kh_writer_t *w, const kh_article_t *a, const kh_passage_t *p,
-                              kh_doc_t *doc, const char *lang, const char *section_term,
-                              const char *date8, kh_error_t *err)
+static kh_status_t finish_doc(const kh_article_t *a, const kh_passage_t *p, kh_doc_t *doc,
+                              const char *lang, const char *section_term, const char *date8,
+                              kh_error_t *err)
 {
     char passage_id[TERM_MAX], ordinal[16];
     make_passage_id(passage_id, a, p);
@@ -263,18 +359,6 @@ static kh_status_t finish_doc(kh_writer_t *w, const kh_article_t *a, const kh_pa
         if (!st)
             st = add_boolean(doc, KH_PREFIX_YEAR, part, err);
     }
-    /*
-     * Every passage but the title itself carries its article's title stems
-     * with wdf 1, so that the searcher can weigh "this passage's article is
-     * about the query" (search.c, --title-weight): a paragraph that says "he"
-     * still answers "when was X born". arcd nDCG@10 0.819 -> 0.837, cranfield
-     * 0.342 -> 0.367, kaiflematha 0.947 -> 0.949. The title passage keeps them
-     * boolean (for title: only): it has the words themselves, and weighing
-     * them twice ranked bare titles first (arcd 0.825 instead of 0.837).
-     */
-    for (size_t i = 0; !st && i < w->n_title_terms; i++)
-        st = p->kind == KH_KIND_TITLE ? kh_doc_add_boolean_term(doc, w->title_terms[i], err)
-                                      : kh_doc_add_term(doc, w->title_terms[i], 1, err);
     if (!st)
         st = kh_doc_set_value(doc, KH_SLOT_ARTICLE_ID, a->id, strlen(a->id), err);
     if (!st)
@@ -364,13 +448,16 @@ static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_pa
 
     w->arabic_tokens = w->latin_tokens = 0;
     for (size_t i = 0; i < n; i++) {
-        posting_ctx_t pc = {w, w->docs[i], err, KH_OK};
         st = kh_analyzer_run(w->analyzer, passages[i].text, strlen(passages[i].text), add_posting,
-                             &pc, err);
+                             w, err);
         if (!st)
-            st = pc.st;
-        if (st)
+            st = add_title_terms(w, &passages[i], w->docs[i], err);
+        if (!st)
+            st = bag_flush(&w->bag, w->docs[i], err);
+        if (st) {
+            w->bag.len = w->bag.n = 0;
             return st;
+        }
     }
 
     /* A missing lang is guessed from the scripts of the article's words. */
@@ -381,7 +468,7 @@ static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_pa
     char date8[9];
     kh_terms_date(a->date, date8);
     for (size_t i = 0; !st && i < n; i++)
-        st = finish_doc(w, a, &passages[i], w->docs[i], lang, section_term, date8, err);
+        st = finish_doc(a, &passages[i], w->docs[i], lang, section_term, date8, err);
     if (!st)
         st = set_data(w, a, passages, n, err);
     return st;
@@ -557,6 +644,9 @@ kh_status_t kh_writer_close(kh_writer_t *w, int commit, kh_error_t *err)
     free(w->docs);
     clear_title_terms(w);
     free(w->title_terms);
+    free(w->bag.text);
+    free(w->bag.at);
+    free(w->bag.sorted);
     id_set_free(&w->seen);
     free(w);
     return st;

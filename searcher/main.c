@@ -36,7 +36,6 @@ static void usage(FILE *f)
           "  -j, --jobs N        batch queries run on N threads (default: the number\n"
           "                      of processors, at most 8); the output is the same,\n"
           "                      in input order\n"
-          "      --k1 X, --b X   BM25 parameters (default 0.6, 0.5)\n"
           "      --no-stopwords  rank every word, function words too\n"
           "      --title-weight X  weight of a word in the passage's article title\n"
           "                      (default 0.5; 0 off)\n"
@@ -363,8 +362,6 @@ int main(int argc, char **argv)
         OPT_PER_ARTICLE = 256,
         OPT_ALL,
         OPT_BATCH,
-        OPT_K1,
-        OPT_B,
         OPT_TAG,
         OPT_NO_STOPWORDS,
         OPT_TITLE_WEIGHT,
@@ -381,8 +378,6 @@ int main(int argc, char **argv)
         {"per-article", no_argument, NULL, OPT_PER_ARTICLE},
         {"all", no_argument, NULL, OPT_ALL},
         {"batch", required_argument, NULL, OPT_BATCH},
-        {"k1", required_argument, NULL, OPT_K1},
-        {"b", required_argument, NULL, OPT_B},
         {"tag", required_argument, NULL, OPT_TAG},
         {"no-stopwords", no_argument, NULL, OPT_NO_STOPWORDS},
         {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
@@ -428,15 +423,6 @@ int main(int argc, char **argv)
             break;
         case OPT_BATCH:
             batch = optarg;
-            break;
-        case OPT_K1:
-        case OPT_B:
-            if (!parse_number(optarg, &number) || number < 0 || (c == OPT_B && number > 1)) {
-                fprintf(stderr, "searcher: bad value '%s' for --%s\n", optarg,
-                        c == OPT_K1 ? "k1" : "b");
-                return EXIT_TROUBLE;
-            }
-            *(c == OPT_K1 ? &run.search.k1 : &run.search.b) = number;
             break;
         case OPT_TAG:
             run.output.tag = optarg;

@@ -60,9 +60,10 @@ struct kh_searcher {
 /*
  * The ranking defaults, each decided on the three quality sets (nDCG@10 with
  * --per-article; arcd / kaiflematha / cranfield; tests/bench/README.md):
- *  - k1 0.6 (Xapian's 1.0 before): passages are short, and a word said twice
- *    in one is not twice as relevant; 0.843/0.956/0.389 vs 0.836/0.952/0.388
- *    at 1.0. b stays at Xapian's 0.5 (0.3-0.7 all within 0.005).
+ *  - BM25 k1 0.6 (Xapian's 1.0 before): passages are short, and a word said
+ *    twice in one is not twice as relevant; 0.843/0.956/0.389 vs
+ *    0.836/0.952/0.388 at 1.0. b stays at Xapian's 0.5 (0.3-0.7 all within
+ *    0.005). Both are now fixed when indexing (schema.h, kh_impact).
  *  - stop words: both Arabic lists and Snowball's English list
  *    (stopwords.h); off: 0.812/0.945/0.331 vs 0.819/0.947/0.342 on their own.
  *  - title weight 0.5: 0.25 and 0.7 were within 0.003, 1.0 worse on all sets.
@@ -78,8 +79,6 @@ kh_search_opts_t kh_search_opts_default(void)
     kh_search_opts_t o = {.limit = 10,
                           .per_article = 0,
                           .all_words = 0,
-                          .k1 = 0.6,
-                          .b = 0.5,
                           .stopwords = KH_STOP_DEFAULT,
                           .title_weight = 0.5,
                           .prf_docs = 1,
@@ -693,17 +692,33 @@ static kh_status_t read_doc(kh_searcher_t *s, kh_result_t *r, kh_error_t *err)
     return st;
 }
 
-/* A search of query with the options' ranking into *out. */
+/*
+ * The ranking: a term weighs its idf times its wdf, which the indexer made
+ * the term's BM25 term-frequency part (schema.h, kh_impact). Xapian's
+ * BM25Weight computes that when b is 0 and k1 this large: idf (k1 + 1) wdf
+ * / (k1 + wdf) is idf wdf to within 1e-4 for every wdf the index holds
+ * (< 128). With b 0 it reads no passage lengths, which were a third of a
+ * search's instructions; a built-in weighting also works on remote shards
+ * (xapian-tcpsrv knows no other). term_weight() is the same formula, for
+ * the weights the searcher adds itself.
+ */
+#define LINEAR_K1 1e6
+
+static double term_weight(double idf, unsigned wdf)
+{
+    return idf * (LINEAR_K1 + 1) * wdf / (LINEAR_K1 + wdf);
+}
+
+/* A search of query with the ranking above into *out. */
 static kh_status_t new_enquire(build_t *b, const kh_query_t *query, int collapse,
                                kh_enquire_t **out, kh_error_t *err)
 {
     kh_enquire_t *e = NULL;
-    const kh_search_opts_t *o = b->opts;
     kh_status_t st = kh_enquire_new(b->s->db, &e, err);
     if (!st)
         st = kh_enquire_set_query(e, query, err);
     if (!st)
-        st = kh_enquire_set_bm25(e, o->k1, 0.0, 1.0, o->b, 0.5, err);
+        st = kh_enquire_set_bm25(e, LINEAR_K1, 0.0, 1.0, 0.0, 0.5, err);
     if (!st && collapse)
         st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
     if (st) {
@@ -964,10 +979,7 @@ static kh_status_t feedback_terms(build_t *b, const kh_results_t *top, size_t n,
 {
     kh_db_t *db = b->s->db;
     unsigned total = 0;
-    double avg_len = 0;
     kh_status_t st = kh_db_doc_count(db, &total, err);
-    if (!st)
-        st = kh_db_avg_length(db, &avg_len, err);
     for (size_t i = 0; !st && i < n; i++) {
         const kh_passage_data_t *passage = &top->items[i].data;
         c->first = c->n;
@@ -982,7 +994,7 @@ static kh_status_t feedback_terms(build_t *b, const kh_results_t *top, size_t n,
         if (st)
             break;
         merge_runs(c, c->first, 1);
-        double norm = avg_len > 0 ? c->doc_len / avg_len : 1.0;
+        double norm = c->doc_len / KH_IMPACT_AVGLEN; /* the index's weights' norm (schema.h) */
         for (size_t k = c->first; k < c->n; k++)
             c->items[k].within = 2.0 * c->items[k].wdf / (norm + c->items[k].wdf);
     }
@@ -1018,12 +1030,12 @@ static kh_status_t feedback_terms(build_t *b, const kh_results_t *top, size_t n,
 
 /*
  * The second ranking of pseudo-relevance feedback over the first one's
- * results: each gains, for every expansion term it holds, what Xapian's
- * BM25 (1.4: BM25Weight with k2 0, k3 1, min_normlen 0.5) gives that term
- * at its scale, which is the weight the query AND_MAYBE the scaled terms
- * would give the passage. Only the first ranking's results are reweighed:
- * running the expanded query over the whole index tripled the time of a
- * search for the same figures (tests/bench/README.md).
+ * results: each gains, for every expansion term it holds, what the
+ * ranking's weighting (term_weight) gives that term at its scale, which is
+ * the weight the query AND_MAYBE the scaled terms would give the passage.
+ * Only the first ranking's results are reweighed: running the expanded
+ * query over the whole index tripled the time of a search for the same
+ * figures (tests/bench/README.md).
  */
 /* Result positions by docid, for walking postings in docid order. */
 typedef struct by_docid {
@@ -1047,38 +1059,24 @@ static kh_status_t reweigh(build_t *b, const candidates_t *c, kh_results_t *out,
     if (n_terms == 0 || depth == 0)
         return KH_OK;
     unsigned total = 0;
-    double avg_len = 0;
     kh_status_t st = kh_db_doc_count(db, &total, err);
-    if (!st)
-        st = kh_db_avg_length(db, &avg_len, err);
     by_docid_t order[FEEDBACK_DEPTH];
     unsigned docids[FEEDBACK_DEPTH], wdfs[FEEDBACK_DEPTH];
-    double norm[FEEDBACK_DEPTH];
     for (size_t i = 0; i < depth; i++)
         order[i] = (by_docid_t){out->items[i].docid, i};
     qsort(order, depth, sizeof *order, compare_docids);
-    for (size_t i = 0; !st && i < depth; i++) {
-        unsigned len = 0;
+    for (size_t i = 0; i < depth; i++)
         docids[i] = order[i].docid;
-        st = kh_db_doc_length(db, docids[i], &len, err);
-        double normlen = avg_len > 0 ? len / avg_len : 1.0;
-        norm[i] = normlen < 0.5 ? 0.5 : normlen;
-    }
     for (size_t t = 0; !st && t < n_terms; t++) {
         const candidate_t *x = &c->items[t];
         double tw = (total - x->df + 0.5) / (x->df + 0.5);
         if (tw < 2)
             tw = tw * 0.5 + 1;
         double scale = o->prf_weight * x->weight / c->items[0].weight;
-        double termweight = log(tw) * scale * (o->k1 > 0 ? o->k1 + 1 : 1);
         st = kh_db_wdfs(db, x->term, docids, depth, wdfs, err);
         for (size_t i = 0; !st && i < depth; i++) {
-            if (!wdfs[i])
-                continue;
-            double wdf = wdfs[i];
-            out->items[order[i].at].score +=
-                o->k1 > 0 ? termweight * wdf / (o->k1 * (norm[i] * o->b + (1 - o->b)) + wdf)
-                          : termweight;
+            if (wdfs[i])
+                out->items[order[i].at].score += term_weight(log(tw) * scale, wdfs[i]);
         }
     }
     return st;

@@ -14,7 +14,6 @@ typedef struct kh_search_opts {
     unsigned limit;      /* results wanted (-n) */
     int per_article;     /* best passage of each article only */
     int all_words;       /* every ranked word is required (--all) */
-    double k1, b;        /* BM25 */
     unsigned stopwords;  /* KH_STOP_* lists (stopwords.h) left out of the ranked words; 0: none */
     double title_weight; /* weight of a word found in the passage's article title; 0: off */
     unsigned prf_docs;  /* pseudo-relevance feedback: from the top prf_docs results (at most 64), */

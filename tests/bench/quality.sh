@@ -24,7 +24,7 @@
 # build/searcher/searcher, build/tests/bench/evaluate, the last compiled with
 # ${CC:-cc} when missing); INDEXER_FLAGS and SEARCHER_FLAGS are added to every
 # indexer and searcher command, for ablations, e.g.
-#   SEARCHER_FLAGS="--k1 1.2 --b 0.5" tests/bench/quality.sh --out /tmp/k1.md
+#   SEARCHER_FLAGS="--title-weight 0" tests/bench/quality.sh --out /tmp/no-title.md
 #
 # Exit status: 0; 1 when --check finds a figure below its floor; 2 on an error;
 # 77 when the data folder is missing (CTest reports the test as skipped).
