@@ -491,6 +491,8 @@ int main(int argc, char **argv)
     const char *no_color = getenv("NO_COLOR");
     run.output.color =
         run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
+    /* A TREC run shows no text: the searcher reads and highlights none it does not rank with. */
+    run.search.ids_only = run.output.format == KH_OUTPUT_TREC;
 
     /* A query from the command line needs one searcher; a batch, one a thread. */
     if (!batch)

@@ -19,6 +19,8 @@ typedef struct kh_search_opts {
     unsigned prf_docs;  /* pseudo-relevance feedback: from the top prf_docs results (at most 64), */
     unsigned prf_terms; /* the prf_terms best terms */
     double prf_weight;  /* reweigh the ranking with this weight; 0: off */
+    int ids_only;       /* results need their ids, ranks and scores only (TREC output): no text
+                           is read but what the ranking needs, nothing highlighted */
 } kh_search_opts_t;
 
 /*

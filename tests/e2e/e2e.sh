@@ -302,6 +302,42 @@ missing_index)
     expect_rc 2
     expect_err "not-an-index"
     ;;
+common_words)
+    # Words in more than 5% of the passages only add weight beside rarer
+    # words (search.c, COMMON_FRACTION); what a user sees must not change.
+    # 60 articles, 120 passages: "harbor" in 8 (common), "zebra" in 3. The
+    # zebra paragraphs are long, so the short harbor paragraphs outweigh
+    # them: they must still come first, found only because the searcher
+    # checks what a common word alone could weigh.
+    python3 - <<'PY' >docs.jsonl
+import json
+filler = " ".join("word%d" % k for k in range(140))
+for i in range(60):
+    body = "plain%d text of article %d" % (i, i)
+    if i < 3:
+        body = "zebra " + filler
+    elif i == 3:
+        body = "harbor harbor harbor harbor harbor"
+    elif i < 11:
+        body = "the harbor of article %d" % i
+    print(json.dumps({"id": "a%02d" % i, "title": "note %d" % i, "text": body}))
+PY
+    run "$INDEXER" -q -d idx docs.jsonl
+    expect_rc 0
+    run "$SEARCHER" -d idx --format trec -n 3 --prf-weight 0 'zebra harbor'
+    expect_rc 0
+    [ "$(awk 'NR == 1 {print $3}' out)" = "a03#1" ] || fail "harbor said five times is not first: $(cat out)"
+    [ "$(grep -c 'Q0 a\(0[4-9]\|10\)#1 ' out)" -eq 2 ] || fail "not two harbor paragraphs after it: $(cat out)"
+    # Fewer zebra passages than asked for: all eleven with either word.
+    run "$SEARCHER" -d idx --format trec -n 20 'zebra harbor'
+    expect_rc 0
+    [ "$(wc -l <out)" -eq 11 ] || fail "11 results expected: $(cat out)"
+    [ "$(grep -c 'Q0 a0[0-2]#' out)" -eq 3 ] || fail "the three zebra paragraphs are missing: $(cat out)"
+    # The same ranking whatever the output shows.
+    ranking 'zebra harbor' >trec.txt
+    "$SEARCHER" -d idx -n 100 --format tsv 'zebra harbor' | awk -F'\t' '{print $4, $3}' >tsv.txt
+    cmp -s trec.txt tsv.txt || fail "TREC and TSV rank differently: $(diff trec.txt tsv.txt)"
+    ;;
 batch_parallel)
     index_corpus
     cp "$DATA_DIR/english.txt" . && run "$INDEXER" -q -d idx english.txt

@@ -100,6 +100,8 @@ enum {
 #define KH_IMPACT_B 0.5
 #define KH_IMPACT_AVGLEN 50.0
 #define KH_IMPACT_SCALE 64.0
+/* More than kh_impact() ever gives (KH_IMPACT_SCALE * (k1 + 1) = 102.4). */
+#define KH_IMPACT_MAX 103
 
 /* The wdf of a term that occurs tf times in a passage of len terms (>= 1). */
 unsigned kh_impact(unsigned tf, unsigned len);
