@@ -115,6 +115,14 @@ kh_status_t classify() noexcept
         return KH_ERR_DB_MODIFIED;
     } catch (const Xapian::DatabaseClosedError &) {
         return KH_ERR_DB_CLOSED;
+    } catch (const Xapian::DatabaseError &) {
+        /*
+         * The rest of the database errors, e.g. "EOF reading block 96": a
+         * table shorter than the revision being read says, which is what a
+         * reader sees when an index is swapped for its compacted copy while
+         * it opens (reliability_compact_search); the searcher opens again.
+         */
+        return KH_ERR_DB_CORRUPT;
     } catch (const Xapian::NetworkError &) {
         return KH_ERR_NETWORK;
     } catch (const Xapian::DocNotFoundError &) {
