@@ -25,8 +25,9 @@
 #     (../shared/data/arcd/queries.tsv) and over 1-, 2- and 5-word queries
 #     drawn from their words (fixed seed), through `searcher --batch --timing
 #     --format trec -n 10` (latency: the searcher's own per-query time, search
-#     + snippets + output; queries/s: queries / wall seconds of the batch
-#     process, start-up included) and through xapian_ref search.
+#     + output; queries/s: queries / wall seconds of the batch process,
+#     start-up included; the first 200 also as JSON Lines, with the passages'
+#     text and highlights) and through xapian_ref search.
 # At --shards-at (a size in --sizes; default 100; "" to skip): indexing with
 # --shards 2 -j 2 and --shards 4 against the one-database run, and search
 # latency over 1, 2 and 4 shards, local and remote (one xapian-tcpsrv per
@@ -233,8 +234,10 @@ for size in $sizes; do
 
     for set in $query_sets; do
         srows+=("| khabar | $size% | $set | $(search_khabar "$db" "$set" | awk '{print $1" | "$2" | "$3" | "$4}') |")
-        [ "$set" = arcd200 ] &&
+        if [ "$set" = arcd200 ]; then
             srows+=("| khabar -j 1 | $size% | $set | $(search_khabar "$db" "$set" -j 1 | awk '{print $1" | "$2" | "$3" | "$4}') |")
+            srows+=("| khabar JSON | $size% | $set | $(search_khabar "$db" "$set" --format json | awk '{print $1" | "$2" | "$3" | "$4}') |")
+        fi
         srows+=("| raw Xapian | $size% | $set | $(search_ref "$refdb" "$set" | awk '{print $1" | "$2" | "$3" | "$4}') |")
     done
     log "search done"
@@ -282,8 +285,10 @@ done
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "Search, warm, top 10 (khabar: passages with snippets, TREC output, \`--batch\` on every core (-j $(nproc)),"
-    echo "\"khabar -j 1\" on one; raw Xapian: articles, data read, one thread). arcd200 = the first 200 ARCD questions:"
+    echo "Search, warm, top 10 (khabar: passages, TREC output (ids and scores: no text read but what the"
+    echo "ranking needs), \`--batch\` on every core (-j $(nproc)); \"khabar -j 1\" on one; \"khabar JSON\": JSON Lines"
+    echo "with each passage's text, title, url and highlighted words; raw Xapian: articles, data read, one"
+    echo "thread). arcd200 = the first 200 ARCD questions (42 of them end with a stray \"ال\"):"
     echo
     echo "| engine | size | queries | p50 ms | p95 ms | p99 ms | queries/s |"
     echo "| --- | --- | --- | --- | --- | --- | --- |"
