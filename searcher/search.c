@@ -10,8 +10,10 @@
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
+#include "feedback.h"
 #include "phrase.h"
 #include "query.h"
+#include "weight.h"
 
 /*
  * How often a query is retried when a writer commits underneath it. From
@@ -292,23 +294,6 @@ static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t 
 }
 
 /*
- * The ranking: a term weighs its idf times its wdf, which the indexer made
- * the term's BM25 term-frequency part (schema.h, kh_impact). Xapian's
- * BM25Weight computes that when b is 0 and k1 this large: idf (k1 + 1) wdf
- * / (k1 + wdf) is idf wdf to within 1e-4 for every wdf the index holds
- * (< 128). With b 0 it reads no passage lengths, which were a third of a
- * search's instructions; a built-in weighting also works on remote shards
- * (xapian-tcpsrv knows no other). term_weight() is the same formula, for
- * the weights the searcher adds itself.
- */
-#define LINEAR_K1 1e6
-
-static double term_weight(double idf, unsigned wdf)
-{
-    return idf * (LINEAR_K1 + 1) * wdf / (LINEAR_K1 + wdf);
-}
-
-/*
  * Words held by more than this fraction of the passages are set aside when a
  * query has rarer words too: the rarer ones select the passages and the
  * common ones only add their weight (should AND_MAYBE common), the way the
@@ -327,16 +312,6 @@ static double term_weight(double idf, unsigned wdf)
  */
 #define COMMON_FRACTION 0.05
 
-/* Xapian's BM25 idf of a term held by df of n passages (BM25Weight: tw under 2 halved towards 1).
- */
-static double bm25_idf(unsigned df, unsigned n)
-{
-    double tw = (n - df + 0.5) / (df + 0.5);
-    if (tw < 2)
-        tw = tw * 0.5 + 1;
-    return log(tw);
-}
-
 /* How many passages hold term (and how many the index has, in b->n_passages). */
 static kh_status_t term_df(build_t *b, const char *term, unsigned *df, kh_error_t *err)
 {
@@ -351,7 +326,7 @@ static kh_status_t term_df(build_t *b, const char *term, unsigned *df, kh_error_
 static void add_bound(build_t *b, unsigned df, double scale)
 {
     if (df)
-        b->common_max += scale * term_weight(bm25_idf(df, b->n_passages), KH_IMPACT_MAX);
+        b->common_max += scale * kh_term_weight(kh_bm25_idf(df, b->n_passages), KH_IMPACT_MAX);
 }
 
 static kh_status_t is_common(build_t *b, const char *term, int *common, kh_error_t *err)
@@ -880,7 +855,7 @@ static kh_status_t read_doc(kh_searcher_t *s, kh_result_t *r, int attach, kh_err
     return st;
 }
 
-/* A search of query with the ranking (term_weight) into *out. */
+/* A search of query with the ranking (weight.h) into *out. */
 static kh_status_t new_enquire(build_t *b, const kh_query_t *query, int collapse,
                                kh_enquire_t **out, kh_error_t *err)
 {
@@ -889,7 +864,7 @@ static kh_status_t new_enquire(build_t *b, const kh_query_t *query, int collapse
     if (!st)
         st = kh_enquire_set_query(e, query, err);
     if (!st)
-        st = kh_enquire_set_bm25(e, LINEAR_K1, 0.0, 1.0, 0.0, 0.5, err);
+        st = kh_enquire_set_bm25(e, KH_LINEAR_K1, 0.0, 1.0, 0.0, 0.5, err);
     if (!st && collapse)
         st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
     if (st) {
@@ -1049,233 +1024,9 @@ static kh_status_t highlight(build_t *b, kh_results_t *out, kh_error_t *err)
     return st;
 }
 
-/* A term of the feedback passages, with what its expansion weight needs. */
-typedef struct candidate {
-    char *term;
-    unsigned wdf;  /* in the passage being read */
-    unsigned docs; /* feedback passages that contain it (r) */
-    double within; /* sum over them of (k+1) wdf / (k len/avg + wdf) */
-    double weight;
-    unsigned df; /* passages of the index that contain it */
-} candidate_t;
-
-typedef struct candidates {
-    candidate_t *items;
-    size_t n, cap;
-    size_t first;     /* items[first..n) come from the passage being read */
-    unsigned doc_len; /* its length as the index counts it */
-    const build_t *b;
-    kh_status_t st;
-    kh_error_t *err;
-} candidates_t;
-
-static int count_token(void *ctx, const kh_token_t *tok)
-{
-    (void)tok;
-    ((candidates_t *)ctx)->doc_len++;
-    return 0;
-}
-
-static int add_candidate(void *ctx, const kh_token_t *tok)
-{
-    candidates_t *c = ctx;
-    c->doc_len++;
-    const char *key = tok->term;
-    if (c->b->positive.n && bsearch(&key, c->b->positive.items, c->b->positive.n,
-                                    sizeof *c->b->positive.items, compare_strings))
-        return 0; /* the query's own words */
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 256;
-        candidate_t *items = realloc(c->items, cap * sizeof *items);
-        if (!items) {
-            c->st = kh_error_set(c->err, KH_ERR_NOMEM, NULL);
-            return 1;
-        }
-        c->items = items;
-        c->cap = cap;
-    }
-    char *term = strdup(tok->term);
-    if (!term) {
-        c->st = kh_error_set(c->err, KH_ERR_NOMEM, NULL);
-        return 1;
-    }
-    c->items[c->n++] = (candidate_t){.term = term, .wdf = 1, .docs = 1};
-    return 0;
-}
-
-static int by_term(const void *a, const void *b)
-{
-    return strcmp(((const candidate_t *)a)->term, ((const candidate_t *)b)->term);
-}
-
-/* Heaviest first; equal weights by term, so that the choice never depends on storage order. */
-static int by_weight(const void *a, const void *b)
-{
-    const candidate_t *x = a, *y = b;
-    if (x->weight != y->weight)
-        return x->weight < y->weight ? 1 : -1;
-    return strcmp(x->term, y->term);
-}
-
-/*
- * Sorts items[from..n) by term and merges the entries of each term: one
- * passage's tokens into a wdf, or several passages' candidates into one.
- */
-static void merge_runs(candidates_t *c, size_t from, int per_passage)
-{
-    if (c->n - from < 2)
-        return; /* nothing to merge (and items may still be NULL) */
-    qsort(c->items + from, c->n - from, sizeof *c->items, by_term);
-    size_t kept = from;
-    for (size_t i = from; i < c->n; i++) {
-        candidate_t *last = kept > from ? &c->items[kept - 1] : NULL;
-        if (last && strcmp(last->term, c->items[i].term) == 0) {
-            if (per_passage) {
-                last->wdf++;
-            } else {
-                last->docs += c->items[i].docs;
-                last->within += c->items[i].within;
-            }
-            free(c->items[i].term);
-        } else {
-            c->items[kept++] = c->items[i];
-        }
-    }
-    c->n = kept;
-}
-
-/*
- * The expansion terms of the feedback hits 0..n-1 of mset, best first,
- * weighed as Xapian's ESet does (TradEWeight: Robertson and Sparck Jones's
- * relevance weight of the term, times its within-passage frequency with
- * k = 1). Computed here rather than with kh_enquire_expand() so that every
- * statistic is exact over shards, local or remote (document count, term
- * frequencies, lengths): Xapian 1.4's ESet approximates term frequencies
- * over several databases, and a remote shard cannot list a document's
- * terms. A passage's terms are those of its text through the same analyzer
- * that indexed it; its length, as the index counts it, adds the title's
- * words that every passage but the title carries (writer.c).
- */
-static kh_status_t feedback_terms(build_t *b, const kh_results_t *top, size_t n, candidates_t *c,
-                                  kh_error_t *err)
-{
-    kh_db_t *db = b->s->db;
-    unsigned total = 0;
-    kh_status_t st = kh_db_doc_count(db, &total, err);
-    for (size_t i = 0; !st && i < n; i++) {
-        const kh_passage_data_t *passage = &top->items[i].data;
-        c->first = c->n;
-        c->doc_len = 0;
-        st = kh_analyzer_run(b->s->analyzer, passage->text, strlen(passage->text), add_candidate, c,
-                             err);
-        if (!st && passage->kind != KH_KIND_TITLE && passage->title)
-            st = kh_analyzer_run(b->s->analyzer, passage->title, strlen(passage->title),
-                                 count_token, c, err);
-        if (!st)
-            st = c->st;
-        if (st)
-            break;
-        merge_runs(c, c->first, 1);
-        double norm = c->doc_len / KH_IMPACT_AVGLEN; /* the index's weights' norm (schema.h) */
-        for (size_t k = c->first; k < c->n; k++)
-            c->items[k].within = 2.0 * c->items[k].wdf / (norm + c->items[k].wdf);
-    }
-    if (st)
-        return st;
-    merge_runs(c, 0, 0); /* the same term from several passages: one candidate */
-    double big_n = total, big_r = (double)n;
-    for (size_t i = 0; !st && i < c->n; i++) {
-        candidate_t *x = &c->items[i];
-        unsigned df = 0;
-        st = kh_db_term_freq(db, x->term, &df, err);
-        x->df = df;
-        double r = x->docs;
-        double tw = (r + 0.5) * (big_n - df - big_r + r + 0.5) /
-                    ((big_r - r + 0.5) * ((double)df - r + 0.5));
-        if (tw < 2)
-            tw = tw * 0.5 + 1; /* as Xapian: keeps the logarithm positive */
-        x->weight = x->within * log(tw);
-    }
-    if (!st && c->n > 1)
-        qsort(c->items, c->n, sizeof *c->items, by_weight);
-    return st;
-}
-
-/*
- * How many of the first ranking's results the feedback reorders; those
- * after them keep their order, so that the first results are the same
- * whatever -n asks for. nDCG@10 arcd/kaiflematha/cranfield: 20 gave
- * 0.843/0.954/0.395, 50 0.843/0.954/0.398, 100 0.843/0.954/0.398 at 13%
- * more search time.
- */
-#define FEEDBACK_DEPTH 50
-
-/*
- * The second ranking of pseudo-relevance feedback over the first one's
- * results: each gains, for every expansion term it holds, what the
- * ranking's weighting (term_weight) gives that term at its scale, which is
- * the weight the query AND_MAYBE the scaled terms would give the passage.
- * Only the first ranking's results are reweighed: running the expanded
- * query over the whole index tripled the time of a search for the same
- * figures (tests/bench/README.md).
- */
-/* Result positions by docid, for walking postings in docid order. */
-typedef struct by_docid {
-    unsigned docid;
-    size_t at;
-} by_docid_t;
-
-static int compare_docids(const void *a, const void *b)
-{
-    unsigned x = ((const by_docid_t *)a)->docid, y = ((const by_docid_t *)b)->docid;
-    return x < y ? -1 : x > y;
-}
-
-static kh_status_t reweigh(build_t *b, const candidates_t *c, kh_results_t *out, kh_error_t *err)
-{
-    const kh_search_opts_t *o = b->opts;
-    kh_db_t *db = b->s->db;
-    size_t n_terms = 0, depth = out->n < FEEDBACK_DEPTH ? out->n : FEEDBACK_DEPTH;
-    while (n_terms < c->n && n_terms < o->prf_terms && c->items[n_terms].weight > 0)
-        n_terms++;
-    if (n_terms == 0 || depth == 0)
-        return KH_OK;
-    unsigned total = 0;
-    kh_status_t st = kh_db_doc_count(db, &total, err);
-    by_docid_t order[FEEDBACK_DEPTH];
-    unsigned docids[FEEDBACK_DEPTH], wdfs[FEEDBACK_DEPTH];
-    for (size_t i = 0; i < depth; i++)
-        order[i] = (by_docid_t){out->items[i].docid, i};
-    qsort(order, depth, sizeof *order, compare_docids);
-    for (size_t i = 0; i < depth; i++)
-        docids[i] = order[i].docid;
-    for (size_t t = 0; !st && t < n_terms; t++) {
-        const candidate_t *x = &c->items[t];
-        double tw = (total - x->df + 0.5) / (x->df + 0.5);
-        if (tw < 2)
-            tw = tw * 0.5 + 1;
-        double scale = o->prf_weight * x->weight / c->items[0].weight;
-        st = kh_db_wdfs(db, x->term, docids, depth, wdfs, err);
-        for (size_t i = 0; !st && i < depth; i++) {
-            if (wdfs[i])
-                out->items[order[i].at].score += term_weight(log(tw) * scale, wdfs[i]);
-        }
-    }
-    return st;
-}
-
-/* Best score first; equal scores keep the first ranking's order. */
-static int by_score(const void *a, const void *b)
-{
-    const kh_result_t *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score < y->score ? 1 : -1;
-    return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
 /*
  * Pseudo-relevance feedback: the terms that best characterise the top
- * results reweigh the first ranking's best FEEDBACK_DEPTH (AND_MAYBE: they
+ * results reweigh the first ranking's best KH_FEEDBACK_DEPTH (AND_MAYBE: they
  * add weight, never matches), each scaled by its expansion weight relative
  * to the best one.
  */
@@ -1284,7 +1035,7 @@ static kh_status_t rank_with_feedback(build_t *b, const kh_query_t *query, kh_re
 {
     const kh_search_opts_t *o = b->opts;
     size_t want = o->prf_docs < 64 ? o->prf_docs : 64;
-    unsigned depth = o->limit > FEEDBACK_DEPTH ? o->limit : FEEDBACK_DEPTH;
+    unsigned depth = o->limit > KH_FEEDBACK_DEPTH ? o->limit : KH_FEEDBACK_DEPTH;
     kh_status_t st = rank(b, query, depth, want + 1, out, err);
     size_t n = st ? 0 : out->n;
     /*
@@ -1301,17 +1052,9 @@ static kh_status_t rank_with_feedback(build_t *b, const kh_query_t *query, kh_re
     }
     if (n && out->items[0].score <= 0)
         n = 0; /* filters only: nothing was ranked, there is no "best" result */
-    candidates_t c = {.b = b, .err = err};
-    if (!st && n)
-        st = feedback_terms(b, out, n, &c, err);
-    if (!st && c.n)
-        st = reweigh(b, &c, out, err);
-    for (size_t i = 0; i < c.n; i++)
-        free(c.items[i].term);
-    free(c.items);
-    if (!st && out->n > 1)
-        qsort(out->items, out->n < FEEDBACK_DEPTH ? out->n : FEEDBACK_DEPTH, sizeof *out->items,
-              by_score);
+    kh_feedback_t f = {b->s->db, b->s->analyzer, o, b->positive.items, b->positive.n};
+    if (!st)
+        st = kh_feedback_apply(&f, out, n, err);
     while (out->n > o->limit) {
         kh_result_t *r = &out->items[--out->n];
         free(r->storage);

@@ -1,0 +1,247 @@
+/*
+ * feedback.c - pseudo-relevance feedback (feedback.h).
+ */
+#include "feedback.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "khabar/analyzer.h"
+#include "khabar/schema.h"
+#include "weight.h"
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A term of the feedback passages, with what its expansion weight needs. */
+typedef struct candidate {
+    char *term;
+    unsigned wdf;  /* in the passage being read */
+    unsigned docs; /* feedback passages that contain it (r) */
+    double within; /* sum over them of (k+1) wdf / (k len/avg + wdf) */
+    double weight;
+    unsigned df; /* passages of the index that contain it */
+} candidate_t;
+
+typedef struct candidates {
+    candidate_t *items;
+    size_t n, cap;
+    size_t first;     /* items[first..n) come from the passage being read */
+    unsigned doc_len; /* its length as the index counts it */
+    const kh_feedback_t *f;
+    kh_status_t st;
+    kh_error_t *err;
+} candidates_t;
+
+static int count_token(void *ctx, const kh_token_t *tok)
+{
+    (void)tok;
+    ((candidates_t *)ctx)->doc_len++;
+    return 0;
+}
+
+static int add_candidate(void *ctx, const kh_token_t *tok)
+{
+    candidates_t *c = ctx;
+    c->doc_len++;
+    const char *key = tok->term;
+    if (c->f->n_query_terms && bsearch(&key, c->f->query_terms, c->f->n_query_terms,
+                                       sizeof *c->f->query_terms, compare_strings))
+        return 0; /* the query's own words */
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        candidate_t *items = realloc(c->items, cap * sizeof *items);
+        if (!items) {
+            c->st = kh_error_set(c->err, KH_ERR_NOMEM, NULL);
+            return 1;
+        }
+        c->items = items;
+        c->cap = cap;
+    }
+    char *term = strdup(tok->term);
+    if (!term) {
+        c->st = kh_error_set(c->err, KH_ERR_NOMEM, NULL);
+        return 1;
+    }
+    c->items[c->n++] = (candidate_t){.term = term, .wdf = 1, .docs = 1};
+    return 0;
+}
+
+static int by_term(const void *a, const void *b)
+{
+    return strcmp(((const candidate_t *)a)->term, ((const candidate_t *)b)->term);
+}
+
+/* Heaviest first; equal weights by term, so that the choice never depends on storage order. */
+static int by_weight(const void *a, const void *b)
+{
+    const candidate_t *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight < y->weight ? 1 : -1;
+    return strcmp(x->term, y->term);
+}
+
+/*
+ * Sorts items[from..n) by term and merges the entries of each term: one
+ * passage's tokens into a wdf, or several passages' candidates into one.
+ */
+static void merge_runs(candidates_t *c, size_t from, int per_passage)
+{
+    if (c->n - from < 2)
+        return; /* nothing to merge (and items may still be NULL) */
+    qsort(c->items + from, c->n - from, sizeof *c->items, by_term);
+    size_t kept = from;
+    for (size_t i = from; i < c->n; i++) {
+        candidate_t *last = kept > from ? &c->items[kept - 1] : NULL;
+        if (last && strcmp(last->term, c->items[i].term) == 0) {
+            if (per_passage) {
+                last->wdf++;
+            } else {
+                last->docs += c->items[i].docs;
+                last->within += c->items[i].within;
+            }
+            free(c->items[i].term);
+        } else {
+            c->items[kept++] = c->items[i];
+        }
+    }
+    c->n = kept;
+}
+
+/*
+ * The expansion terms of the feedback hits 0..n-1 of mset, best first,
+ * weighed as Xapian's ESet does (TradEWeight: Robertson and Sparck Jones's
+ * relevance weight of the term, times its within-passage frequency with
+ * k = 1). Computed here rather than with kh_enquire_expand() so that every
+ * statistic is exact over shards, local or remote (document count, term
+ * frequencies, lengths): Xapian 1.4's ESet approximates term frequencies
+ * over several databases, and a remote shard cannot list a document's
+ * terms. A passage's terms are those of its text through the same analyzer
+ * that indexed it; its length, as the index counts it, adds the title's
+ * words that every passage but the title carries (writer.c).
+ */
+static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *top, size_t n,
+                                  candidates_t *c, kh_error_t *err)
+{
+    kh_db_t *db = f->db;
+    unsigned total = 0;
+    kh_status_t st = kh_db_doc_count(db, &total, err);
+    for (size_t i = 0; !st && i < n; i++) {
+        const kh_passage_data_t *passage = &top->items[i].data;
+        c->first = c->n;
+        c->doc_len = 0;
+        st = kh_analyzer_run(f->analyzer, passage->text, strlen(passage->text), add_candidate, c,
+                             err);
+        if (!st && passage->kind != KH_KIND_TITLE && passage->title)
+            st = kh_analyzer_run(f->analyzer, passage->title, strlen(passage->title), count_token,
+                                 c, err);
+        if (!st)
+            st = c->st;
+        if (st)
+            break;
+        merge_runs(c, c->first, 1);
+        double norm = c->doc_len / KH_IMPACT_AVGLEN; /* the index's weights' norm (schema.h) */
+        for (size_t k = c->first; k < c->n; k++)
+            c->items[k].within = 2.0 * c->items[k].wdf / (norm + c->items[k].wdf);
+    }
+    if (st)
+        return st;
+    merge_runs(c, 0, 0); /* the same term from several passages: one candidate */
+    double big_n = total, big_r = (double)n;
+    for (size_t i = 0; !st && i < c->n; i++) {
+        candidate_t *x = &c->items[i];
+        unsigned df = 0;
+        st = kh_db_term_freq(db, x->term, &df, err);
+        x->df = df;
+        double r = x->docs;
+        double tw = (r + 0.5) * (big_n - df - big_r + r + 0.5) /
+                    ((big_r - r + 0.5) * ((double)df - r + 0.5));
+        if (tw < 2)
+            tw = tw * 0.5 + 1; /* as Xapian: keeps the logarithm positive */
+        x->weight = x->within * log(tw);
+    }
+    if (!st && c->n > 1)
+        qsort(c->items, c->n, sizeof *c->items, by_weight);
+    return st;
+}
+
+/*
+ * The second ranking of pseudo-relevance feedback over the first one's
+ * results: each gains, for every expansion term it holds, what the
+ * ranking's weighting (term_weight) gives that term at its scale, which is
+ * the weight the query AND_MAYBE the scaled terms would give the passage.
+ * Only the first ranking's results are reweighed: running the expanded
+ * query over the whole index tripled the time of a search for the same
+ * figures (tests/bench/README.md).
+ */
+/* Result positions by docid, for walking postings in docid order. */
+typedef struct by_docid {
+    unsigned docid;
+    size_t at;
+} by_docid_t;
+
+static int compare_docids(const void *a, const void *b)
+{
+    unsigned x = ((const by_docid_t *)a)->docid, y = ((const by_docid_t *)b)->docid;
+    return x < y ? -1 : x > y;
+}
+
+static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_results_t *out,
+                           kh_error_t *err)
+{
+    const kh_search_opts_t *o = f->opts;
+    kh_db_t *db = f->db;
+    size_t n_terms = 0, depth = out->n < KH_FEEDBACK_DEPTH ? out->n : KH_FEEDBACK_DEPTH;
+    while (n_terms < c->n && n_terms < o->prf_terms && c->items[n_terms].weight > 0)
+        n_terms++;
+    if (n_terms == 0 || depth == 0)
+        return KH_OK;
+    unsigned total = 0;
+    kh_status_t st = kh_db_doc_count(db, &total, err);
+    by_docid_t order[KH_FEEDBACK_DEPTH];
+    unsigned docids[KH_FEEDBACK_DEPTH], wdfs[KH_FEEDBACK_DEPTH];
+    for (size_t i = 0; i < depth; i++)
+        order[i] = (by_docid_t){out->items[i].docid, i};
+    qsort(order, depth, sizeof *order, compare_docids);
+    for (size_t i = 0; i < depth; i++)
+        docids[i] = order[i].docid;
+    for (size_t t = 0; !st && t < n_terms; t++) {
+        const candidate_t *x = &c->items[t];
+        double scale = o->prf_weight * x->weight / c->items[0].weight;
+        double idf = kh_bm25_idf(x->df, total);
+        st = kh_db_wdfs(db, x->term, docids, depth, wdfs, err);
+        for (size_t i = 0; !st && i < depth; i++) {
+            if (wdfs[i])
+                out->items[order[i].at].score += kh_term_weight(idf * scale, wdfs[i]);
+        }
+    }
+    return st;
+}
+
+/* Best score first; equal scores keep the first ranking's order. */
+static int by_score(const void *a, const void *b)
+{
+    const kh_result_t *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+kh_status_t kh_feedback_apply(const kh_feedback_t *f, kh_results_t *out, size_t n_top,
+                              kh_error_t *err)
+{
+    candidates_t c = {.f = f, .err = err};
+    kh_status_t st = n_top ? feedback_terms(f, out, n_top, &c, err) : KH_OK;
+    if (!st && c.n)
+        st = reweigh(f, &c, out, err);
+    for (size_t i = 0; i < c.n; i++)
+        free(c.items[i].term);
+    free(c.items);
+    if (!st && out->n > 1)
+        qsort(out->items, out->n < KH_FEEDBACK_DEPTH ? out->n : KH_FEEDBACK_DEPTH,
+              sizeof *out->items, by_score);
+    return st;
+}
