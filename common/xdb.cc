@@ -29,6 +29,7 @@ struct kh_db {
     Xapian::Database reader;
     Xapian::WritableDatabase writer;
     bool writable = false;
+    bool remote = false;    /* some of it is reached over the network (a stub's remote line) */
     std::string name;       /* path(s), for messages */
     std::string last_error; /* kh_db_last_error() */
 
@@ -378,6 +379,22 @@ Xapian::Database open_stub_line(const stub_line &l)
     throw Xapian::DatabaseOpeningError("unknown stub line type '" + l.type + "'");
 }
 
+/* Whether path is a stub with a remote line (as far as it can be read). */
+bool stub_has_remote(const char *path) noexcept
+{
+    try {
+        std::string stub = stub_file_of(path);
+        std::vector<stub_line> lines;
+        if (stub.empty() || !read_stub(stub, lines))
+            return false;
+        for (const stub_line &l : lines)
+            if (l.type == "remote")
+                return true;
+    } catch (...) {
+    }
+    return false;
+}
+
 /*
  * After opening path failed: when path is a stub, the message of its first
  * line that fails alone ("PATH: shard 'remote h:p' (XAPIANDB line 2): ..."),
@@ -439,6 +456,7 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
         db->name = path;
         if (mode == KH_DB_READ_ONLY) {
             db->reader = Xapian::Database(path);
+            db->remote = stub_has_remote(path);
         } else {
             db->writer = Xapian::WritableDatabase(path, flags);
             db->writable = true;
@@ -515,6 +533,7 @@ kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, k
         for (size_t i = 0; i < n; i++) {
             current = paths[i];
             db->reader.add_database(Xapian::Database(current));
+            db->remote = db->remote || stub_has_remote(current);
             if (i > 0)
                 db->name += ", ";
             db->name += current;
@@ -524,6 +543,11 @@ kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, k
     } catch (...) {
         return open_fail(err, current);
     }
+}
+
+int kh_db_is_remote(const kh_db_t *db)
+{
+    return db && db->remote;
 }
 
 void kh_db_close(kh_db_t *db)
@@ -1136,6 +1160,22 @@ kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t
         for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
             const std::string term = *it;
             if (fn(ctx, term.c_str(), it.get_wdf(), it.positionlist_count()))
+                break;
+        }
+        return KH_OK;
+    } catch (...) {
+        return fail(err, nullptr, __func__);
+    }
+}
+
+kh_status_t kh_doc_term_wdfs(kh_doc_t *doc, kh_doc_wdf_fn fn, void *ctx, kh_error_t *err)
+{
+    if (!doc || !fn)
+        return null_arg(err, __func__);
+    try {
+        for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.c_str(), it.get_wdf()))
                 break;
         }
         return KH_OK;

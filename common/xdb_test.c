@@ -327,6 +327,11 @@ static int collect_doc_term(void *ctx, const char *t, unsigned wdf, unsigned pos
     return 0;
 }
 
+static int collect_doc_wdf(void *ctx, const char *t, unsigned wdf)
+{
+    return collect_doc_term(ctx, t, wdf, 0);
+}
+
 static int collect_term(void *ctx, const char *t)
 {
     collected_t *c = ctx;
@@ -495,6 +500,15 @@ static void test_document_accessors(void **state)
     assert_string_equal(c.term[2], "red");
     assert_int_equal(c.a[2], 2);
     assert_int_equal(c.b[2], 2);
+    /* The same terms and wdfs without positions (what a remote shard can give). */
+    collected_t w = {0};
+    assert_ok(kh_doc_term_wdfs(stored, collect_doc_wdf, &w, &E));
+    assert_int_equal(w.n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(w.term[i], c.term[i]);
+        assert_int_equal(w.a[i], c.a[i]);
+    }
+    assert_int_equal(kh_db_is_remote(db), 0); /* a folder, not a stub with a remote line */
     assert_ok(kh_doc_get_value(stored, 0, &data, &len, &E));
     assert_string_equal(data, "v");
     /* A stored document, cleared and refilled, is added as a new one. */

@@ -23,6 +23,9 @@
  */
 #define KH_FEEDBACK_DEPTH 50
 
+/* The most expansion terms a search uses (--prf-terms is at most this). */
+#define KH_FEEDBACK_MAX_TERMS 64
+
 typedef struct kh_feedback {
     kh_db_t *db;
     kh_analyzer_t *analyzer;      /* the one that indexed the passages */

@@ -135,6 +135,14 @@ typedef int (*kh_stub_fn)(void *ctx, unsigned line, const char *spec, kh_status_
 kh_status_t kh_db_stub_probe(const char *path, kh_stub_fn fn, void *ctx, kh_error_t *err);
 
 /*
+ * Whether db, opened read-only, reaches some of its documents over the
+ * network (a stub with a remote line). Xapian 1.4's remote protocol sends
+ * a whole posting list when one is opened: a reader that needs a few
+ * postings of a common term reads the few documents' terms instead.
+ */
+int kh_db_is_remote(const kh_db_t *db);
+
+/*
  * Closes db and frees it. db may be NULL.
  * For a writable database, changes made outside a transaction and not yet
  * committed ARE committed here (Xapian commits on close), but a failure of
@@ -391,6 +399,16 @@ typedef int (*kh_doc_term_fn)(void *ctx, const char *term, unsigned wdf, unsigne
  * of positions. Returns KH_OK.
  */
 kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err);
+
+typedef int (*kh_doc_wdf_fn)(void *ctx, const char *term, unsigned wdf);
+
+/*
+ * Calls fn for each term of doc in byte order, with its wdf only (fn
+ * returns non-zero to stop): unlike kh_doc_terms, this works on a remote
+ * database's documents too (Xapian 1.4's remote protocol cannot count
+ * positions). Returns KH_OK.
+ */
+kh_status_t kh_doc_term_wdfs(kh_doc_t *doc, kh_doc_wdf_fn fn, void *ctx, kh_error_t *err);
 
 /* ------------------------------------------------------------------------ */
 /* Queries: immutable values. Combining copies the subqueries; the caller   */
