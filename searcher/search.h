@@ -55,7 +55,8 @@ typedef struct kh_result {
 typedef struct kh_results {
     kh_result_t *items;
     size_t n;
-    unsigned long long estimated; /* matches in all, as Xapian estimates them */
+    unsigned long long estimated; /* matches in all, as Xapian estimates them (with common
+                                     words set aside, search.c: those holding another word) */
 } kh_results_t;
 
 typedef struct kh_searcher kh_searcher_t;
