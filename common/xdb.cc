@@ -820,22 +820,6 @@ kh_status_t kh_db_wdfs(kh_db_t *db, const char *term, const unsigned *docids, si
     }
 }
 
-kh_status_t kh_db_doc_length(kh_db_t *db, unsigned docid, unsigned *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!out)
-        return null_arg(err, __func__);
-    try {
-        *out = db->get().get_doclength(docid);
-        return KH_OK;
-    } catch (...) {
-        return db_fail(db, err, "document length");
-    }
-}
-
 kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
                                   kh_error_t *err)
 {

@@ -1604,8 +1604,8 @@ static void test_null_handles_and_arguments(void **state)
     assert_int_equal(kh_query_term("", 1, 0, NULL, NULL), KH_ERR_ARG);
 }
 
-/* Wdfs of a term in chosen documents, and document lengths, straight from the postings. */
-static void test_wdfs_and_lengths(void **state)
+/* Wdfs of a term in chosen documents, straight from its postings. */
+static void test_wdfs(void **state)
 {
     static const char *const texts[] = {"red red fox", "blue fox", "red sky red red", "grey"};
     kh_db_t *db = create_with(path(state, "db"), texts, 4);
@@ -1628,14 +1628,6 @@ static void test_wdfs_and_lengths(void **state)
         for (size_t k = 0; k < rows[i].n; k++)
             assert_int_equal(got[k], rows[i].want[k]);
     }
-    static const unsigned lengths[] = {3, 2, 4, 1};
-    for (unsigned d = 1; d <= 4; d++) {
-        unsigned len = 0;
-        assert_ok(kh_db_doc_length(db, d, &len, &E));
-        assert_int_equal(len, lengths[d - 1]);
-    }
-    unsigned len;
-    assert_status(KH_ERR_NOT_FOUND, kh_db_doc_length(db, 99, &len, &E));
     kh_db_close(db);
 }
 
@@ -1657,7 +1649,7 @@ int main(void)
         T(test_matching_terms),
         T(test_expand),
         T(test_statistics),
-        T(test_wdfs_and_lengths),
+        T(test_wdfs),
         T(test_metadata),
         T(test_spelling),
         T(test_transactions),

@@ -1,3 +1,5 @@
+/* qsort_r (glibc) sorts a passage's terms with its buffer as context. */
+#define _GNU_SOURCE
 #include "writer.h"
 
 #include <stdint.h>
@@ -77,13 +79,11 @@ typedef struct term_bag {
     size_t len, cap;
     size_t *at; /* where each occurrence starts in text (text may move as it grows) */
     size_t n, n_cap;
-    const char **sorted; /* the occurrences, sorted when the passage is complete */
-    size_t sorted_cap;
 } term_bag_t;
 
-static int bag_add(term_bag_t *bag, const char *prefix, const char *term, size_t term_len)
+static int bag_add(term_bag_t *bag, const char *term, size_t term_len)
 {
-    size_t plen = strlen(prefix), need = plen + term_len + 1;
+    size_t need = term_len + 1;
     if (bag->len + need > bag->cap) {
         size_t cap = bag->cap ? 2 * bag->cap : 4096;
         while (cap < bag->len + need)
@@ -103,41 +103,30 @@ static int bag_add(term_bag_t *bag, const char *prefix, const char *term, size_t
         bag->n_cap = n_cap;
     }
     bag->at[bag->n++] = bag->len;
-    memcpy(bag->text + bag->len, prefix, plen);
-    memcpy(bag->text + bag->len + plen, term, term_len);
-    bag->text[bag->len + plen + term_len] = '\0';
+    memcpy(bag->text + bag->len, term, term_len);
+    bag->text[bag->len + term_len] = '\0';
     bag->len += need;
     return 0;
 }
 
-static int by_term(const void *a, const void *b)
+/* Orders occurrences by their terms; text is the bag's (qsort_r: analysers run on threads). */
+static int by_term(const void *a, const void *b, void *text)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp((const char *)text + *(const size_t *)a, (const char *)text + *(const size_t *)b);
 }
 
 /* Adds each distinct term of the bag to doc with its weight, and empties the bag. */
 static kh_status_t bag_flush(term_bag_t *bag, kh_doc_t *doc, kh_error_t *err)
 {
+    if (bag->n > 1)
+        qsort_r(bag->at, bag->n, sizeof *bag->at, by_term, bag->text);
     kh_status_t st = KH_OK;
-    if (bag->n > bag->sorted_cap) {
-        const char **sorted = realloc(bag->sorted, bag->n_cap * sizeof *sorted);
-        if (!sorted)
-            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
-        else {
-            bag->sorted = sorted;
-            bag->sorted_cap = bag->n_cap;
-        }
-    }
-    for (size_t i = 0; !st && i < bag->n; i++)
-        bag->sorted[i] = bag->text + bag->at[i];
-    if (!st)
-        qsort(bag->sorted, bag->n, sizeof *bag->sorted, by_term);
     for (size_t i = 0; !st && i < bag->n;) {
+        const char *term = bag->text + bag->at[i];
         size_t j = i + 1;
-        while (j < bag->n && strcmp(bag->sorted[i], bag->sorted[j]) == 0)
+        while (j < bag->n && strcmp(term, bag->text + bag->at[j]) == 0)
             j++;
-        st = kh_doc_add_term(doc, bag->sorted[i], kh_impact((unsigned)(j - i), (unsigned)bag->n),
-                             err);
+        st = kh_doc_add_term(doc, term, kh_impact((unsigned)(j - i), (unsigned)bag->n), err);
         i = j;
     }
     bag->len = bag->n = 0;
@@ -260,7 +249,7 @@ static int add_posting(void *ctx, const kh_token_t *tok)
         w->arabic_tokens++;
     else if (tok->script == KH_SCRIPT_LATIN)
         w->latin_tokens++;
-    return bag_add(&w->bag, "", tok->term, tok->term_len);
+    return bag_add(&w->bag, tok->term, tok->term_len);
 }
 
 static int collect_title_term(void *ctx, const kh_token_t *tok)
@@ -307,7 +296,7 @@ static kh_status_t add_title_terms(kh_writer_t *w, const kh_passage_t *p, kh_doc
         const char *term = w->title_terms[i];
         if (p->kind == KH_KIND_TITLE)
             st = kh_doc_add_boolean_term(doc, term, err);
-        else if (bag_add(&w->bag, "", term, strlen(term)))
+        else if (bag_add(&w->bag, term, strlen(term)))
             st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     }
     return st;
@@ -322,13 +311,13 @@ static kh_status_t add_boolean(kh_doc_t *doc, const char *prefix, const char *va
     return kh_doc_add_boolean_term(doc, term, err);
 }
 
-/* Everything a passage's document gets besides its words. */
 /* "ARTICLE#N": a passage's id, its Q term without the prefix. */
 static void make_passage_id(char out[TERM_MAX], const kh_article_t *a, const kh_passage_t *p)
 {
     snprintf(out, TERM_MAX, "%s%c%u", a->id, KH_PASSAGE_ID_SEP, p->ordinal);
 }
 
+/* Everything a passage's document gets besides its words. */
 static kh_status_t finish_doc(const kh_article_t *a, const kh_passage_t *p, kh_doc_t *doc,
                               const char *lang, const char *section_term, const char *date8,
                               kh_error_t *err)
@@ -646,7 +635,6 @@ kh_status_t kh_writer_close(kh_writer_t *w, int commit, kh_error_t *err)
     free(w->title_terms);
     free(w->bag.text);
     free(w->bag.at);
-    free(w->bag.sorted);
     id_set_free(&w->seen);
     free(w);
     return st;

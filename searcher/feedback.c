@@ -118,8 +118,7 @@ static void merge_runs(candidates_t *c, size_t from, int per_passage)
  * k = 1). Computed here rather than with kh_enquire_expand() so that every
  * statistic is exact over shards, local or remote (document count, term
  * frequencies, lengths): Xapian 1.4's ESet approximates term frequencies
- * over several databases, and a remote shard cannot list a document's
- * terms. A passage's terms are those of its text through the same analyzer
+ * over several databases. A passage's terms are those of its text through the same analyzer
  * that indexed it; its length, as the index counts it, adds the title's
  * words that every passage but the title carries (writer.c).
  */
@@ -168,15 +167,6 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
     return st;
 }
 
-/*
- * The second ranking of pseudo-relevance feedback over the first one's
- * results: each gains, for every expansion term it holds, what the
- * ranking's weighting (term_weight) gives that term at its scale, which is
- * the weight the query AND_MAYBE the scaled terms would give the passage.
- * Only the first ranking's results are reweighed: running the expanded
- * query over the whole index tripled the time of a search for the same
- * figures (tests/bench/README.md).
- */
 /* Result positions by docid, for walking postings in docid order. */
 typedef struct by_docid {
     unsigned docid;
@@ -248,6 +238,15 @@ static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_ter
     return st;
 }
 
+/*
+ * The second ranking of pseudo-relevance feedback over the first one's
+ * results: each gains, for every expansion term it holds, what the
+ * ranking's weighting (kh_term_weight) gives that term at its scale, which
+ * is the weight the query AND_MAYBE the scaled terms would give the
+ * passage. Only the first ranking's results are reweighed: running the
+ * expanded query over the whole index tripled the time of a search for the
+ * same figures (tests/bench/README.md).
+ */
 static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_results_t *out,
                            kh_error_t *err)
 {

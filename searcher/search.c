@@ -185,8 +185,8 @@ typedef struct build {
     strings_t stopped_terms;
     strings_t words; /* ranked words' terms in query order, for the title weight */
     unsigned char common_at[KH_QUERY_MAX_WORDS]; /* should.items[i] is a common word (is_common) */
-    strings_t common_words;                      /* their terms */
-    double common_max;                           /* the most the common words can give a passage */
+    unsigned char word_common[KH_QUERY_MAX_WORDS]; /* words.items[i] is one */
+    double common_max;   /* the most the common words can give a passage */
     kh_query_t *full;    /* with common words set aside: every word selecting (rank) */
     unsigned n_passages; /* in the index, once looked up */
     query_list_t field_filter[KH_FIELD_DATE + 1]; /* same field OR'd, fields AND'd */
@@ -204,7 +204,6 @@ static void build_free(build_t *b)
     list_free(&b->must);
     list_free(&b->must_not);
     list_free(&b->stopped);
-    strings_free(&b->common_words);
     kh_query_free(b->full);
     strings_free(&b->stopped_terms);
     strings_free(&b->words);
@@ -375,11 +374,10 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
                          : b->opts->all_words            ? &b->must
                                                          : &b->should;
     int common = 0;
-    if (dest == &b->should && one_word && b->should.n < KH_QUERY_MAX_WORDS) {
-        const char *word = b->words.items[b->words.n - 1];
-        st = is_common(b, word, &common, b->err);
-        if (!st && common)
-            st = strings_add(&b->common_words, word, b->err);
+    if (dest == &b->should && one_word && b->should.n < KH_QUERY_MAX_WORDS &&
+        b->words.n <= KH_QUERY_MAX_WORDS) {
+        st = is_common(b, b->words.items[b->words.n - 1], &common, b->err);
+        b->word_common[b->words.n - 1] = (unsigned char)common;
     }
     if (st) {
         kh_query_free(q);
@@ -432,26 +430,16 @@ static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh
     return st ? st : list_push(l, scaled, err);
 }
 
+enum { TITLE_ALL, TITLE_SELECTING, TITLE_COMMON };
+
 /*
  * Title weight: each ranked word also looked for among the S-prefixed title
  * terms that every passage of an article carries (writer.c), so that the
  * paragraph answering "when was X born" ranks by its article being about X
- * even where the paragraph says "he".
- */
-static int is_common_word(const build_t *b, const char *word)
-{
-    for (size_t i = 0; i < b->common_words.n; i++)
-        if (strcmp(b->common_words.items[i], word) == 0)
-            return 1;
-    return 0;
-}
-
-enum { TITLE_ALL, TITLE_SELECTING, TITLE_COMMON };
-
-/*
- * The title terms of the ranked words (of the selecting or the common ones
- * only), OR'd and scaled by the title weight, into list l; nothing when
- * there are none. Those of common words add their bound to common_max.
+ * even where the paragraph says "he". The title terms of the ranked words
+ * (of the selecting or the common ones only), OR'd and scaled by the title
+ * weight, into list l; nothing when there are none. Those of common words
+ * add their bound to common_max.
  */
 static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_error_t *err)
 {
@@ -460,7 +448,7 @@ static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_e
     query_list_t terms = {0};
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < b->words.n; i++) {
-        int common = is_common_word(b, b->words.items[i]);
+        int common = b->word_common[i];
         if (which != TITLE_ALL && common != (which == TITLE_COMMON))
             continue;
         char term[KH_TERM_MAX];
@@ -510,6 +498,7 @@ static kh_status_t set_common_aside(build_t *b, kh_query_t **out, kh_error_t *er
     query_list_t side[2] = {{0}}; /* selecting, common */
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < b->should.n; i++) {
+        /* A copy: b->should keeps its own for the plain query. */
         kh_query_t *copy = NULL;
         st = kh_query_combine(KH_OP_OR, &b->should.items[i], 1, 0, &copy, err);
         if (!st)

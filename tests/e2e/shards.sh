@@ -46,6 +46,14 @@ PY
 }
 
 # The ranking of every query of queries.tsv over index $1, as a TREC run.
+# index_one_and_shards N: in.jsonl into one database (one) and into N shards (idx).
+index_one_and_shards() {
+    run "$INDEXER" -q -d one -j 1 in.jsonl
+    expect_rc 0
+    run "$INDEXER" -q -d idx --shards "$1" in.jsonl
+    expect_rc 0
+}
+
 ranking() {
     "$SEARCHER" -d "$1" --batch queries.tsv --format trec -n 50 "${@:2}"
 }
@@ -200,10 +208,7 @@ remote)
     # --allow-partial the others answer, exit status 3.
     command -v xapian-tcpsrv >/dev/null || { echo "xapian-tcpsrv missing" >&2; exit 77; }
     make_input
-    run "$INDEXER" -q -d one -j 1 in.jsonl
-    expect_rc 0
-    run "$INDEXER" -q -d idx --shards 3 in.jsonl
-    expect_rc 0
+    index_one_and_shards 3
     p1=$(free_port)
     serve idx/shard-1 "$p1"
     p2=$(free_port)
@@ -240,10 +245,7 @@ for i in range(2400):
     print(json.dumps({"id": "h%04d" % i, "title": "item %d" % i, "text": body}))
 PY
     printf '%s\n' 'q1	zebra' 'q2	zebra crane400' 'q3	crane7 harbor' >queries.tsv
-    run "$INDEXER" -q -d one -j 1 in.jsonl
-    expect_rc 0
-    run "$INDEXER" -q -d idx --shards 2 in.jsonl
-    expect_rc 0
+    index_one_and_shards 2
     p0=$(free_port)
     serve idx/shard-0 "$p0"
     p1=$(free_port)

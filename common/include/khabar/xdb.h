@@ -268,9 +268,6 @@ kh_status_t kh_db_term_freq(kh_db_t *db, const char *term, unsigned *out, kh_err
 kh_status_t kh_db_wdfs(kh_db_t *db, const char *term, const unsigned *docids, size_t n,
                        unsigned *wdfs, kh_error_t *err);
 
-/* Length of document docid (sum of its wdfs). Returns KH_OK; KH_ERR_NOT_FOUND. */
-kh_status_t kh_db_doc_length(kh_db_t *db, unsigned docid, unsigned *out, kh_error_t *err);
-
 /* Sum of term's wdf over all documents (0 when none). Returns KH_OK. */
 kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
                                   kh_error_t *err);
