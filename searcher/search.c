@@ -798,6 +798,14 @@ static kh_status_t attach_record(kh_searcher_t *s, kh_result_t *r, kh_error_t *e
 static kh_status_t take_passage(kh_searcher_t *s, const char *data, size_t len, int attach,
                                 kh_result_t *r, kh_error_t *err)
 {
+    /*
+     * Every passage has data: none means Xapian found no data for the docid
+     * the ranking gave, i.e. a writer replaced the passage while we read
+     * (reliability_concurrent_search failed once with "passage data is
+     * truncated (field 0)"); KH_ERR_NOT_FOUND has the search run again.
+     */
+    if (len == 0)
+        return kh_error_set(err, KH_ERR_NOT_FOUND, "passage %u has no data", r->docid);
     kh_status_t st = kh_passage_data_decode(data, len, &r->data, &r->storage, err);
     if (!st && attach && r->data.record_id[0])
         st = attach_record(s, r, err);
@@ -816,15 +824,12 @@ static kh_status_t read_hit(kh_searcher_t *s, kh_mset_t *mset, size_t i, kh_resu
     const char *data;
     size_t len;
     kh_status_t st = kh_mset_hit(mset, i, &hit, err);
-    if (!st)
-        st = kh_mset_data(mset, i, &data, &len, err);
-    if (!st)
-        st = take_passage(s, data, len, 1, r, err);
     if (!st) {
         r->score = hit.weight;
         r->docid = hit.docid;
+        st = kh_mset_data(mset, i, &data, &len, err);
     }
-    return st;
+    return st ? st : take_passage(s, data, len, 1, r, err);
 }
 
 /* A passage's data by its docid into r, unless r already has it. */
