@@ -64,8 +64,7 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
     return 0;
 }
 
-/* Removes the folder at path and everything in it, without following links. */
-static int remove_tree(const char *path)
+int kh_compact_remove_tree(const char *path)
 {
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -148,15 +147,15 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
      * our PID: kh_db_compact() writes only into a new folder. */
     struct stat sb;
     if (!st && lstat(tmp, &sb) == 0)
-        (void)remove_tree(tmp);
+        (void)kh_compact_remove_tree(tmp);
     uint64_t before = st ? 0 : disk_usage(db);
     if (!st && (st = kh_db_compact(db, tmp, 0, err)) != KH_OK)
-        (void)remove_tree(tmp); /* a partial copy (a full disk) */
+        (void)kh_compact_remove_tree(tmp); /* a partial copy (a full disk) */
     if (!st)
         sync_dir(tmp);
     int exchanged = 0;
     if (!st && (st = swap_in(db, tmp, old, &exchanged, err)) != KH_OK)
-        (void)remove_tree(tmp);
+        (void)kh_compact_remove_tree(tmp);
     if (!st) {
         sync_dir(parent);
         if (out) {
@@ -165,7 +164,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
         }
         /* The old copy. Should this fail, the folder is a leftover the next
          * run removes; the index itself is done. */
-        (void)remove_tree(exchanged ? tmp : old);
+        (void)kh_compact_remove_tree(exchanged ? tmp : old);
         if (out)
             out->seconds = now_seconds() - start;
     }
@@ -260,7 +259,7 @@ static kh_status_t clean_folder(const char *dir, const char *want, unsigned *cou
                     return KH_ERR_NOMEM;
                 }
                 sprintf(full, "%s/%s", dir, e->d_name);
-                if (remove_tree(full) == 0)
+                if (kh_compact_remove_tree(full) == 0)
                     (*count)++;
                 free(full);
             }

@@ -72,6 +72,9 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
  */
 kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, kh_error_t *err);
 
+/* Removes the folder at path and everything in it, without following links: 0, or -1. */
+int kh_compact_remove_tree(const char *path);
+
 /*
  * *out = 1 when the index at path (a database folder, or a folder of shards
  * with its XAPIANDB stub) does not exist or holds no document, else 0: an

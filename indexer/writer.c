@@ -2,11 +2,16 @@
 #define _GNU_SOURCE
 #include "writer.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "compact.h"
 #include "khabar/analyzer.h"
 #include "khabar/schema.h"
 #include "khabar/terms.h"
@@ -186,6 +191,38 @@ static kh_status_t check_versions(kh_db_t *db, const char *path, kh_error_t *err
     return st;
 }
 
+/*
+ * A new database is made next to path as NAME.compacting-PID and renamed
+ * into place once Xapian has written it whole: Xapian creates a database
+ * file by file, and an indexer killed in between (reliability_crash_kill,
+ * killed 10 ms into a run) left a folder that neither the searcher nor the
+ * next run could open. The leftover of a run killed here has compact.h's
+ * pattern, which the next run clears. Nothing is done when path exists.
+ */
+static kh_status_t create_whole(const char *path, kh_error_t *err)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0 || errno != ENOENT)
+        return KH_OK;
+    char tmp[PATH_MAX];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s%s%ld", path, KH_COMPACT_SUFFIX, (long)getpid()) >=
+        sizeof tmp)
+        return KH_OK; /* too long a path for the copy: created in place */
+    kh_db_t *db = NULL;
+    kh_status_t st = kh_db_open(tmp, KH_DB_CREATE_OR_OPEN, &db, err);
+    if (!st)
+        st = check_versions(db, path, err);
+    if (!st)
+        st = kh_db_commit(db, err);
+    kh_db_close(db);
+    /* Another run may have created path meanwhile: then its database is opened. */
+    if (!st && rename(tmp, path) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+        st = kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path, strerror(errno));
+    if (lstat(tmp, &sb) == 0)
+        (void)kh_compact_remove_tree(tmp);
+    return st;
+}
+
 kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_writer_t **out,
                            kh_error_t *err)
 {
@@ -197,7 +234,9 @@ kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_wr
     if (w->opts.batch_articles == 0)
         w->opts.batch_articles = KH_WRITER_BATCH_DEFAULT;
     kh_status_t st = KH_OK;
-    if (path) {
+    if (path)
+        st = create_whole(path, err);
+    if (path && !st) {
         st = kh_db_open(path, KH_DB_CREATE_OR_OPEN, &w->db, err);
         if (!st)
             st = check_versions(w->db, path, err);
