@@ -1003,21 +1003,21 @@ compact_leftover)
     found idx badger
     leftovers
     # A real crash: SIGKILL while the indexer compacts (caught when its
-    # temporary folder shows up), then the index opens and the next run
-    # clears the leftover.
+    # temporary folder shows up beside the index), then the index opens and
+    # the next run clears the leftover. A new index is first created under
+    # the same temporary name and renamed into place: a kill then is not
+    # during a compaction (crash does not exist yet), and the trial goes on.
+    compacting() { [ -d crash ] && [ -e crash.compacting-$pid ]; }
     for trial in 1 2 3 4 5; do
         rm -rf crash crash.compacting-*
         "$INDEXER" -q -d crash in.jsonl 2>/dev/null &
         pid=$!
-        for _ in $(seq 1 100000); do
-            [ -e crash.compacting-$pid ] && break
-            kill -0 $pid 2>/dev/null || break
-        done
+        while ! compacting && kill -0 $pid 2>/dev/null; do :; done
         kill -KILL $pid 2>/dev/null
         wait $pid 2>/dev/null
-        [ -e crash.compacting-$pid ] && break
+        compacting && break
     done
-    if [ -e crash.compacting-$pid ]; then
+    if compacting; then
         run "$SEARCHER" -d crash --format json -n 50 "${compact_queries[0]}"
         expect_rc 0
         xapian_check crash

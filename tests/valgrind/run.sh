@@ -3,7 +3,8 @@
 # under valgrind memcheck (issue 6): any invalid read or write, use of
 # uninitialised memory, or leak (definite, indirect or possible) fails.
 #
-#   tests/valgrind/run.sh [BUILD_DIR]     (default: build; a plain build, not
+#   [KH_VALGRIND_ONLY=REGEX] tests/valgrind/run.sh [BUILD_DIR]
+#                                         (default: build; a plain build, not
 #                                          KH_SANITIZE: ASan and valgrind clash)
 #
 # The tests are taken from CTest (ctest --show-only=json-v1), and each is run
@@ -29,16 +30,19 @@ chmod 755 "$work" "$work/bin"
 # over half an hour under valgrind: KH_VALGRIND_ALL=1 runs them too.
 skip_re='^(e2e_locked_index|reliability_second_indexer_locked)$'
 [ -n "${KH_VALGRIND_ALL:-}" ] || skip_re='^(e2e_locked_index|reliability_second_indexer_locked|shards_.*)$'
+# KH_VALGRIND_ONLY=REGEX runs only the tests it matches (to check one case).
+only_re=${KH_VALGRIND_ONLY:-}
 
 ctest --test-dir "$build_dir" --show-only=json-v1 >"$work/tests.json"
-python3 - "$work/tests.json" "$skip_re" >"$work/tests.tsv" <<'PY'
+python3 - "$work/tests.json" "$skip_re" "$only_re" >"$work/tests.tsv" <<'PY'
 import json, re, sys
 data = json.load(open(sys.argv[1]))
 skip = re.compile(sys.argv[2])
+only = re.compile(sys.argv[3])
 for t in data["tests"]:
     props = {p["name"]: p["value"] for p in t.get("properties", [])}
     labels = props.get("LABELS", [])
-    if "e2e" not in labels or "slow" in labels or skip.match(t["name"]):
+    if "e2e" not in labels or "slow" in labels or skip.match(t["name"]) or not only.search(t["name"]):
         continue
     env = props.get("ENVIRONMENT", [])
     print("\t".join([t["name"], "\x1f".join(env), "\x1f".join(t["command"])]))
