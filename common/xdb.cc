@@ -794,6 +794,42 @@ kh_status_t kh_db_term_freq(kh_db_t *db, const char *term, unsigned *out, kh_err
     });
 }
 
+kh_status_t kh_db_term_freqs(kh_db_t *db, const char *const *terms, size_t n, unsigned *out,
+                             kh_error_t *err)
+{
+    for (size_t i = 0; out && i < n; i++)
+        out[i] = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (n && (!terms || !out))
+        return null_arg(err, __func__);
+    for (size_t i = 0; i < n; i++)
+        if (!terms[i])
+            return null_arg(err, __func__);
+    return db_guarded(db, err, "term frequencies", [&] {
+        Xapian::Database &x = db->get();
+        if (!db->remote || n < 2) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = x.get_termfreq(terms[i]);
+            return KH_OK;
+        }
+        /* Xapian 1.4 asks a remote database for a term frequency in a round
+         * trip of its own; a match gathers those of all its terms from each
+         * shard in one, even when it is asked for no results (the matcher
+         * stops once the statistics are in). */
+        std::vector<Xapian::Query> subs;
+        subs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            subs.emplace_back(terms[i]);
+        Xapian::Enquire enquire(x);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end()));
+        Xapian::MSet stats = enquire.get_mset(0, 0);
+        for (size_t i = 0; i < n; i++)
+            out[i] = stats.get_termfreq(terms[i]);
+        return KH_OK;
+    });
+}
+
 kh_status_t kh_db_wdfs(kh_db_t *db, const char *term, const unsigned *docids, size_t n,
                        unsigned *wdfs, kh_error_t *err)
 {
@@ -810,6 +846,26 @@ kh_status_t kh_db_wdfs(kh_db_t *db, const char *term, const unsigned *docids, si
             it.skip_to(docids[i]);
             if (it != end && *it == docids[i])
                 wdfs[i] = it.get_wdf();
+        }
+        return KH_OK;
+    });
+}
+
+kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void *ctx,
+                            kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!fn)
+        return null_arg(err, __func__);
+    char operation[64];
+    snprintf(operation, sizeof operation, "term list of document %u", docid);
+    return db_guarded(db, err, operation, [&] {
+        Xapian::Database &x = db->get();
+        for (auto it = x.termlist_begin(docid), end = x.termlist_end(docid); it != end; ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.c_str(), it.get_wdf()))
+                break;
         }
         return KH_OK;
     });
@@ -1107,20 +1163,6 @@ kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t
         for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
             const std::string term = *it;
             if (fn(ctx, term.c_str(), it.get_wdf(), it.positionlist_count()))
-                break;
-        }
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_doc_term_wdfs(kh_doc_t *doc, kh_doc_wdf_fn fn, void *ctx, kh_error_t *err)
-{
-    if (!doc || !fn)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] {
-        for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str(), it.get_wdf()))
                 break;
         }
         return KH_OK;

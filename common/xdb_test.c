@@ -502,12 +502,13 @@ static void test_document_accessors(void **state)
     assert_int_equal(c.b[2], 2);
     /* The same terms and wdfs without positions (what a remote shard can give). */
     collected_t w = {0};
-    assert_ok(kh_doc_term_wdfs(stored, collect_doc_wdf, &w, &E));
+    assert_ok(kh_db_term_wdfs(db, 1, collect_doc_wdf, &w, &E));
     assert_int_equal(w.n, 3);
     for (size_t i = 0; i < 3; i++) {
         assert_string_equal(w.term[i], c.term[i]);
         assert_int_equal(w.a[i], c.a[i]);
     }
+    assert_int_equal(kh_db_term_wdfs(db, 99, collect_doc_wdf, &w, &E), KH_ERR_NOT_FOUND);
     assert_int_equal(kh_db_is_remote(db), 0); /* a folder, not a stub with a remote line */
     assert_ok(kh_doc_get_value(stored, 0, &data, &len, &E));
     assert_string_equal(data, "v");
@@ -1003,6 +1004,18 @@ static void test_statistics(void **state)
         assert_int_equal(cf, rows[i].collfreq);
         assert_int_equal(has_term(db, rows[i].term), rows[i].exists);
     }
+    /* All the frequencies at once: the same figures. */
+    const char *terms[sizeof rows / sizeof rows[0]];
+    unsigned tfs[sizeof rows / sizeof rows[0]];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        terms[i] = rows[i].term;
+    assert_ok(kh_db_term_freqs(db, terms, sizeof rows / sizeof rows[0], tfs, &E));
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(tfs[i], rows[i].termfreq);
+    assert_ok(kh_db_term_freqs(db, NULL, 0, NULL, &E));
+    terms[1] = NULL;
+    assert_int_equal(kh_db_term_freqs(db, terms, 2, tfs, &E), KH_ERR_ARG);
+    assert_int_equal(tfs[0], 0); /* outputs cleared on failure */
     assert_int_equal(doc_count(db), 3);
     unsigned long long total = 0;
     double avg = 0;

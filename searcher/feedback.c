@@ -149,11 +149,21 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
     if (st)
         return st;
     merge_runs(c, 0, 0); /* the same term from several passages: one candidate */
+    if (c->n == 0)
+        return KH_OK;
+    /* All the frequencies in one call: one exchange per remote shard. */
+    const char **terms = malloc(c->n * sizeof *terms);
+    unsigned *dfs = malloc(c->n * sizeof *dfs);
+    if (!terms || !dfs)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t i = 0; !st && i < c->n; i++)
+        terms[i] = c->items[i].term;
+    if (!st)
+        st = kh_db_term_freqs(db, terms, c->n, dfs, err);
     double big_n = total, big_r = (double)n;
     for (size_t i = 0; !st && i < c->n; i++) {
         candidate_t *x = &c->items[i];
-        unsigned df = 0;
-        st = kh_db_term_freq(db, x->term, &df, err);
+        unsigned df = dfs[i];
         x->df = df;
         double r = x->docs;
         double tw = (r + 0.5) * (big_n - df - big_r + r + 0.5) /
@@ -162,6 +172,8 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
             tw = tw * 0.5 + 1; /* as Xapian: keeps the logarithm positive */
         x->weight = x->within * log(tw);
     }
+    free(terms);
+    free(dfs);
     if (!st && c->n > 1)
         qsort(c->items, c->n, sizeof *c->items, by_weight);
     return st;
@@ -180,21 +192,22 @@ static int compare_docids(const void *a, const void *b)
 }
 
 /*
- * Over the network, a term held by more passages than this has its wdfs
- * read from the passages' own term lists: Xapian 1.4's remote protocol
- * sends a whole posting list when one is opened, and the feedback of a
- * search over four remote shards of the 99 MB news corpus took 1.3 s that
- * way. A rarer term's list is short, and cheaper than 50 term lists. Five
- * ARCD questions over 3,000 articles in two shards on local xapian-tcpsrv:
- * 0.30 s by postings only, 0.56 s by term lists only, 0.21 s this way.
+ * Over the network, when one of the terms is held by more passages than
+ * this, the wdfs are read from the passages' own term lists: Xapian 1.4's
+ * remote protocol sends a whole posting list when one is opened, in
+ * messages of a few postings each. Once the term lists are read, they give
+ * the rarer terms' wdfs too. The first 100 ARCD questions over the 99 MB
+ * news corpus in two shards on local xapian-tcpsrv (`searcher --batch`,
+ * -j 1): 14.2-15.9 s with postings for terms in up to 2,000 passages, the
+ * rest from term lists read after their documents; 5.6-6.8 s this way,
+ * each term list read in one round trip (kh_db_term_wdfs).
  */
-#define REMOTE_POSTINGS_MAX 2000
+#define REMOTE_POSTINGS_MAX 200
 
 /* The terms whose wdfs are wanted in one document, and where they go. */
 typedef struct wdf_row {
     const candidate_t *terms;
-    const unsigned char *by_termlist; /* which of them */
-    size_t n_terms, depth, at;        /* wdfs[t * depth + at] */
+    size_t n_terms, depth, at; /* wdfs[t * depth + at] */
     unsigned *wdfs;
 } wdf_row_t;
 
@@ -202,7 +215,7 @@ static int note_wdf(void *ctx, const char *term, unsigned wdf)
 {
     wdf_row_t *row = ctx;
     for (size_t t = 0; t < row->n_terms; t++)
-        if (row->by_termlist[t] && strcmp(row->terms[t].term, term) == 0)
+        if (strcmp(row->terms[t].term, term) == 0)
             row->wdfs[t * row->depth + row->at] = wdf;
     return 0;
 }
@@ -210,30 +223,27 @@ static int note_wdf(void *ctx, const char *term, unsigned wdf)
 /*
  * The wdfs of terms[0..n_terms) in docids[0..depth) (ascending) into
  * wdfs[t * depth + i], 0 where a passage lacks the term: from the terms'
- * postings (skip_to), but over the network for common terms
- * (REMOTE_POSTINGS_MAX).
+ * postings (skip_to), but over the network from the passages' term lists
+ * when a term is common (REMOTE_POSTINGS_MAX).
  */
 static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_terms,
                              const unsigned *docids, size_t depth, unsigned *wdfs, kh_error_t *err)
 {
     kh_status_t st = KH_OK;
-    int remote = kh_db_is_remote(db), any = 0;
-    unsigned char by_termlist[KH_FEEDBACK_MAX_TERMS] = {0};
+    int by_termlist = 0;
+    for (size_t t = 0; t < n_terms && kh_db_is_remote(db); t++)
+        if (terms[t].df > REMOTE_POSTINGS_MAX)
+            by_termlist = 1;
     memset(wdfs, 0, n_terms * depth * sizeof *wdfs);
-    for (size_t t = 0; !st && t < n_terms; t++) {
-        if (remote && terms[t].df > REMOTE_POSTINGS_MAX)
-            any = by_termlist[t] = 1;
-        else
+    if (!by_termlist) {
+        for (size_t t = 0; !st && t < n_terms; t++)
             st = kh_db_wdfs(db, terms[t].term, docids, depth, wdfs + t * depth, err);
+        return st;
     }
-    wdf_row_t row = {terms, by_termlist, n_terms, depth, 0, wdfs};
-    for (size_t i = 0; any && !st && i < depth; i++) {
-        kh_doc_t *doc = NULL;
+    wdf_row_t row = {terms, n_terms, depth, 0, wdfs};
+    for (size_t i = 0; !st && i < depth; i++) {
         row.at = i;
-        st = kh_db_get_document(db, docids[i], &doc, err);
-        if (!st)
-            st = kh_doc_term_wdfs(doc, note_wdf, &row, err);
-        kh_doc_free(doc);
+        st = kh_db_term_wdfs(db, docids[i], note_wdf, &row, err);
     }
     return st;
 }

@@ -260,6 +260,15 @@ kh_status_t kh_db_doc_count(kh_db_t *db, unsigned *out, kh_error_t *err);
 kh_status_t kh_db_term_freq(kh_db_t *db, const char *term, unsigned *out, kh_error_t *err);
 
 /*
+ * kh_db_term_freq() of each of terms[0..n) into out[0..n). Over remote
+ * shards this is one exchange per shard for all of them (the statistics of
+ * a match that asks for no results) instead of one per term: the same
+ * figures. Returns KH_OK.
+ */
+kh_status_t kh_db_term_freqs(kh_db_t *db, const char *const *terms, size_t n, unsigned *out,
+                             kh_error_t *err);
+
+/*
  * The wdf of term in each of docids[0..n) (ascending) into wdfs[0..n), 0
  * where a document does not hold it: one walk of the term's postings with
  * skip_to, which reads only the chunks those documents are in (cheaper than
@@ -267,6 +276,17 @@ kh_status_t kh_db_term_freq(kh_db_t *db, const char *term, unsigned *out, kh_err
  */
 kh_status_t kh_db_wdfs(kh_db_t *db, const char *term, const unsigned *docids, size_t n,
                        unsigned *wdfs, kh_error_t *err);
+
+typedef int (*kh_term_wdf_fn)(void *ctx, const char *term, unsigned wdf);
+
+/*
+ * Calls fn for each term of document docid in byte order, with its wdf
+ * (fn returns non-zero to stop). Reads the term list without the document:
+ * over a remote shard that is one round trip, not two. KH_ERR_NOT_FOUND
+ * when there is no such document. Returns KH_OK.
+ */
+kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void *ctx,
+                            kh_error_t *err);
 
 /* Sum of term's wdf over all documents (0 when none). Returns KH_OK. */
 kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
@@ -396,16 +416,6 @@ typedef int (*kh_doc_term_fn)(void *ctx, const char *term, unsigned wdf, unsigne
  * of positions. Returns KH_OK.
  */
 kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err);
-
-typedef int (*kh_doc_wdf_fn)(void *ctx, const char *term, unsigned wdf);
-
-/*
- * Calls fn for each term of doc in byte order, with its wdf only (fn
- * returns non-zero to stop): unlike kh_doc_terms, this works on a remote
- * database's documents too (Xapian 1.4's remote protocol cannot count
- * positions). Returns KH_OK.
- */
-kh_status_t kh_doc_term_wdfs(kh_doc_t *doc, kh_doc_wdf_fn fn, void *ctx, kh_error_t *err);
 
 /* ------------------------------------------------------------------------ */
 /* Queries: immutable values. Combining copies the subqueries; the caller   */
