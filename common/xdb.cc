@@ -208,29 +208,33 @@ kh_status_t need_writer(kh_db_t *db, kh_error_t *err, const char *operation)
 
 /*
  * The try/catch of an entry point, written once: runs body (its Xapian
- * calls, returning its status) and turns whatever body throws into a status
- * and a message "<context>: ..." with fail(). The argument checks stay in
- * the entry point, before the call, since they differ from one to the next.
+ * calls, returning its status) and, should it throw, returns on_failure(),
+ * called inside the catch block as fail() needs. The argument checks stay
+ * in the entry point, before the call, since they differ from one to the
+ * next; a message that names the call's arguments is formatted in
+ * on_failure, only when it is needed.
  */
-template <class F> kh_status_t guarded(kh_error_t *err, const char *context, F &&body) noexcept
+template <class F, class G> kh_status_t guard(F &&body, G &&on_failure) noexcept
 {
     try {
         return body();
     } catch (...) {
-        return fail(err, nullptr, context);
+        return on_failure();
     }
 }
 
-/* guarded() for a call on db: the message is "<path>: <operation>: ..." and is
+/* guard() with the message "<context>: ..." (fail()). */
+template <class F> kh_status_t guarded(kh_error_t *err, const char *context, F &&body) noexcept
+{
+    return guard(std::forward<F>(body), [&] { return fail(err, nullptr, context); });
+}
+
+/* guard() for a call on db: the message is "<path>: <operation>: ..." and is
  * also kept as db's last error (db_fail()). */
 template <class F>
 kh_status_t db_guarded(kh_db_t *db, kh_error_t *err, const char *operation, F &&body) noexcept
 {
-    try {
-        return body();
-    } catch (...) {
-        return db_fail(db, err, operation);
-    }
+    return guard(std::forward<F>(body), [&] { return db_fail(db, err, operation); });
 }
 
 /* db_guarded() for a change to db: refused first when db is open read-only,
@@ -754,16 +758,18 @@ kh_status_t kh_db_get_document(kh_db_t *db, unsigned docid, kh_doc_t **out, kh_e
         return st;
     if (!out)
         return null_arg(err, __func__);
-    try {
-        std::unique_ptr<kh_doc> doc(new kh_doc);
-        doc->doc = db->get().get_document(docid);
-        *out = doc.release();
-        return KH_OK;
-    } catch (...) {
-        char operation[64];
-        snprintf(operation, sizeof operation, "get document %u", docid);
-        return db_fail(db, err, operation);
-    }
+    return guard(
+        [&] {
+            std::unique_ptr<kh_doc> doc(new kh_doc);
+            doc->doc = db->get().get_document(docid);
+            *out = doc.release();
+            return KH_OK;
+        },
+        [&] {
+            char operation[64];
+            snprintf(operation, sizeof operation, "get document %u", docid);
+            return db_fail(db, err, operation);
+        });
 }
 
 kh_status_t kh_db_doc_count(kh_db_t *db, unsigned *out, kh_error_t *err)
@@ -858,17 +864,21 @@ kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void
         return st;
     if (!fn)
         return null_arg(err, __func__);
-    char operation[64];
-    snprintf(operation, sizeof operation, "term list of document %u", docid);
-    return db_guarded(db, err, operation, [&] {
-        Xapian::Database &x = db->get();
-        for (auto it = x.termlist_begin(docid), end = x.termlist_end(docid); it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str(), it.get_wdf()))
-                break;
-        }
-        return KH_OK;
-    });
+    return guard(
+        [&] {
+            Xapian::Database &x = db->get();
+            for (auto it = x.termlist_begin(docid), end = x.termlist_end(docid); it != end; ++it) {
+                const std::string term = *it;
+                if (fn(ctx, term.c_str(), it.get_wdf()))
+                    break;
+            }
+            return KH_OK;
+        },
+        [&] {
+            char operation[64];
+            snprintf(operation, sizeof operation, "term list of document %u", docid);
+            return db_fail(db, err, operation);
+        });
 }
 
 kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,

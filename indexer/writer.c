@@ -150,7 +150,8 @@ struct kh_writer {
     size_t docs_cap;
     char **title_terms; /* the current article's title stems, for the S prefix */
     size_t n_title_terms, title_terms_cap;
-    term_bag_t bag;                            /* the terms of the passage being built */
+    term_bag_t bag;       /* the terms of the passage being built */
+    kh_status_t token_st; /* why a token callback stopped kh_analyzer_run (which returns KH_OK) */
     unsigned long arabic_tokens, latin_tokens; /* to guess a missing lang */
 };
 
@@ -288,7 +289,11 @@ static int add_posting(void *ctx, const kh_token_t *tok)
         w->arabic_tokens++;
     else if (tok->script == KH_SCRIPT_LATIN)
         w->latin_tokens++;
-    return bag_add(&w->bag, tok->term, tok->term_len);
+    if (bag_add(&w->bag, tok->term, tok->term_len)) {
+        w->token_st = KH_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
 }
 
 static int collect_title_term(void *ctx, const kh_token_t *tok)
@@ -297,15 +302,19 @@ static int collect_title_term(void *ctx, const kh_token_t *tok)
     if (w->n_title_terms == w->title_terms_cap) {
         size_t cap = w->title_terms_cap ? 2 * w->title_terms_cap : 16;
         char **terms = realloc(w->title_terms, cap * sizeof *terms);
-        if (!terms)
+        if (!terms) {
+            w->token_st = KH_ERR_NOMEM;
             return 1;
+        }
         w->title_terms = terms;
         w->title_terms_cap = cap;
     }
     char term[TERM_MAX];
     snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, tok->term);
-    if (!(w->title_terms[w->n_title_terms] = strdup(term)))
+    if (!(w->title_terms[w->n_title_terms] = strdup(term))) {
+        w->token_st = KH_ERR_NOMEM;
         return 1;
+    }
     w->n_title_terms++;
     return 0;
 }
@@ -465,9 +474,13 @@ static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_pa
         return st;
 
     clear_title_terms(w);
-    if (a->title &&
-        kh_analyzer_run(w->analyzer, a->title, strlen(a->title), collect_title_term, w, err))
-        return err && err->status ? err->status : KH_ERR_NOMEM;
+    w->token_st = KH_OK;
+    if (a->title)
+        st = kh_analyzer_run(w->analyzer, a->title, strlen(a->title), collect_title_term, w, err);
+    if (!st && w->token_st)
+        st = kh_error_set(err, w->token_st, NULL);
+    if (st)
+        return st;
 
     /* A section too long for a term is still shown, just not filterable. */
     char section_term[TERM_MAX] = "";
@@ -478,6 +491,8 @@ static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_pa
     for (size_t i = 0; i < n; i++) {
         st = kh_analyzer_run(w->analyzer, passages[i].text, strlen(passages[i].text), add_posting,
                              w, err);
+        if (!st && w->token_st)
+            st = kh_error_set(err, w->token_st, NULL);
         if (!st)
             st = add_title_terms(w, &passages[i], w->docs[i], err);
         if (!st)

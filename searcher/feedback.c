@@ -31,6 +31,7 @@ typedef struct candidates {
     size_t n, cap;
     size_t first;     /* items[first..n) come from the passage being read */
     unsigned doc_len; /* its length as the index counts it */
+    unsigned total;   /* passages in the index */
     const kh_feedback_t *f;
     kh_status_t st;
     kh_error_t *err;
@@ -126,8 +127,7 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
                                   candidates_t *c, kh_error_t *err)
 {
     kh_db_t *db = f->db;
-    unsigned total = 0;
-    kh_status_t st = kh_db_doc_count(db, &total, err);
+    kh_status_t st = kh_db_doc_count(db, &c->total, err);
     for (size_t i = 0; !st && i < n; i++) {
         const kh_passage_data_t *passage = &top->items[i].data;
         c->first = c->n;
@@ -160,7 +160,7 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
         terms[i] = c->items[i].term;
     if (!st)
         st = kh_db_term_freqs(db, terms, c->n, dfs, err);
-    double big_n = total, big_r = (double)n;
+    double big_n = c->total, big_r = (double)n;
     for (size_t i = 0; !st && i < c->n; i++) {
         candidate_t *x = &c->items[i];
         unsigned df = dfs[i];
@@ -268,8 +268,6 @@ static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_res
         n_terms++;
     if (n_terms == 0 || depth == 0)
         return KH_OK;
-    unsigned total = 0;
-    kh_status_t st = kh_db_doc_count(db, &total, err);
     by_docid_t order[KH_FEEDBACK_DEPTH];
     unsigned docids[KH_FEEDBACK_DEPTH], wdfs[KH_FEEDBACK_MAX_TERMS * KH_FEEDBACK_DEPTH];
     for (size_t i = 0; i < depth; i++)
@@ -277,12 +275,11 @@ static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_res
     qsort(order, depth, sizeof *order, compare_docids);
     for (size_t i = 0; i < depth; i++)
         docids[i] = order[i].docid;
-    if (!st)
-        st = read_wdfs(db, c->items, n_terms, docids, depth, wdfs, err);
+    kh_status_t st = read_wdfs(db, c->items, n_terms, docids, depth, wdfs, err);
     for (size_t t = 0; !st && t < n_terms; t++) {
         const candidate_t *x = &c->items[t];
         double scale = o->prf_weight * x->weight / c->items[0].weight;
-        double idf = kh_bm25_idf(x->df, total);
+        double idf = kh_bm25_idf(x->df, c->total);
         for (size_t i = 0; i < depth; i++) {
             unsigned wdf = wdfs[t * depth + i];
             if (wdf)

@@ -996,7 +996,7 @@ static kh_status_t rank(build_t *b, const kh_query_t *query, unsigned want, size
      * weighs at most common_max: the results are those of every word
      * selecting unless the last wanted one weighs no more than that.
      */
-    if (!st && b->full && (out->n < want || out->items[want - 1].score <= b->common_max)) {
+    if (!st && b->full && want && (out->n < want || out->items[want - 1].score <= b->common_max)) {
         kh_results_free(out);
         st = phrases ? read_checked(b, b->full, want, out, err)
                      : read_all(b, b->full, want, with_data, out, err);

@@ -25,8 +25,7 @@ static inline double kh_term_weight(double idf, unsigned wdf)
     return idf * (KH_LINEAR_K1 + 1) * wdf / (KH_LINEAR_K1 + wdf);
 }
 
-/* Xapian's BM25 idf of a term held by df of n passages (BM25Weight: tw under 2 goes halfway to 1).
- */
+/* Xapian's BM25 idf of a term held by df of n passages (tw under 2 goes halfway to 1). */
 static inline double kh_bm25_idf(unsigned df, unsigned n)
 {
     double tw = (n - df + 0.5) / (df + 0.5);

@@ -45,7 +45,6 @@ PY
     fi
 }
 
-# The ranking of every query of queries.tsv over index $1, as a TREC run.
 # index_one_and_shards N: in.jsonl into one database (one) and into N shards (idx).
 index_one_and_shards() {
     run "$INDEXER" -q -d one -j 1 in.jsonl
@@ -54,6 +53,7 @@ index_one_and_shards() {
     expect_rc 0
 }
 
+# The ranking of every query of queries.tsv over index $1, as a TREC run.
 ranking() {
     "$SEARCHER" -d "$1" --batch queries.tsv --format trec -n 50 "${@:2}"
 }
@@ -234,9 +234,10 @@ remote)
     stop_servers
     ;;
 remote_feedback)
-    # Feedback over remote shards reads the wdfs of an expansion term held
-    # by more than 2,000 passages from the top passages' term lists, not
-    # from its whole posting list (feedback.c): the same scores either way.
+    # Feedback over remote shards reads the expansion terms' wdfs from the
+    # top passages' term lists once one of them is held by more than 200
+    # passages ("harbor", in 2,400), not from their whole posting lists
+    # (feedback.c, REMOTE_POSTINGS_MAX): the same scores either way.
     command -v xapian-tcpsrv >/dev/null || { echo "xapian-tcpsrv missing" >&2; exit 77; }
     python3 - <<'PY' >in.jsonl
 import json
