@@ -51,6 +51,8 @@ static void usage(FILE *f)
           "                      down), search the others: warning on stderr, exit 3\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
           "\n"
+          "Options come before the query: from its first word on, all is query text\n"
+          "(searcher oil -debate); -- ends the options (searcher -- -debate oil).\n"
           "Query: words, \"a phrase\", +required, -excluded, title:word, section:NAME,\n"
           "lang:ar, date:2022..2023. Exit status: 0 a query matched, 1 none did, 2 error,\n"
           "3 results of some shards only (--allow-partial).\n",
