@@ -74,7 +74,7 @@ text_controls)
     expect_out "oilfield with tabs and breaks too"
     # The same on a terminal, in colour: only the searcher's own escapes.
     if command -v script >/dev/null; then
-        NO_COLOR= TERM=xterm script -qec "'$SEARCHER' -d idx -n 20 oilfield" /dev/null >tty.out 2>&1
+        NO_COLOR= TERM=xterm script -qec "'$SEARCHER' -d idx -n 20 oilfield" /dev/null </dev/null >tty.out 2>&1
         grep -q $'\033\\[1;31m' tty.out || fail "no colour on a terminal: $(cat -v tty.out | head -n 3)"
         ! grep -aq $'\033\\]52\|\033\\[2J\|\033\\[31m\|\xc2\x9b\|\a' tty.out ||
             fail "an escape of the data reached the terminal: $(cat -v tty.out | head -n 5)"
