@@ -80,7 +80,9 @@ static int is_digit(char c)
 
 /*
  * A short excerpt of s for a message: at most EXCERPT_BYTES, cut at a
- * character boundary, "..." when cut. bad() makes it safe to print.
+ * character boundary, "..." when cut, C0 controls and DEL as '?' (a tab
+ * shown as a space would read as part of the value); bad() makes the rest
+ * safe to print (C1 controls, bidi overrides, file names).
  */
 static const char *excerpt(char buf[static EXCERPT_BYTES + 4], const char *s, size_t n)
 {
@@ -90,7 +92,10 @@ static const char *excerpt(char buf[static EXCERPT_BYTES + 4], const char *s, si
         while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
             k--;
     }
-    memcpy(buf, s, k);
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)s[i];
+        buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
     if (k < n) {
         memcpy(buf + k, "...", 3);
         k += 3;
