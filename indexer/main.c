@@ -513,13 +513,15 @@ int main(int argc, char **argv)
     int rc = inputs.bad ? EXIT_SKIPPED : EXIT_ALL_IN;
     unsigned long missing = 0;
     if (delete_mode) {
+        char id_shown[8192];
         for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
             int found;
             if (kh_pipeline_delete(run.pipeline, argv[i], &found, &err)) {
-                fprintf(stderr, "indexer: deleting '%s': %s\n", argv[i], err.message);
+                fprintf(stderr, "indexer: deleting '%s': %s\n", shown(argv[i], id_shown),
+                        err.message);
                 rc = EXIT_FATAL;
             } else if (!found) {
-                fprintf(stderr, "indexer: '%s' is not in the index\n", argv[i]);
+                fprintf(stderr, "indexer: '%s' is not in the index\n", shown(argv[i], id_shown));
                 missing++;
                 rc = EXIT_SKIPPED;
             }

@@ -222,6 +222,10 @@ stderr_controls)
     expect_err "in/l�]52;c;aGk=�.txt: No such file or directory"
     expect_err "in/f�.jsonl:2: article id 'd1' was given before in this run"
     expect_err "in/f�.jsonl:3: bad id \"x�2J\": it contains a control character"
+    run "$INDEXER" -q -d idx2 --delete $'x\033[2J'
+    expect_rc 1
+    no_controls err
+    expect_err "indexer: 'x�[2J' is not in the index"
     ;;
 dash_words)
     mkdir in
