@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "khabar/display.h"
 #include "khabar/io.h"
 #include "khabar/schema.h"
 #include "khabar/utf8.h"
@@ -78,9 +79,10 @@ static int is_digit(char c)
 }
 
 /*
- * A short, printable excerpt of s for a message: at most EXCERPT_BYTES,
- * cut at a character boundary, "..." when cut, control bytes as '?' (a
- * message must not carry a terminal escape from the input).
+ * A short excerpt of s for a message: at most EXCERPT_BYTES, cut at a
+ * character boundary, "..." when cut, C0 controls and DEL as '?' (a tab
+ * shown as a space would read as part of the value); bad() makes the rest
+ * safe to print (C1 controls, bidi overrides, file names).
  */
 static const char *excerpt(char buf[static EXCERPT_BYTES + 4], const char *s, size_t n)
 {
@@ -102,7 +104,11 @@ static const char *excerpt(char buf[static EXCERPT_BYTES + 4], const char *s, si
     return buf;
 }
 
-/* Sets err to "FILE:LINE: message" (line 0: "FILE: message"). */
+/*
+ * Sets err to "FILE:LINE: message" (line 0: "FILE: message"), made safe for
+ * a terminal (khabar/display.h): file names and quoted values come from the
+ * data, and a message must not carry its escapes (U+FFFD instead).
+ */
 static kh_status_t bad(kh_error_t *err, kh_status_t st, const char *file, unsigned long line,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -114,9 +120,13 @@ static kh_status_t bad(kh_error_t *err, kh_status_t st, const char *file, unsign
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    char message[2 * KH_ERROR_MESSAGE_MAX], shown[KH_ERROR_MESSAGE_MAX];
     if (line)
-        return kh_error_set(err, st, "%s:%lu: %s", file, line, what);
-    return kh_error_set(err, st, "%s: %s", file, what);
+        snprintf(message, sizeof message, "%s:%lu: %s", file, line, what);
+    else
+        snprintf(message, sizeof message, "%s: %s", file, what);
+    kh_display_clean(message, strlen(message), shown, sizeof shown);
+    return kh_error_set(err, st, "%s", shown);
 }
 
 static kh_status_t nomem(kh_error_t *err, const char *file)

@@ -18,6 +18,7 @@
 
 #include "article.h"
 #include "compact.h"
+#include "khabar/display.h"
 #include "khabar/paths.h"
 #include "pipeline.h"
 #include "writer.h"
@@ -141,6 +142,17 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/*
+ * s made safe for a message (khabar/display.h): file names found in a
+ * folder and article ids are data, which must not drive the terminal.
+ * Borrowed until the next call on the same buffer.
+ */
+static const char *shown(const char *s, char buf[static 8192])
+{
+    kh_display_clean(s, strlen(s), buf, 8192);
+    return buf;
+}
+
 /* The folders being walked, to stop at a symlink that loops back to one of them. */
 typedef struct walk_stack {
     dev_t dev[64];
@@ -150,21 +162,24 @@ typedef struct walk_stack {
 
 static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
 {
+    char name_shown[8192];
     struct stat st;
     if (stat(dir, &st) != 0) {
-        fprintf(stderr, "indexer: %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "indexer: %s: %s\n", shown(dir, name_shown), strerror(errno));
         in->bad = 1;
         return 0;
     }
     for (int i = 0; i < stack->depth; i++) {
         if (stack->dev[i] == st.st_dev && stack->ino[i] == st.st_ino) {
-            fprintf(stderr, "indexer: %s: symbolic link loop, not followed\n", dir);
+            fprintf(stderr, "indexer: %s: symbolic link loop, not followed\n",
+                    shown(dir, name_shown));
             in->bad = 1;
             return 0;
         }
     }
     if (stack->depth == (int)(sizeof stack->dev / sizeof stack->dev[0])) {
-        fprintf(stderr, "indexer: %s: folders nested too deep, not followed\n", dir);
+        fprintf(stderr, "indexer: %s: folders nested too deep, not followed\n",
+                shown(dir, name_shown));
         in->bad = 1;
         return 0;
     }
@@ -175,7 +190,7 @@ static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
     struct dirent **entries;
     int n = scandir(dir, &entries, NULL, by_name);
     if (n < 0) {
-        fprintf(stderr, "indexer: %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "indexer: %s: %s\n", shown(dir, name_shown), strerror(errno));
         in->bad = 1;
         stack->depth--;
         return 0;
@@ -197,7 +212,7 @@ static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
             struct stat est;
             kh_format_t format;
             if (stat(path, &est) != 0) {
-                fprintf(stderr, "indexer: %s: %s\n", path, strerror(errno));
+                fprintf(stderr, "indexer: %s: %s\n", shown(path, name_shown), strerror(errno));
                 in->bad = 1;
             } else if (S_ISDIR(est.st_mode)) {
                 rc = walk(in, path, stack);
@@ -249,10 +264,11 @@ static int index_file(run_t *run, const char *path)
 {
     kh_article_reader_t *reader;
     kh_error_t err;
+    char message_shown[8192], id_shown[8192];
     kh_status_t st = kh_article_reader_open(path, run->format, &reader, &err);
     if (st) {
         progress_clear(&run->progress);
-        fprintf(stderr, "indexer: %s\n", err.message);
+        fprintf(stderr, "indexer: %s\n", shown(err.message, message_shown));
         run->skipped_any = 1;
         return 0;
     }
@@ -262,7 +278,7 @@ static int index_file(run_t *run, const char *path)
         st = kh_article_reader_next(reader, &article, &err);
         if (st) {
             progress_clear(&run->progress);
-            fprintf(stderr, "indexer: %s%s\n", err.message,
+            fprintf(stderr, "indexer: %s%s\n", shown(err.message, message_shown),
                     st == KH_ERR_TRUNCATED || st == KH_ERR_IO ? "" : " (article skipped)");
             run->skipped_any = 1;
             run->progress.skipped++;
@@ -279,7 +295,8 @@ static int index_file(run_t *run, const char *path)
             fprintf(stderr,
                     "indexer: %s:%u: article id '%s' was given before in this run; the last "
                     "one wins\n",
-                    article->file, article->line, article->id);
+                    shown(article->file, message_shown), article->line,
+                    shown(article->id, id_shown));
         }
         /* The article is written later, on another thread: a failure comes back
          * from a later call, or from kh_pipeline_close(), with its FILE:LINE. */
@@ -496,13 +513,15 @@ int main(int argc, char **argv)
     int rc = inputs.bad ? EXIT_SKIPPED : EXIT_ALL_IN;
     unsigned long missing = 0;
     if (delete_mode) {
+        char id_shown[8192];
         for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
             int found;
             if (kh_pipeline_delete(run.pipeline, argv[i], &found, &err)) {
-                fprintf(stderr, "indexer: deleting '%s': %s\n", argv[i], err.message);
+                fprintf(stderr, "indexer: deleting '%s': %s\n", shown(argv[i], id_shown),
+                        err.message);
                 rc = EXIT_FATAL;
             } else if (!found) {
-                fprintf(stderr, "indexer: '%s' is not in the index\n", argv[i]);
+                fprintf(stderr, "indexer: '%s' is not in the index\n", shown(argv[i], id_shown));
                 missing++;
                 rc = EXIT_SKIPPED;
             }

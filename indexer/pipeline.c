@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "khabar/display.h"
+
 #define STUB_NAME "XAPIANDB"
 
 /*
@@ -551,10 +553,17 @@ kh_status_t kh_pipeline_add(kh_pipeline_t *p, kh_article_t *a, kh_error_t *err)
     }
     char *where = NULL;
     if (!st) {
+        /* Quoted in messages: made safe for a terminal (a file name, an id's bidi override). */
         int len = snprintf(NULL, 0, "%s:%u: article '%s'", a->file, a->line, a->id);
-        if ((where = malloc((size_t)len + 1)))
-            snprintf(where, (size_t)len + 1, "%s:%u: article '%s'", a->file, a->line, a->id);
-        else
+        char *raw = malloc((size_t)len + 1);
+        if (raw) {
+            snprintf(raw, (size_t)len + 1, "%s:%u: article '%s'", a->file, a->line, a->id);
+            size_t need = kh_display_clean(raw, (size_t)len, NULL, 0);
+            if ((where = malloc(need + 1)))
+                kh_display_clean(raw, (size_t)len, where, need + 1);
+            free(raw);
+        }
+        if (!where)
             st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     }
     if (st) {

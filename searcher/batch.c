@@ -4,6 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ASCII whitespace, as the query parser reads it. */
+static int all_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n\f\v", s[i]) || s[i] == '\0')
+            return 0;
+    return 1;
+}
+
+kh_status_t kh_batch_split_line(const char *line, size_t len, kh_batch_line_t *out, kh_error_t *err)
+{
+    const char *tab = memchr(line, '\t', len);
+    out->qid = tab ? line : NULL;
+    out->qid_len = tab ? (size_t)(tab - line) : 0;
+    out->query = tab ? tab + 1 : line;
+    out->query_len = len - (size_t)(out->query - line);
+    out->blank = all_blank(out->query, out->query_len);
+    if (tab && !out->blank && all_blank(line, out->qid_len))
+        return kh_error_set(err, KH_ERR_FORMAT, "empty query id before the tab");
+    return KH_OK;
+}
+
 /* Tasks in flight per worker by default: enough slack that a worker which
  * finished a quick query takes the next one while a slow query holds the
  * front of the ring, and few enough that a batch with -n 1000 JSON output

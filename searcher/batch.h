@@ -27,6 +27,26 @@
 
 #include "khabar/status.h"
 
+/* A line of a batch file, split (kh_batch_split_line()). */
+typedef struct kh_batch_line {
+    const char *qid; /* NULL: the line has no tab (the caller numbers it) */
+    size_t qid_len;
+    const char *query;
+    size_t query_len;
+    int blank; /* the query is only whitespace: nothing to run */
+} kh_batch_line_t;
+
+/*
+ * Splits line[0..len) (a line of --batch input, without its newline):
+ * "QID<TAB>QUERY", or "QUERY" alone. The query is all that follows the
+ * first tab. Pointers are into line. Returns KH_OK; KH_ERR_FORMAT with the
+ * message "empty query id before the tab" when the qid is empty or only
+ * whitespace (a run file could not name the query: TREC and TSV columns
+ * would shift) and the query is not blank.
+ */
+kh_status_t kh_batch_split_line(const char *line, size_t len, kh_batch_line_t *out,
+                                kh_error_t *err);
+
 /* The most worker threads accepted. */
 #define KH_BATCH_MAX_JOBS 64
 

@@ -128,11 +128,55 @@ static void bad_counts_are_refused(void **state)
     kh_batch_finish(NULL);
 }
 
+static void splits_lines(void **state)
+{
+    (void)state;
+    /* qid NULL: no tab; error: the status expected. */
+    static const struct {
+        const char *line, *qid, *query;
+        int blank;
+        kh_status_t status;
+    } rows[] = {
+        {"q1\tأسعار النفط", "q1", "أسعار النفط", 0, KH_OK},
+        {"oil prices", NULL, "oil prices", 0, KH_OK},
+        {"q 1\toil", "q 1", "oil", 0, KH_OK}, /* a spaced qid is kept (output encodes it) */
+        {"q1\toil\tprices", "q1", "oil\tprices", 0, KH_OK},
+        {"", NULL, "", 1, KH_OK},
+        {" \t \r", " ", " \r", 1, KH_OK},
+        {"q1\t", "q1", "", 1, KH_OK},
+        /* A query without a name. */
+        {"\toil", NULL, NULL, 0, KH_ERR_FORMAT},
+        {"  \toil", NULL, NULL, 0, KH_ERR_FORMAT},
+        {"\r\tالنفط", NULL, NULL, 0, KH_ERR_FORMAT},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kh_batch_line_t line;
+        kh_error_t err;
+        kh_status_t st = kh_batch_split_line(rows[i].line, strlen(rows[i].line), &line, &err);
+        assert_int_equal(st, rows[i].status);
+        if (st) {
+            assert_string_equal(err.message, "empty query id before the tab");
+            continue;
+        }
+        if (rows[i].qid) {
+            assert_non_null(line.qid);
+            assert_int_equal(line.qid_len, strlen(rows[i].qid));
+            assert_memory_equal(line.qid, rows[i].qid, line.qid_len);
+        } else {
+            assert_null(line.qid);
+        }
+        assert_int_equal(line.query_len, strlen(rows[i].query));
+        assert_memory_equal(line.query, rows[i].query, line.query_len);
+        assert_int_equal(line.blank, rows[i].blank);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(outputs_come_in_input_order),
         cmocka_unit_test(bad_counts_are_refused),
+        cmocka_unit_test(splits_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

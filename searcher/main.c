@@ -2,13 +2,17 @@
  * searcher: ranks passages of a khabar index for keyword queries.
  * Parses argv, prints, picks the exit status; the work is in search.c.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "khabar/display.h"
 #include "khabar/io.h"
 #include "khabar/paths.h"
 #include "khabar/xdb.h"
@@ -47,17 +51,116 @@ static void usage(FILE *f)
           "                      down), search the others: warning on stderr, exit 3\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
           "\n"
+          "Options come before the query: from its first word on, all is query text\n"
+          "(searcher oil -debate); -- ends the options (searcher -- -debate oil).\n"
           "Query: words, \"a phrase\", +required, -excluded, title:word, section:NAME,\n"
           "lang:ar, date:2022..2023. Exit status: 0 a query matched, 1 none did, 2 error,\n"
           "3 results of some shards only (--allow-partial).\n",
           f);
 }
 
+/*
+ * Writes "searcher: MESSAGE\n" on f with the message made safe for a
+ * terminal (khabar/display.h): messages quote queries, qids, ids and file
+ * names, and none of them may drive the terminal or split a character.
+ */
+static void say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(FILE *f, const char *fmt, ...)
+{
+    char small[1024], *message = small;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof small && (message = malloc((size_t)n + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(message, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (!message) /* out of memory: the start of it, cleaned all the same */
+        message = small, n = (int)strlen(small);
+    char shown[2048];
+    size_t need = kh_display_clean(message, (size_t)n, shown, sizeof shown);
+    char *big = need < sizeof shown ? NULL : malloc(need + 1);
+    if (big)
+        kh_display_clean(message, (size_t)n, big, need + 1);
+    fprintf(f, "searcher: %s\n", big ? big : shown);
+    free(big);
+    if (message != small)
+        free(message);
+}
+
+/*
+ * A decimal number: strtod() alone also takes "nan", "inf", hexadecimal,
+ * leading spaces, and an overflow as infinity, which range checks let
+ * through (every comparison with NaN is false).
+ */
 static int parse_number(const char *s, double *out)
 {
+    if (!*s || strspn(s, "0123456789.eE+-") != strlen(s))
+        return 0;
     char *end;
+    errno = 0;
     *out = strtod(s, &end);
-    return *s && !*end;
+    return !*end && isfinite(*out) && errno != ERANGE;
+}
+
+/*
+ * The value of number option name: from min to max, whole when asked.
+ * Otherwise prints why, naming the option, and returns nonzero.
+ */
+static int number_option(const char *name, const char *value, double min, double max, int whole,
+                         double *out)
+{
+    if (parse_number(value, out) && *out >= min && *out <= max && (!whole || *out == floor(*out)))
+        return 0;
+    say(stderr, "%s wants a %snumber from %.15g to %.15g, not '%s'", name, whole ? "whole " : "",
+        min, max, value);
+    return 1;
+}
+
+/*
+ * Says what is wrong with arg, the argument getopt_long() refused (it
+ * prints no message of its own: it would print one byte of a multi-byte
+ * character, "invalid option -- '\xd8'"). missing_value: the option wants
+ * a value and none came.
+ */
+static void bad_option(const char *arg, int missing_value, const struct option *options)
+{
+    if (missing_value) {
+        say(stderr, "option '%s' needs a value", arg);
+        return;
+    }
+    if (strncmp(arg, "--", 2) != 0) {
+        say(stderr,
+            "unknown option '%s' (a query that starts with '-' goes after --: searcher -- %s)", arg,
+            arg);
+        return;
+    }
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    size_t matches = 0;
+    char listed[256] = "";
+    for (const struct option *o = options; o->name; o++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        if (strlen(o->name) == len) { /* exact: it was given a value it takes none of */
+            say(stderr, "option '--%s' takes no value", o->name);
+            return;
+        }
+        matches++;
+        size_t used = strlen(listed);
+        snprintf(listed + used, sizeof listed - used, "%s--%s", used ? ", " : "", o->name);
+    }
+    if (matches > 1)
+        say(stderr, "option '--%.*s' is ambiguous: %s", (int)len, name, listed);
+    else if (matches == 1 && name[len] == '=')
+        say(stderr, "option '%s' takes no value", listed);
+    else
+        say(stderr, "unknown option '--%.*s'", (int)len, name);
 }
 
 /* The options of every query, shared read-only by the batch's threads. */
@@ -96,20 +199,27 @@ static int run_query(const worker_t *w, const char *qid, const char *query, cons
     double start = run->timing ? now_us() : 0;
     kh_status_t st = kh_searcher_run(w->searcher, query, &run->search, &results, &err);
     if (st) {
-        if (where)
-            fprintf(errs, "searcher: %s: query %s: %s\n", where, qid, err.message);
-        else
-            fprintf(errs, "searcher: query '%.200s': %s\n", query, err.message);
+        if (where) {
+            say(errs, "%s: query %s: %s", where, qid, err.message);
+        } else {
+            /* A pasted book is quoted by its start, never half a character. */
+            size_t len = strlen(query), shown = kh_display_cut(query, len, 200);
+            say(errs, "query '%.*s%s': %s", (int)shown, query, shown < len ? "..." : "",
+                err.message);
+        }
         return QUERY_FAILED;
     }
     int outcome = results.n ? QUERY_MATCHED : 0;
     st = kh_output_write(out, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
     /* Search, snippets and formatting: what a user waits for (benchmarks). */
-    if (run->timing)
-        fprintf(errs, "timing\t%s\t%.0f\n", qid ? qid : "1", now_us() - start);
+    if (run->timing) {
+        char id[256];
+        kh_display_id(qid ? qid : "1", strlen(qid ? qid : "1"), id, sizeof id);
+        fprintf(errs, "timing\t%s\t%.0f\n", id, now_us() - start);
+    }
     if (st) {
-        fprintf(errs, "searcher: %s\n", err.message);
+        say(errs, "%s", err.message);
         return outcome | QUERY_FAILED;
     }
     return outcome;
@@ -126,31 +236,6 @@ typedef struct task {
     char text[];
 } task_t;
 
-/* A task of the query on line (len bytes, up to a NUL as strndup does). */
-static task_t *query_task(const char *path, unsigned long line_number, const char *line, size_t len)
-{
-    char number[32], location[4096];
-    snprintf(number, sizeof number, "%lu", line_number);
-    snprintf(location, sizeof location, "%s:%lu", path, line_number);
-    len = strnlen(line, len);
-    size_t where_size = strlen(location) + 1, number_size = strlen(number) + 1;
-    task_t *t = malloc(sizeof *t + where_size + number_size + len + 1);
-    if (!t)
-        return NULL;
-    char *where = memcpy(t->text, location, where_size);
-    char *qid = memcpy(where + where_size, number, number_size);
-    char *copy = qid + number_size;
-    memcpy(copy, line, len);
-    copy[len] = '\0';
-    char *tab = strchr(copy, '\t');
-    if (tab)
-        *tab = '\0';
-    t->qid = tab ? copy : qid;
-    t->query = tab ? tab + 1 : copy;
-    t->where = where;
-    return t;
-}
-
 static task_t *message_task(const char *message)
 {
     size_t size = strlen(message) + 1;
@@ -162,12 +247,53 @@ static task_t *message_task(const char *message)
     return t;
 }
 
+/*
+ * A task of the query on line (len bytes, up to a NUL as strndup does), or
+ * of the message that takes its place; *blank set when it has no query.
+ */
+static task_t *query_task(const char *path, unsigned long line_number, const char *line, size_t len,
+                          int *blank)
+{
+    char number[32], location[4096];
+    snprintf(number, sizeof number, "%lu", line_number);
+    snprintf(location, sizeof location, "%s:%lu", path, line_number);
+    len = strnlen(line, len);
+    kh_batch_line_t parts;
+    kh_error_t err;
+    if (kh_batch_split_line(line, len, &parts, &err)) {
+        char message[sizeof location + sizeof err.message + 4];
+        snprintf(message, sizeof message, "%s: %s", location, err.message);
+        *blank = 0;
+        return message_task(message);
+    }
+    *blank = parts.blank;
+    if (parts.blank)
+        return NULL;
+    const char *qid = parts.qid ? parts.qid : number;
+    size_t qid_len = parts.qid ? parts.qid_len : strlen(number);
+    size_t where_size = strlen(location) + 1;
+    task_t *t = malloc(sizeof *t + where_size + qid_len + 1 + parts.query_len + 1);
+    if (!t)
+        return NULL;
+    char *where = memcpy(t->text, location, where_size);
+    char *qid_copy = where + where_size;
+    memcpy(qid_copy, qid, qid_len);
+    qid_copy[qid_len] = '\0';
+    char *query = qid_copy + qid_len + 1;
+    memcpy(query, parts.query, parts.query_len);
+    query[parts.query_len] = '\0';
+    t->qid = qid_copy;
+    t->query = query;
+    t->where = where;
+    return t;
+}
+
 /* kh_batch_run_fn, and the whole of a task on one thread. */
 static int run_task(void *worker, void *task, FILE *out, FILE *err)
 {
     const task_t *t = task;
     if (!t->query) {
-        fprintf(err, "searcher: %s\n", t->where);
+        say(err, "%s", t->where);
         return QUERY_FAILED;
     }
     return run_query(worker, t->qid, t->query, t->where, out, err);
@@ -196,7 +322,7 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
     kh_reader_t *reader;
     kh_error_t err;
     if (kh_reader_open(path, &reader, &err)) {
-        fprintf(stderr, "searcher: %s\n", err.message);
+        say(stderr, "%s", err.message);
         return QUERY_FAILED;
     }
     int outcomes = 0;
@@ -206,7 +332,7 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
         for (unsigned i = 0; i < jobs; i++)
             contexts[i] = &workers[i];
         if (kh_batch_new(jobs, 0, contexts, run_task, emit_task, &outcomes, &pool, &err)) {
-            fprintf(stderr, "searcher: %s\n", err.message);
+            say(stderr, "%s", err.message);
             kh_reader_close(reader);
             return QUERY_FAILED;
         }
@@ -217,6 +343,7 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
         const char *line;
         size_t len;
         task_t *task = NULL;
+        int blank = 0;
         kh_status_t st = kh_reader_next_line(reader, &line, &len, &err);
         if (st && st != KH_ERR_LINE_TOO_LONG) {
             fatal = err.message;
@@ -227,14 +354,14 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
         else if (!line)
             break;
         else
-            task = query_task(path, kh_reader_line_number(reader), line, len);
+            task = query_task(path, kh_reader_line_number(reader), line, len, &blank);
+        if (blank)
+            continue;
         if (!task) {
             fatal = "out of memory";
             break;
         }
-        if (task->query && task->query[strspn(task->query, " \t\r")] == '\0')
-            free(task); /* a blank line */
-        else if (pool)
+        if (pool)
             kh_batch_submit(pool, task);
         else {
             outcomes |= run_task(&workers[0], task, stdout, stderr);
@@ -243,7 +370,7 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
     }
     kh_batch_finish(pool);
     if (fatal) {
-        fprintf(stderr, "searcher: %s\n", fatal);
+        say(stderr, "%s", fatal);
         outcomes |= QUERY_FAILED;
     }
     kh_reader_close(reader);
@@ -262,7 +389,7 @@ static int note_shard(void *ctx, unsigned line, const char *spec, kh_status_t st
     partial_t *p = ctx;
     (void)line;
     if (status) {
-        fprintf(stderr, "searcher: warning: %s; searching the other shards\n", message);
+        say(stderr, "warning: %s; searching the other shards", message);
         p->down++;
     } else {
         fprintf(p->stub, "%s\n", spec);
@@ -293,7 +420,7 @@ static int reachable_shards(const char *index, char **stub_path, int *partial)
     int fd = mkstemp(path);
     partial_t p = {fd >= 0 ? fdopen(fd, "w") : NULL, 0, 0};
     if (!p.stub) {
-        fprintf(stderr, "searcher: %s: cannot create a temporary stub file\n", path);
+        say(stderr, "%s: cannot create a temporary stub file", path);
         if (fd >= 0) {
             close(fd);
             unlink(path);
@@ -306,9 +433,9 @@ static int reachable_shards(const char *index, char **stub_path, int *partial)
     int bad = fclose(p.stub) != 0;
     if (st || bad) {
         if (st)
-            fprintf(stderr, "searcher: %s\n", err.message);
+            say(stderr, "%s", err.message);
         else
-            fprintf(stderr, "searcher: %s: cannot write the temporary stub file\n", path);
+            say(stderr, "%s: cannot write the temporary stub file", path);
         unlink(path);
         free(path);
         return 1;
@@ -348,7 +475,7 @@ static int open_searchers(const char *index, const run_t *run, worker_t *workers
     for (unsigned i = 0; i < n; i++) {
         workers[i].run = run;
         if (kh_searcher_open(index, &workers[i].searcher, &err)) {
-            fprintf(stderr, "searcher: %s\n", err.message);
+            say(stderr, "%s", err.message);
             close_searchers(workers, i);
             return 1;
         }
@@ -396,22 +523,31 @@ int main(int argc, char **argv)
     int c, allow_partial = 0;
     unsigned jobs = default_jobs();
     double number;
-    while ((c = getopt_long(argc, argv, "d:n:f:j:h", options, NULL)) != -1) {
+    /*
+     * "+": options end at the first word of the query (POSIX order), so every
+     * later word is query text: `searcher oil -debate` excludes a word instead
+     * of opening an index named "ebate". ":": a missing value is told apart.
+     */
+    opterr = 0;
+    for (;;) {
+        int current = optind; /* the argument getopt_long() is reading */
+        c = getopt_long(argc, argv, "+:d:n:f:j:h", options, NULL);
+        if (c == -1)
+            break;
+        /* How the user named the option, for a message about its value. */
+        int typed_long = current < argc && strncmp(argv[current], "--", 2) == 0;
         switch (c) {
         case 'd':
             index = optarg;
             break;
         case 'n':
-            if (!parse_number(optarg, &number) || number < 1 || number > 1e6) {
-                fprintf(stderr, "searcher: -n wants a number from 1 to 1000000, not '%s'\n",
-                        optarg);
+            if (number_option(typed_long ? "--limit" : "-n", optarg, 1, 1e6, 1, &number))
                 return EXIT_TROUBLE;
-            }
             run.search.limit = (unsigned)number;
             break;
         case 'f':
             if (kh_output_format_parse(optarg, &run.output.format)) {
-                fprintf(stderr, "searcher: unknown format '%s' (text, json, trec, tsv)\n", optarg);
+                say(stderr, "unknown format '%s' (text, json, trec, tsv)", optarg);
                 return EXIT_TROUBLE;
             }
             break;
@@ -432,21 +568,16 @@ int main(int argc, char **argv)
             break;
         case OPT_PRF_DOCS:
         case OPT_PRF_TERMS:
-            if (!parse_number(optarg, &number) || number < 0 || number > 64 ||
-                number != (unsigned)number) {
-                fprintf(stderr, "searcher: --%s wants a whole number from 0 to 64, not '%s'\n",
-                        c == OPT_PRF_DOCS ? "prf-docs" : "prf-terms", optarg);
+            if (number_option(c == OPT_PRF_DOCS ? "--prf-docs" : "--prf-terms", optarg, 0, 64, 1,
+                              &number))
                 return EXIT_TROUBLE;
-            }
             *(c == OPT_PRF_DOCS ? &run.search.prf_docs : &run.search.prf_terms) = (unsigned)number;
             break;
         case OPT_TITLE_WEIGHT:
         case OPT_PRF_WEIGHT:
-            if (!parse_number(optarg, &number) || number < 0 || number > 1000) {
-                fprintf(stderr, "searcher: bad value '%s' for --%s\n", optarg,
-                        c == OPT_TITLE_WEIGHT ? "title-weight" : "prf-weight");
+            if (number_option(c == OPT_TITLE_WEIGHT ? "--title-weight" : "--prf-weight", optarg, 0,
+                              1000, 0, &number))
                 return EXIT_TROUBLE;
-            }
             *(c == OPT_TITLE_WEIGHT ? &run.search.title_weight : &run.search.prf_weight) = number;
             break;
         case OPT_ALLOW_PARTIAL:
@@ -456,18 +587,16 @@ int main(int argc, char **argv)
             run.timing = 1;
             break;
         case 'j':
-            if (!parse_number(optarg, &number) || number < 1 || number > KH_BATCH_MAX_JOBS ||
-                number != (unsigned)number) {
-                fprintf(stderr, "searcher: -j wants a whole number from 1 to %d, not '%s'\n",
-                        KH_BATCH_MAX_JOBS, optarg);
+            if (number_option(typed_long ? "--jobs" : "-j", optarg, 1, KH_BATCH_MAX_JOBS, 1,
+                              &number))
                 return EXIT_TROUBLE;
-            }
             jobs = (unsigned)number;
             break;
         case 'h':
             usage(stdout);
             return EXIT_MATCH;
         default:
+            bad_option(current < argc ? argv[current] : "", c == ':', options);
             usage(stderr);
             return EXIT_TROUBLE;
         }
@@ -482,7 +611,7 @@ int main(int argc, char **argv)
     kh_error_t err;
     if (!index) {
         if (kh_default_index_path(default_index, sizeof default_index, &err)) {
-            fprintf(stderr, "searcher: %s\n", err.message);
+            say(stderr, "%s", err.message);
             return EXIT_TROUBLE;
         }
         index = default_index;

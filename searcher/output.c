@@ -1,8 +1,10 @@
 #include "output.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "khabar/display.h"
 #include "snippet.h"
 
 #define BOLD_MATCH "\033[1;31m"
@@ -23,28 +25,57 @@ kh_status_t kh_output_format_parse(const char *name, kh_output_format_t *out)
 }
 
 /*
- * Writes text[start..end) on one line: line breaks and tabs become spaces
- * (TSV and the text listing are line-based); matched spans are wrapped in
- * colour when on, else left plain.
+ * Writes text[start..end) on one line, made safe for a terminal
+ * (khabar/display.h: line breaks and tabs as spaces, so TSV columns and
+ * the text listing stay whole; controls as U+FFFD; bidi overrides
+ * removed); matched spans are wrapped in colour when on, else left plain.
  */
 static void put_flat(FILE *out, const char *text, size_t start, size_t end, const kh_span_t *spans,
                      size_t n, int color)
 {
     size_t k = 0;
-    while (k < n && spans[k].end <= start)
-        k++;
-    for (size_t i = start; i < end; i++) {
-        if (color && k < n && i == spans[k].start)
+    int lit = 0; /* inside spans[k], in colour */
+    for (size_t i = start; i < end;) {
+        while (!lit && k < n && spans[k].end <= i)
+            k++;
+        if (color && !lit && k < n && spans[k].start <= i) {
             fputs(BOLD_MATCH, out);
-        char c = text[i];
-        fputc(c == '\n' || c == '\t' || c == '\r' ? ' ' : c, out);
-        if (color && k < n && i + 1 == spans[k].end) {
+            lit = 1;
+        }
+        char shown[KH_DISPLAY_CHAR_MAX];
+        size_t used;
+        fwrite(shown, 1, kh_display_char(text + i, end - i, &used, shown), out);
+        i += used;
+        if (lit && i >= spans[k].end) {
             fputs(RESET, out);
+            lit = 0;
             k++;
         }
     }
-    if (color && k < n && spans[k].start < end && spans[k].end > end)
+    if (lit)
         fputs(RESET, out);
+}
+
+/*
+ * Writes an id or query id for a whitespace-separated column (TREC, TSV):
+ * spaces, controls, bidi controls and '%' percent-encoded, so that a row
+ * always has its columns and a program gets the bytes back.
+ */
+static kh_status_t put_id(FILE *out, const char *id, kh_error_t *err)
+{
+    char coded[1024]; /* an article id is at most 200 bytes: 600 coded */
+    size_t len = strlen(id), need = kh_display_id(id, len, coded, sizeof coded);
+    if (need < sizeof coded) {
+        fwrite(coded, 1, need, out);
+        return KH_OK;
+    }
+    char *big = malloc(need + 1); /* a long batch query id */
+    if (!big)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    kh_display_id(id, len, big, need + 1);
+    fwrite(big, 1, need, out);
+    free(big);
+    return KH_OK;
 }
 
 static void put_snippet(FILE *out, const kh_result_t *r, int color)
@@ -64,10 +95,68 @@ static void write_text(FILE *out, const kh_output_opts_t *o, const kh_result_t *
     const char *title = r->data.title[0] ? r->data.title : r->data.article_id;
     fprintf(out, "%u. %.3f  %s", r->rank, r->score, o->color ? BOLD_TITLE : "");
     put_flat(out, title, 0, strlen(title), NULL, 0, 0);
-    fprintf(out, "%s  %s[%s %s]%s\n   ", o->color ? RESET : "", o->color ? DIM : "",
-            kh_kind_name(r->data.kind), r->data.passage_id, o->color ? RESET : "");
+    fprintf(out, "%s  %s[%s ", o->color ? RESET : "", o->color ? DIM : "",
+            kh_kind_name(r->data.kind));
+    put_flat(out, r->data.passage_id, 0, strlen(r->data.passage_id), NULL, 0, 0);
+    fprintf(out, "]%s\n   ", o->color ? RESET : "");
     put_snippet(out, r, o->color);
     fputc('\n', out);
+}
+
+/*
+ * A JSON string of s, always (json_string() gives NULL for invalid UTF-8,
+ * and a key set to NULL is silently left out): invalid bytes become
+ * U+FFFD. A query typed in Latin-1 still shows in the output.
+ */
+static json_t *json_text(const char *s, size_t len)
+{
+    json_t *j = json_stringn(s, len);
+    if (j)
+        return j;
+    size_t need = kh_display_utf8(s, len, NULL, 0);
+    char *valid = malloc(need + 1);
+    if (!valid)
+        return NULL;
+    kh_display_utf8(s, len, valid, need + 1);
+    j = json_stringn(valid, need);
+    free(valid);
+    return j;
+}
+
+/*
+ * Writes a JSON line with what Jansson leaves raw but a terminal would act
+ * on (DEL, C1 controls such as the 8-bit CSI U+009B, bidi overrides,
+ * U+2028/2029) as \uXXXX escapes: the same JSON value, safe to look at.
+ * These are all of the Basic Multilingual Plane, and in the text of a JSON
+ * document they can only be inside strings.
+ */
+static void put_json(FILE *out, const char *json)
+{
+    const char *run = json, *end = json + strlen(json);
+    for (const char *p = json; p < end;) {
+        if ((unsigned char)*p < 0x7F) {
+            p++;
+            continue;
+        }
+        size_t used;
+        char shown[KH_DISPLAY_CHAR_MAX];
+        size_t n = kh_display_char(p, (size_t)(end - p), &used, shown);
+        if (n == used && memcmp(shown, p, n) == 0) { /* kept as it is */
+            p += used;
+            continue;
+        }
+        fwrite(run, 1, (size_t)(p - run), out);
+        /* The code point back from its bytes (valid: Jansson wrote them; 1 to 3
+         * of them, as for every character kh_display_char() changes). */
+        unsigned long cp = used == 1 ? (unsigned char)p[0]
+                           : used == 2
+                               ? ((p[0] & 0x1FUL) << 6) | (p[1] & 0x3FUL)
+                               : ((p[0] & 0x0FUL) << 12) | ((p[1] & 0x3FUL) << 6) | (p[2] & 0x3FUL);
+        fprintf(out, "\\u%04lx", cp);
+        p += used;
+        run = p;
+    }
+    fputs(run, out);
 }
 
 static kh_status_t write_json(FILE *out, const char *qid, const char *query, const kh_result_t *r,
@@ -86,24 +175,33 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
         json_decref(spans);
         return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a result");
     }
-    json_object_set_new(obj, qid ? "qid" : "query", json_string(qid ? qid : query));
-    json_object_set_new(obj, "rank", json_integer(r->rank));
-    json_object_set_new(obj, "score", json_real(r->score));
-    json_object_set_new(obj, "passage_id", json_string(r->data.passage_id));
-    json_object_set_new(obj, "article_id", json_string(r->data.article_id));
-    json_object_set_new(obj, "kind", json_string(kh_kind_name(r->data.kind)));
-    json_object_set_new(obj, "title", json_string(r->data.title));
-    json_object_set_new(obj, "text", json_string(text));
-    json_object_set_new(obj, "snippet", json_stringn(text + s.start, s.end - s.start));
-    json_object_set_new(obj, "highlights", spans);
+    const char *asked = qid ? qid : query;
+    int complete = 1;
+    complete &= !json_object_set_new(obj, qid ? "qid" : "query", json_text(asked, strlen(asked)));
+    complete &= !json_object_set_new(obj, "rank", json_integer(r->rank));
+    complete &= !json_object_set_new(obj, "score", json_real(r->score));
+    static const char *const texts[] = {"passage_id", "article_id", "kind", "title", "text"};
+    const char *text_values[] = {r->data.passage_id, r->data.article_id, kh_kind_name(r->data.kind),
+                                 r->data.title, text};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        complete &=
+            !json_object_set_new(obj, texts[i], json_text(text_values[i], strlen(text_values[i])));
+    complete &= !json_object_set_new(obj, "snippet", json_text(text + s.start, s.end - s.start));
+    complete &= !json_object_set_new(obj, "highlights", spans);
     static const char *const optional[] = {"url", "date", "section"};
     const char *values[] = {r->data.url, r->data.date, r->data.section};
     for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
         if (values[i][0])
-            json_object_set_new(obj, optional[i], json_string(values[i]));
-    int rc = json_dumpf(obj, out, JSON_COMPACT);
+            complete &=
+                !json_object_set_new(obj, optional[i], json_text(values[i], strlen(values[i])));
+    /* A field left out is worse than no line: a program would read it as absent. */
+    char *json = complete ? json_dumps(obj, JSON_COMPACT) : NULL;
     json_decref(obj);
-    if (rc != 0 || fputc('\n', out) == EOF)
+    if (!json)
+        return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a result");
+    put_json(out, json);
+    free(json);
+    if (fputc('\n', out) == EOF)
         return kh_error_set(err, KH_ERR_IO, "cannot write the results");
     return KH_OK;
 }
@@ -124,16 +222,32 @@ kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char 
                 return st;
             break;
         }
-        case KH_OUTPUT_TREC:
-            fprintf(out, "%s Q0 %s %u %.6f %s\n", id,
-                    opts->per_article ? r->data.article_id : r->data.passage_id, r->rank, r->score,
-                    opts->tag ? opts->tag : "khabar");
+        case KH_OUTPUT_TREC: {
+            /* Six columns whatever the ids hold (put_id). */
+            kh_status_t st = put_id(out, id, err);
+            fputs(" Q0 ", out);
+            if (!st)
+                st = put_id(out, opts->per_article ? r->data.article_id : r->data.passage_id, err);
+            fprintf(out, " %u %.6f ", r->rank, r->score);
+            if (!st)
+                st = put_id(out, opts->tag ? opts->tag : "khabar", err);
+            fputc('\n', out);
+            if (st)
+                return st;
             break;
-        case KH_OUTPUT_TSV:
-            fprintf(out, "%s\t%u\t%.6f\t%s\t", id, r->rank, r->score, r->data.passage_id);
+        }
+        case KH_OUTPUT_TSV: {
+            kh_status_t st = put_id(out, id, err);
+            fprintf(out, "\t%u\t%.6f\t", r->rank, r->score);
+            if (!st)
+                st = put_id(out, r->data.passage_id, err);
+            fputc('\t', out);
             put_snippet(out, r, 0);
             fputc('\n', out);
+            if (st)
+                return st;
             break;
+        }
         }
     }
     if (ferror(out))

@@ -29,7 +29,12 @@ typedef struct kh_output_opts {
 /*
  * Writes the results of one query. qid is the batch query id, or NULL for a
  * query from the command line (then JSON carries "query" instead of "qid",
- * and TREC and TSV use "1"). Returns KH_ERR_IO when the stream fails.
+ * and TREC and TSV use "1"). Text from the index, the qid and the query are
+ * untrusted (khabar/display.h): text and TSV show no control character
+ * from them; TREC and TSV percent-encode ids, qids and the tag, so a row
+ * keeps its columns; JSON values are exact (the query's or qid's invalid
+ * bytes as U+FFFD), with DEL, C1 and bidi controls escaped. Returns
+ * KH_ERR_IO when the stream fails, KH_ERR_NOMEM.
  */
 kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char *qid,
                             const char *query, const kh_results_t *results, kh_error_t *err);

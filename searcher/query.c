@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "khabar/display.h"
+
 static const struct {
     const char *name;
     kh_field_t field;
@@ -113,9 +115,14 @@ void kh_parsed_query_free(kh_parsed_query_t *q)
     q->n = 0;
 }
 
-/* Parses YYYY, YYYY-MM or YYYY-MM-DD into up to 8 digits; 0 on success. */
+/*
+ * Parses YYYY, YYYY-MM or YYYY-MM-DD into up to 8 digits; 0 on success, -1
+ * when malformed, -2 for a day the month does not have (2015-02-30): a
+ * filter on a day that never was matches nothing, silently.
+ */
 static int parse_date(const char *s, size_t len, char out[9])
 {
+    static const int days_in[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     static const size_t digits_at[] = {0, 1, 2, 3, 5, 6, 8, 9};
     if (len != 4 && len != 7 && len != 10)
         return -1;
@@ -135,9 +142,16 @@ static int parse_date(const char *s, size_t len, char out[9])
             return -1;
     }
     if (n == 8) {
+        int year = 0;
+        for (int k = 0; k < 4; k++)
+            year = year * 10 + (out[k] - '0');
+        int month = (out[4] - '0') * 10 + (out[5] - '0');
         int day = (out[6] - '0') * 10 + (out[7] - '0');
+        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         if (day < 1 || day > 31)
             return -1;
+        if (day > days_in[month - 1] + (month == 2 && leap))
+            return -2;
     }
     return 0;
 }
@@ -153,19 +167,31 @@ kh_status_t kh_query_date_range(const char *value, size_t len, char lo[9], char 
             break;
         }
     }
-    int bad;
+    int bad; /* parse_date()'s status: the first bound that fails */
     if (!dots) {
-        bad = parse_date(value, len, lo) != 0;
+        bad = parse_date(value, len, lo);
         if (!bad)
             memcpy(hi, lo, 9);
     } else {
         size_t lo_len = (size_t)(dots - value), hi_len = len - lo_len - 2;
-        bad = (lo_len == 0 && hi_len == 0) || (lo_len && parse_date(value, lo_len, lo) != 0) ||
-              (hi_len && parse_date(dots + 2, hi_len, hi) != 0);
+        bad = lo_len == 0 && hi_len == 0 ? -1 : 0;
+        if (!bad && lo_len)
+            bad = parse_date(value, lo_len, lo);
+        if (!bad && hi_len)
+            bad = parse_date(dots + 2, hi_len, hi);
     }
+    /* Quoted whole up to 64 bytes, never half a character. */
+    int shown = (int)kh_display_cut(value, len, 64);
+    if (bad == -2)
+        return kh_error_set(err, KH_ERR_QUERY, "bad date '%.*s': no such day", shown, value);
     if (bad)
         return kh_error_set(err, KH_ERR_QUERY,
                             "bad date '%.*s': use YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B",
-                            (int)(len > 64 ? 64 : len), value);
+                            shown, value);
+    /* Bounds of different lengths compare on what both have: 2023-05..2023 is May to December. */
+    size_t lo_n = strlen(lo), hi_n = strlen(hi);
+    if (lo_n && hi_n && memcmp(lo, hi, lo_n < hi_n ? lo_n : hi_n) > 0)
+        return kh_error_set(err, KH_ERR_QUERY, "bad date range '%.*s': it ends before it starts",
+                            shown, value);
     return KH_OK;
 }

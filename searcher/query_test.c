@@ -80,6 +80,20 @@ static void rejects_bad_syntax_with_message(void **state)
          "bad date 'yesterday': use YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B"},
         {"x title:", "'title:' at byte 2 needs a value"},
         {"lang:\"\"", "'lang:' at byte 0 needs a value"},
+        /* A day the month never had, a range that ends before it starts (issue 12). */
+        {"date:2015-02-30", "bad date '2015-02-30': no such day"},
+        {"date:2023-02-29", "bad date '2023-02-29': no such day"},
+        {"date:2100-02-29..", "bad date '2100-02-29..': no such day"},
+        {"date:2024-04-31", "bad date '2024-04-31': no such day"},
+        {"oil date:2023..2020", "bad date range '2023..2020': it ends before it starts"},
+        {"date:2023-06..2023-05-31",
+         "bad date range '2023-06..2023-05-31': it ends before it starts"},
+        {"date:2023-05-02..2023-05-01",
+         "bad date range '2023-05-02..2023-05-01': it ends before it starts"},
+        /* A long value is quoted by its first 64 bytes, never half a character. */
+        {"date:xءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءء",
+         "bad date 'xءءءءءءءءءءءءءءءءءءءءءءءءءءءءءءء': use YYYY, YYYY-MM or YYYY-MM-DD, or a range "
+         "A..B"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kh_parsed_query_t q;
@@ -97,9 +111,18 @@ static void date_ranges(void **state)
     static const struct {
         const char *value, *lo, *hi;
     } rows[] = {
-        {"2022..2023", "2022", "2023"},  {"2023", "2023", "2023"},
-        {"2023-05", "202305", "202305"}, {"2023-05-07..", "20230507", ""},
+        {"2022..2023", "2022", "2023"},
+        {"2023", "2023", "2023"},
+        {"2023-05", "202305", "202305"},
+        {"2023-05-07..", "20230507", ""},
         {"..2021-12", "", "202112"},
+        /* Leap days, and bounds of different lengths that overlap. */
+        {"2024-02-29", "20240229", "20240229"},
+        {"2000-02-29..", "20000229", ""},
+        {"2023-05..2023", "202305", "2023"},
+        {"2023..2023-05", "2023", "202305"},
+        {"2023-05-10..2023-05", "20230510", "202305"},
+        {"2023..2023", "2023", "2023"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char lo[9], hi[9];
