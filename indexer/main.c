@@ -18,7 +18,9 @@
 
 #include "article.h"
 #include "compact.h"
+#include "khabar/analyzer.h"
 #include "khabar/paths.h"
+#include "khabar/schema.h"
 #include "pipeline.h"
 #include "writer.h"
 
@@ -57,6 +59,8 @@ static void usage(FILE *f)
           "      --no-compact     never compact (for an index that grows run by run,\n"
           "                       compact now and then instead)\n"
           "  -q, --quiet          no progress line\n"
+          "  -V, --version        the version and the index schema it writes\n"
+          "  -h, --help           this help\n"
           "\n"
           "Exit status: 0 all went in, 1 some input was bad and skipped, 2 fatal error.\n",
           f);
@@ -333,6 +337,7 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     run_t run = {.format = KH_FORMAT_AUTO};
@@ -342,7 +347,7 @@ int main(int argc, char **argv)
     int delete_mode = 0, quiet = 0, c;
     long wait_seconds = 0; /* --wait */
     int compact = -1; /* --compact 1, --no-compact 0, else -1: when the run creates the index */
-    while ((c = getopt_long(argc, argv, "d:j:qh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:j:qhV", options, NULL)) != -1) {
         char *end;
         unsigned long value = 0;
         if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP || c == OPT_SHARDS || c == 'j') {
@@ -418,6 +423,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            return EXIT_ALL_IN;
+        case 'V':
+            printf("indexer (khabar) %s\nwrites index schema %s, analyzer %s\n", KH_VERSION,
+                   KH_SCHEMA_VERSION, kh_analyzer_version());
             return EXIT_ALL_IN;
         default:
             usage(stderr);

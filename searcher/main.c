@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "khabar/io.h"
+#include "khabar/analyzer.h"
 #include "khabar/paths.h"
+#include "khabar/schema.h"
 #include "khabar/xdb.h"
 #include "batch.h"
 #include "output.h"
@@ -46,6 +48,8 @@ static void usage(FILE *f)
           "      --allow-partial when shards of a stub cannot be opened (a remote one\n"
           "                      down), search the others: warning on stderr, exit 3\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
+          "  -V, --version       the version and the index schema it reads\n"
+          "  -h, --help          this help\n"
           "\n"
           "Query: words, \"a phrase\", +required, -excluded, title:word, section:NAME,\n"
           "lang:ar, date:2022..2023. Exit status: 0 a query matched, 1 none did, 2 error,\n"
@@ -388,6 +392,7 @@ int main(int argc, char **argv)
         {"timing", no_argument, NULL, OPT_TIMING},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     run_t run = {.search = kh_search_opts_default()};
@@ -396,7 +401,7 @@ int main(int argc, char **argv)
     int c, allow_partial = 0;
     unsigned jobs = default_jobs();
     double number;
-    while ((c = getopt_long(argc, argv, "d:n:f:j:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:n:f:j:hV", options, NULL)) != -1) {
         switch (c) {
         case 'd':
             index = optarg;
@@ -466,6 +471,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            return EXIT_MATCH;
+        case 'V':
+            printf("searcher (khabar) %s\nreads index schema %s, analyzer %s\n", KH_VERSION,
+                   KH_SCHEMA_VERSION, kh_analyzer_version());
             return EXIT_MATCH;
         default:
             usage(stderr);
