@@ -18,8 +18,11 @@
 
 #include "article.h"
 #include "compact.h"
+#include "khabar/analyzer.h"
 #include "khabar/display.h"
 #include "khabar/paths.h"
+#include "khabar/schema.h"
+#include "khabar/similar.h"
 #include "pipeline.h"
 #include "writer.h"
 
@@ -58,6 +61,8 @@ static void usage(FILE *f)
           "      --no-compact     never compact (for an index that grows run by run,\n"
           "                       compact now and then instead)\n"
           "  -q, --quiet          no progress line\n"
+          "  -V, --version        the version and the index schema it writes\n"
+          "  -h, --help           this help\n"
           "\n"
           "Exit status: 0 all went in, 1 some input was bad and skipped, 2 fatal error.\n",
           f);
@@ -321,6 +326,45 @@ static int index_file(run_t *run, const char *path)
     return rc;
 }
 
+/*
+ * The one-line message for an option getopt_long() refused (opterr is 0):
+ * unknown, or missing its value; an unknown long option names the closest
+ * one when one is close ("--formt": did you mean --format?). The argument is
+ * quoted whole and cleaned, never a byte of a UTF-8 character alone.
+ */
+static void bad_option(int argc, char **argv, int missing_value, const struct option *options)
+{
+    /* getopt_long() has moved past the argument it refused, unless more of its letters follow. */
+    const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
+    if (optopt && optind < argc && argv[optind][0] == '-' && strchr(argv[optind], optopt) &&
+        !strchr(arg, optopt))
+        arg = argv[optind];
+    char shown[256];
+    kh_display_clean(arg, strlen(arg), shown, sizeof shown);
+    if (missing_value) {
+        fprintf(stderr, "indexer: option '%s' needs a value\n", shown);
+        return;
+    }
+    if (strncmp(arg, "--", 2) != 0) {
+        fprintf(stderr, "indexer: unknown option '%s'\n", shown);
+        return;
+    }
+    const char *names[64];
+    size_t n = 0;
+    for (const struct option *o = options; o->name && n < 64; o++)
+        names[n++] = o->name;
+    char typed[128];
+    snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+    long closest = kh_similar_closest(typed, names, n);
+    if (closest >= 0 && strcmp(names[closest], typed) == 0)
+        fprintf(stderr, "indexer: option '--%s' takes no value\n", typed);
+    else if (closest >= 0)
+        fprintf(stderr, "indexer: unknown option '%s'; did you mean --%s?\n", shown,
+                names[closest]);
+    else
+        fprintf(stderr, "indexer: unknown option '%s'\n", shown);
+}
+
 int main(int argc, char **argv)
 {
     enum {
@@ -350,6 +394,7 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     run_t run = {.format = KH_FORMAT_AUTO};
@@ -359,7 +404,7 @@ int main(int argc, char **argv)
     int delete_mode = 0, quiet = 0, c;
     long wait_seconds = 0; /* --wait */
     int compact = -1; /* --compact 1, --no-compact 0, else -1: when the run creates the index */
-    while ((c = getopt_long(argc, argv, "d:j:qh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:j:qhV", options, NULL)) != -1) {
         char *end;
         unsigned long value = 0;
         if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP || c == OPT_SHARDS || c == 'j') {
@@ -436,8 +481,13 @@ int main(int argc, char **argv)
         case 'h':
             usage(stdout);
             return EXIT_ALL_IN;
+        case 'V':
+            printf("indexer (khabar) %s\nwrites index schema %s, analyzer %s\n", KH_VERSION,
+                   KH_SCHEMA_VERSION, kh_analyzer_version());
+            return EXIT_ALL_IN;
         default:
-            usage(stderr);
+            bad_option(argc, argv, c == ':', options);
+            fputs("indexer: try 'indexer --help'\n", stderr);
             return EXIT_FATAL;
         }
     }

@@ -14,7 +14,10 @@
 
 #include "khabar/display.h"
 #include "khabar/io.h"
+#include "khabar/analyzer.h"
 #include "khabar/paths.h"
+#include "khabar/schema.h"
+#include "khabar/similar.h"
 #include "khabar/xdb.h"
 #include "batch.h"
 #include "output.h"
@@ -50,6 +53,8 @@ static void usage(FILE *f)
           "      --allow-partial when shards of a stub cannot be opened (a remote one\n"
           "                      down), search the others: warning on stderr, exit 3\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
+          "  -V, --version       the version and the index schema it reads\n"
+          "  -h, --help          this help\n"
           "\n"
           "Options come before the query: from its first word on, all is query text\n"
           "(searcher oil -debate); -- ends the options (searcher -- -debate oil).\n"
@@ -128,6 +133,22 @@ static int number_option(const char *name, const char *value, double min, double
  * character, "invalid option -- '\xd8'"). missing_value: the option wants
  * a value and none came.
  */
+/* The message for --NAME that no option is: with the closest option's name when one is close. */
+static void unknown_long_option(const char *name, size_t len, const struct option *options)
+{
+    const char *names[64];
+    char typed[128];
+    size_t n = 0;
+    for (const struct option *o = options; o->name && n < 64; o++)
+        names[n++] = o->name;
+    snprintf(typed, sizeof typed, "%.*s", (int)len, name);
+    long closest = len < sizeof typed ? kh_similar_closest(typed, names, n) : -1;
+    if (closest >= 0)
+        say(stderr, "unknown option '--%.*s'; did you mean --%s?", (int)len, name, names[closest]);
+    else
+        say(stderr, "unknown option '--%.*s'", (int)len, name);
+}
+
 static void bad_option(const char *arg, int missing_value, const struct option *options)
 {
     if (missing_value) {
@@ -160,7 +181,7 @@ static void bad_option(const char *arg, int missing_value, const struct option *
     else if (matches == 1 && name[len] == '=')
         say(stderr, "option '%s' takes no value", listed);
     else
-        say(stderr, "unknown option '--%.*s'", (int)len, name);
+        unknown_long_option(name, len, options);
 }
 
 /* The options of every query, shared read-only by the batch's threads. */
@@ -515,6 +536,7 @@ int main(int argc, char **argv)
         {"timing", no_argument, NULL, OPT_TIMING},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     run_t run = {.search = kh_search_opts_default()};
@@ -531,7 +553,7 @@ int main(int argc, char **argv)
     opterr = 0;
     for (;;) {
         int current = optind; /* the argument getopt_long() is reading */
-        c = getopt_long(argc, argv, "+:d:n:f:j:h", options, NULL);
+        c = getopt_long(argc, argv, "+:d:n:f:j:hV", options, NULL);
         if (c == -1)
             break;
         /* How the user named the option, for a message about its value. */
@@ -595,9 +617,13 @@ int main(int argc, char **argv)
         case 'h':
             usage(stdout);
             return EXIT_MATCH;
+        case 'V':
+            printf("searcher (khabar) %s\nreads index schema %s, analyzer %s\n", KH_VERSION,
+                   KH_SCHEMA_VERSION, kh_analyzer_version());
+            return EXIT_MATCH;
         default:
             bad_option(current < argc ? argv[current] : "", c == ':', options);
-            usage(stderr);
+            fputs("searcher: try 'searcher --help'\n", stderr);
             return EXIT_TROUBLE;
         }
     }
