@@ -33,9 +33,12 @@ static void usage(FILE *f)
           "       searcher [-d INDEX] [options] [-j N] --batch FILE|-\n"
           "\n"
           "  -d, --index INDEX   the index (default: $KHABAR_INDEX, else\n"
+          "                      $XDG_DATA_HOME/khabar/index, else\n"
           "                      ~/.local/share/khabar/index)\n"
           "  -n, --limit N       results per query (default 10)\n"
-          "  -f, --format FMT    text (default), json (JSON Lines), trec (TREC run), tsv\n"
+          "  -f, --format FMT    text (default), json (JSON Lines), trec (TREC run:\n"
+          "                      QID Q0 DOCID RANK SCORE TAG), tsv (columns: qid,\n"
+          "                      rank, score, passage id, snippet; no header line)\n"
           "      --per-article   only the best passage of each article\n"
           "      --all           every word of the query is required\n"
           "      --batch FILE    one query a line, QID<TAB>QUERY or QUERY (qid = line\n"
@@ -495,8 +498,11 @@ static int open_searchers(const char *index, const run_t *run, worker_t *workers
     kh_error_t err;
     for (unsigned i = 0; i < n; i++) {
         workers[i].run = run;
-        if (kh_searcher_open(index, &workers[i].searcher, &err)) {
+        kh_status_t st = kh_searcher_open(index, &workers[i].searcher, &err);
+        if (st) {
             say(stderr, "%s", err.message);
+            if (st == KH_ERR_DB_NOT_FOUND)
+                say(stderr, "to create an index there: indexer -d %s FILES...", index);
             close_searchers(workers, i);
             return 1;
         }

@@ -165,14 +165,20 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
     const char *text = r->data.text;
     kh_snippet_t s =
         kh_snippet_pick(text, strlen(text), r->highlights, r->n_highlights, KH_SNIPPET_CHARS);
-    json_t *spans = json_array();
-    for (size_t i = 0; spans && i < r->n_highlights; i++)
-        json_array_append_new(spans, json_pack("[II]", (json_int_t)r->highlights[i].start,
-                                               (json_int_t)r->highlights[i].end));
+    /* Byte spans into text, and the same words' spans into snippet, for a program that shows it. */
+    json_t *spans = json_array(), *snippet_spans = json_array();
+    for (size_t i = 0; spans && snippet_spans && i < r->n_highlights; i++) {
+        const kh_span_t *h = &r->highlights[i];
+        json_array_append_new(spans, json_pack("[II]", (json_int_t)h->start, (json_int_t)h->end));
+        if (h->start >= s.start && h->end <= s.end)
+            json_array_append_new(snippet_spans, json_pack("[II]", (json_int_t)(h->start - s.start),
+                                                           (json_int_t)(h->end - s.start)));
+    }
     json_t *obj = json_object();
-    if (!obj || !spans) {
+    if (!obj || !spans || !snippet_spans) {
         json_decref(obj);
         json_decref(spans);
+        json_decref(snippet_spans);
         return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a result");
     }
     const char *asked = qid ? qid : query;
@@ -188,6 +194,7 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
             !json_object_set_new(obj, texts[i], json_text(text_values[i], strlen(text_values[i])));
     complete &= !json_object_set_new(obj, "snippet", json_text(text + s.start, s.end - s.start));
     complete &= !json_object_set_new(obj, "highlights", spans);
+    complete &= !json_object_set_new(obj, "snippet_highlights", snippet_spans);
     static const char *const optional[] = {"url", "date", "section"};
     const char *values[] = {r->data.url, r->data.date, r->data.section};
     for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)

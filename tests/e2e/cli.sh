@@ -89,6 +89,34 @@ $program: try '$program --help'" ] || fail "$program --formt printed: $(cat err)
             fail "$program --colour printed: $(cat err)"
         [ "$(wc -l <err)" -eq 2 ] || fail "$program --colour printed more than two lines: $(cat err)"
         ;;
+    snippet_highlights)
+        # JSON's highlights are byte spans into text, snippet_highlights into
+        # snippet: both mark the words that matched.
+        [ $program = searcher ] || continue
+        run "$INDEXER" -q -d idx "$CORPUS"
+        expect_rc 0
+        run "$SEARCHER" -d idx --format json -n 3 ماسك
+        expect_rc 0
+        command -v jq >/dev/null || skip "jq is not installed (apt-get install jq)"
+        while read -r line; do
+            words=$(jq '.snippet_highlights | length' <<<"$line")
+            [ "$words" -ge 1 ] || fail "no snippet_highlights in: $line"
+            # Cut the spans out of the snippet's bytes: each is the word typed.
+            jq -j '.snippet' <<<"$line" >snippet.bin
+            jq -r '.snippet_highlights[] | "\(.[0]) \(.[1])"' <<<"$line" >spans.txt
+            while read -r start end; do
+                word=$(head -c "$end" snippet.bin | tail -c $((end - start)))
+                [ "$word" = "ماسك" ] || fail "snippet span $start-$end is '$word', not ماسك"
+            done <spans.txt
+        done <out
+        ;;
+    missing_index_hint)
+        [ $program = searcher ] || continue
+        run "$SEARCHER" -d no-such-index ماسك
+        expect_rc 2
+        expect_err "searcher: no-such-index: no database at this path"
+        expect_err "searcher: to create an index there: indexer -d no-such-index FILES..."
+        ;;
     *)
         fail "unknown case"
         ;;
