@@ -3,6 +3,7 @@
  * and Recall@100, as trec_eval defines them (eval.h says exactly how).
  *
  * usage: evaluate [--per-query] [--queries QUERIES.tsv] QRELS RUN
+ * (installed as khabar-eval by cmake --install; messages name it as called)
  *
  * Prints one line of means, "all queries=N mrr10=X ndcg10=X recall10=X
  * recall100=X"; with --per-query, first one line a scored query, in qid
@@ -17,9 +18,14 @@
 #include <string.h>
 #include <stdlib.h>
 
+/* The name the program was called by (evaluate in the build tree, khabar-eval installed). */
+static const char *program = "evaluate";
+
 static void usage(FILE *to)
 {
-    fputs("usage: evaluate [--per-query] [--queries QUERIES.tsv] QRELS RUN\n"
+    fprintf(to, "usage: %s [--per-query] [--queries QUERIES.tsv] QRELS RUN\n", program);
+    fputs("Scores a TREC run (searcher --format trec) against TREC relevance judgments\n"
+          "(QID 0 DOCID GRADE lines): MRR@10, nDCG@10, Recall@10, Recall@100.\n"
           "  --per-query       one line of figures a query before the line of means\n"
           "  --queries FILE    the queries asked (QID<TAB>TEXT): those without a result\n"
           "                    score 0 and count in the means (default: the run's qids)\n"
@@ -34,7 +40,7 @@ static int read_file(kh_eval_t *ev, reader_fn read, const char *path)
 {
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!in) {
-        fprintf(stderr, "evaluate: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "%s: %s: %s\n", program, path, strerror(errno));
         return -1;
     }
     char msg[512] = "";
@@ -44,11 +50,11 @@ static int read_file(kh_eval_t *ev, reader_fn read, const char *path)
     if (in != stdin)
         fclose(in);
     if (status != KH_EVAL_OK) {
-        fprintf(stderr, "evaluate: %s\n", *msg ? msg : kh_eval_status_message(status));
+        fprintf(stderr, "%s: %s\n", program, *msg ? msg : kh_eval_status_message(status));
         return -1;
     }
     if (read_error) {
-        fprintf(stderr, "evaluate: %s: read error\n", path);
+        fprintf(stderr, "%s: %s: read error\n", program, path);
         return -1;
     }
     return 0;
@@ -62,6 +68,10 @@ static void print_scores(const kh_eval_scores_t *s)
 
 int main(int argc, char **argv)
 {
+    if (argc > 0 && argv[0][0]) {
+        const char *slash = strrchr(argv[0], '/');
+        program = slash ? slash + 1 : argv[0];
+    }
     int per_query = 0;
     const char *queries = NULL;
     int i = 1;
@@ -77,7 +87,7 @@ int main(int argc, char **argv)
             i++;
             break;
         } else {
-            fprintf(stderr, "evaluate: unknown option or missing value: %s\n", argv[i]);
+            fprintf(stderr, "%s: unknown option or missing value: %s\n", program, argv[i]);
             usage(stderr);
             return 2;
         }
@@ -89,7 +99,7 @@ int main(int argc, char **argv)
 
     kh_eval_t *ev = kh_eval_new();
     if (!ev) {
-        fputs("evaluate: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", program);
         return 2;
     }
     int rc = 2;
@@ -101,7 +111,7 @@ int main(int argc, char **argv)
         (queries && read_file(ev, kh_eval_read_queries, queries)))
         goto done;
     if (kh_eval_score(ev, &scored, &count, &mean) != KH_EVAL_OK) {
-        fputs("evaluate: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", program);
         goto done;
     }
     if (per_query) {

@@ -110,6 +110,27 @@ $program: try '$program --help'" ] || fail "$program --formt printed: $(cat err)
             done <spans.txt
         done <out
         ;;
+    tour)
+        # README's five-minute tour, as written there: index, search, batch, evaluate.
+        [ $program = searcher ] || continue
+        mkdir news && cp "$CORPUS"/*.txt news/
+        run "$INDEXER" -d news-index news/
+        expect_rc 0
+        expect_err "1 added, 0 replaced, 0 deleted, 0 skipped; 14 passages"
+        run "$SEARCHER" -d news-index -n 3 ماسك OpenAI
+        expect_rc 0
+        printf 'q1\tماسك OpenAI\nq2\tزوكربيرغ\n' >queries.tsv
+        run "$SEARCHER" -d news-index --batch queries.tsv --format trec -n 100
+        expect_rc 0
+        mv out run.trec
+        printf 'q1 0 000_39aec0ce4e52fe5b#3 1\nq1 0 000_39aec0ce4e52fe5b#1 1\nq2 0 000_39aec0ce4e52fe5b#12 1\n' >qrels.txt
+        run "$EVALUATE" --per-query qrels.txt run.trec
+        expect_rc 0
+        [ "$(cat out)" = "q1 rank=1 relevant=2 mrr10=1.0000 ndcg10=0.9197 recall10=1.0000 recall100=1.0000
+q2 rank=1 relevant=1 mrr10=1.0000 ndcg10=1.0000 recall10=1.0000 recall100=1.0000
+all queries=2 mrr10=1.0000 ndcg10=0.9599 recall10=1.0000 recall100=1.0000" ] ||
+            fail "the tour's evaluation differs from README's: $(cat out)"
+        ;;
     missing_index_hint)
         [ $program = searcher ] || continue
         run "$SEARCHER" -d no-such-index ماسك
