@@ -131,7 +131,6 @@ kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
     unsigned entries;
     char *stranger;
     int only = database_only(AT_FDCWD, path, 1, &entries, &stranger);
-    free(stranger);
     if (only < 0)
         return kh_error_set(err, errno == ENOMEM ? KH_ERR_NOMEM : KH_ERR_IO, "%s: %s", path,
                             kh_errno_message(errno));
@@ -139,10 +138,23 @@ kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
         *out = entries ? KH_LAYOUT_DATABASE : KH_LAYOUT_EMPTY;
         return KH_OK;
     }
-    /* Not a database folder: a sharded index, or not ours. */
+    /* Not a database folder: a sharded index, or not ours. Without a stub,
+     * the entry to name is one that is no database file (a database folder
+     * with notes.md in it: notes.md, not iamglass). */
+    char *stub = malloc(strlen(path) + sizeof "/XAPIANDB");
+    if (!stub) {
+        free(stranger);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    sprintf(stub, "%s/XAPIANDB", path);
+    int has_stub = lstat(stub, &st) == 0;
+    free(stub);
+    char *first_stranger = stranger;
     DIR *d = opendir(path);
-    if (!d)
+    if (!d) {
+        free(first_stranger);
         return kh_error_set(err, KH_ERR_IO, "%s: %s", path, kh_errno_message(errno));
+    }
     kh_status_t status = KH_OK;
     struct dirent *e;
     while (!status && (e = readdir(d))) {
@@ -167,6 +179,9 @@ kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
         }
     }
     closedir(d);
+    if (status == KH_ERR_ARG && !has_stub)
+        status = foreign(path, NULL, first_stranger, out, err);
+    free(first_stranger);
     if (!status)
         *out = KH_LAYOUT_SHARDS;
     return status;
