@@ -36,8 +36,10 @@ static void usage(FILE *f)
           "sorted order) or - for standard input. An article already in the index is\n"
           "replaced whole.\n"
           "\n"
-          "  -d, --index INDEX    the index, created when missing (default: $KHABAR_INDEX,\n"
-          "                       else ~/.local/share/khabar/index)\n"
+          "  -d, --index INDEX    the index (default: $KHABAR_INDEX, else\n"
+          "                       ~/.local/share/khabar/index), created by the first\n"
+          "                       article read where nothing is or in an empty folder;\n"
+          "                       any folder other than an index is left untouched\n"
           "      --delete         the arguments are article ids to remove\n"
           "      --format FMT     auto (default: by file name), text or jsonl\n"
           "      --batch-size N   articles per commit, shared among the shards (default\n"
@@ -607,12 +609,15 @@ int main(int argc, char **argv)
     if (p->live && opened && run.opts.compact && !was_fatal)
         fputs("  compacting", stderr);
     if (!opened && !was_fatal)
-        fprintf(stderr, "indexer: no article was read: %s was not created\n", index);
+        fprintf(stderr, "indexer: %s: %s was not created\n",
+                p->skipped ? "no article could be indexed" : "no article was read", index);
+    int uncommitted = was_fatal;
     if (kh_pipeline_close(run.pipeline, !was_fatal, &stats, &compaction, &err)) {
         progress_clear(p);
         if (!was_fatal) /* a failure already reported was the reason to stop */
             fprintf(stderr, "indexer: %s\n", err.message);
         rc = EXIT_FATAL;
+        uncommitted = 1;
     }
     progress_clear(p);
     /* A failed compaction is a warning only: the articles are in, and the
@@ -638,7 +643,7 @@ int main(int argc, char **argv)
         "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s%s\n",
         stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,
         seconds_since(&p->start), compacted,
-        was_fatal && opened ? " (last batch not committed)" : "");
+        uncommitted && opened ? " (last batch not committed)" : "");
     for (size_t i = 0; i < inputs.n; i++)
         free(inputs.paths[i]);
     free(inputs.paths);

@@ -247,6 +247,11 @@ typo_input)
     expect_rc 0
     expect_err "indexer: no article was read: blank was not created"
     [ ! -e blank ] || fail "an index was created from no article"
+    printf '{"id": "b1", "title": 5}\n' >bad.jsonl
+    run "$INDEXER" -q -d blank bad.jsonl
+    expect_rc 1
+    expect_err "indexer: no article could be indexed: blank was not created"
+    [ ! -e blank ] || fail "an index was created from a bad article"
     # Nothing to delete from or compact where there is no index.
     run "$INDEXER" -q -d typo --delete a1
     expect_rc 2
@@ -341,6 +346,7 @@ count_committed)
     run "$INDEXER" -q -d small/idx --delete m00000
     expect_rc 2
     expect_err "0 deleted"
+    expect_err "(last batch not committed)"
     ! grep -q "1 deleted" err || fail "counted a delete that was not committed: $(cat err)"
     found small/idx "$(head -n 1 in.jsonl | sed 's/.*"title": "\([a-z]*\) .*/\1/')"
     ;;
@@ -365,6 +371,7 @@ disk_full_messages)
     run "$INDEXER" -q -d tight/idx --compact
     expect_rc 2
     expect_err "indexer: compaction failed, the index is left as it was: tight/idx"
+    ! grep -q "not committed" err || fail "nothing was left uncommitted: $(cat err)"
     expect_err "the disk is full"
     ! grep -q -e "compacting-" -e "corrupt" err || fail "misleading: $(cat err)"
     [ -z "$(ls -A tight | grep -v '^idx$')" ] || fail "left in tight: $(ls -A tight)"
