@@ -307,7 +307,8 @@ fifo_in_folder)
     expect_err "2 added, 0 replaced, 0 deleted, 0 skipped"
     found idx aardvark
     found idx zebra
-    (echo '{"id": "f1", "title": "piped", "text": "a platypus came through the pipe"}' >in/feed.jsonl &)
+    # A writer that gives up, should the indexer never open the FIFO.
+    timeout 60 sh -c 'echo "{\"id\": \"f1\", \"title\": \"piped\", \"text\": \"a platypus came through the pipe\"}" >in/feed.jsonl' 2>/dev/null &
     run "$INDEXER" -q -d idx in/feed.jsonl
     expect_rc 0
     found idx platypus
@@ -351,8 +352,7 @@ count_committed)
     found small/idx "$(head -n 1 in.jsonl | sed 's/.*"title": "\([a-z]*\) .*/\1/')"
     ;;
 disk_full_messages)
-    # A full disk is named as one, with the user's path once; compaction
-    # alone that fails is the run's failure (exit 2), with articles a warning.
+    # A full disk is named as one, with the user's path once.
     mount_tmpfs small "size=1m"
     many_articles in.jsonl 3000
     run "$INDEXER" -q -d small/idx --batch-size 100 in.jsonl
@@ -360,8 +360,14 @@ disk_full_messages)
     expect_err "indexer: small/idx: "
     expect_err "the disk is full"
     ! grep -q -e "corrupt" -e "small/idx: small/idx" -e "compacting-" err || fail "misleading: $(cat err)"
-    # Compaction: an index that fits, with too little room for its copy.
-    head -n 400 in.jsonl >some.jsonl
+    ;;
+compact_disk_full)
+    # Compaction on a disk with room for the index, not for its copy: alone,
+    # its failure is the run's (exit 2); with articles added, a warning.
+    # Xapian 1.4's compactor leaks the tables it had open when a write fails
+    # (in libxapian: nothing the indexer holds), which valgrind reports.
+    [ -z "${KH_UNDER_VALGRIND:-}" ] || skip "Xapian's compactor leaks when a write fails"
+    many_articles some.jsonl 400
     run "$INDEXER" -q -d big --no-compact some.jsonl
     expect_rc 0
     kb=$(du -sk big | cut -f1)
