@@ -366,7 +366,9 @@ compact_disk_full)
     # its failure is the run's (exit 2); with articles added, a warning.
     # Xapian 1.4's compactor leaks the tables it had open when a write fails
     # (in libxapian: nothing the indexer holds), which valgrind reports.
+    # LeakSanitizer likewise: its leak check is off for those runs.
     [ -z "${KH_UNDER_VALGRIND:-}" ] || skip "Xapian's compactor leaks when a write fails"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
     many_articles some.jsonl 400
     run "$INDEXER" -q -d big --no-compact some.jsonl
     expect_rc 0
@@ -403,7 +405,9 @@ too_many_files)
             # Too few for the dynamic loader itself: not the indexer's to say.
             [ "$rc" -eq 127 ] && grep -q "error while loading shared libraries" err && continue
             [ "$rc" -le 2 ] || fail "ulimit -n $n, $what index: status $rc: $(cat err)"
-            ! grep -q -e "no Xapian database" -e "corrupt" -e "another writer" -e "compacting-" -e "does not exist" err ||
+            # (A leftover a run could not remove for want of descriptors is
+            # removed by the next, which says so: not a message to judge.)
+            ! grep -v "leftover folder" err | grep -q -e "no Xapian database" -e "corrupt" -e "another writer" -e "compacting-" -e "does not exist" ||
                 fail "ulimit -n $n, $what index: misleading: $(cat err)"
             if grep -q "too many open files" err; then
                 said=1
