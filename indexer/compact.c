@@ -138,16 +138,24 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
     /* A folder of our own name is the leftover of a dead process that had
      * our PID: kh_db_compact() writes only into a new folder. */
     if (!st && kh_layout_remove_database(tmp) != 0)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s (not a leftover of ours: left as it is)", tmp,
-                          kh_errno_message(errno));
+        st = kh_error_set(err, KH_ERR_IO,
+                          "%s: the folder %s is in the way of its compacted copy (%s; not a "
+                          "leftover of ours: left as it is)",
+                          path, tmp, kh_errno_message(errno));
     uint64_t before = st ? 0 : disk_usage(db);
-    if (!st && (st = kh_db_compact(db, tmp, 0, err)) != KH_OK)
-        (void)kh_layout_remove_database(tmp); /* a partial copy (a full disk) */
-    if (!st)
-        sync_dir(tmp);
     int exchanged = 0;
-    if (!st && (st = swap_in(db, tmp, old, &exchanged, err)) != KH_OK)
-        (void)kh_layout_remove_database(tmp);
+    if (!st) {
+        if ((st = kh_db_compact(db, tmp, 0, err)) == KH_OK) {
+            sync_dir(tmp);
+            st = swap_in(db, tmp, old, &exchanged, err);
+        }
+        if (st) {
+            (void)kh_layout_remove_database(tmp); /* a partial copy (a full disk) */
+            /* The user's path in the message, never the temporary copy's. */
+            kh_compact_name_path(err, tmp, path);
+            kh_compact_name_path(err, db, path);
+        }
+    }
     if (!st) {
         sync_dir(parent);
         if (out) {
@@ -161,11 +169,6 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
         (void)kh_layout_remove_database(exchanged ? tmp : old);
         if (out)
             out->seconds = now_seconds() - start;
-    }
-    /* The user's path in the message, never the temporary copy's. */
-    if (st && tmp) {
-        kh_compact_name_path(err, tmp, path);
-        kh_compact_name_path(err, db, path);
     }
     free(db);
     free(tmp);
