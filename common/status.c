@@ -1,6 +1,8 @@
 #include "khabar/status.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const messages[] = {
 #define KH_STATUS_MESSAGE(code, message) message,
@@ -55,4 +57,30 @@ void kh_error_clear(kh_error_t *err)
         return;
     err->status = KH_OK;
     err->message[0] = '\0';
+}
+
+const char *kh_system_cause(int errnum)
+{
+    switch (errnum) {
+    case ENOSPC:
+        return "the disk is full";
+    case EDQUOT:
+        return "the disk quota is exceeded";
+    case EROFS:
+        return "the file system is read-only";
+    case EMFILE:
+        return "too many open files (the limit of ulimit -n)";
+    case ENFILE:
+        return "too many open files in the system";
+    case EACCES:
+        return "permission denied";
+    default:
+        return NULL;
+    }
+}
+
+const char *kh_errno_message(int errnum)
+{
+    const char *cause = kh_system_cause(errnum);
+    return cause ? cause : strerror(errnum);
 }

@@ -93,17 +93,54 @@ __attribute__((format(printf, 4, 5))) kh_status_t report(kh_error_t *err, std::s
 }
 
 /*
+ * What the system said behind the Xapian error being handled, in the user's
+ * words, or nullptr; must be called from inside a catch block. A full disk
+ * reached the user as "database is corrupt or not a Xapian database (Error
+ * writing block 604: No space left on device)", a read-only file system as
+ * a lock held by another writer, too many open files as a folder holding no
+ * database. Xapian 1.4 keeps the errno only as text: its
+ * get_error_string(), or inside the message ("Couldn't open lockfile:
+ * Read-only file system"; its lock says "too many open files" itself).
+ */
+const char *system_cause() noexcept
+{
+    /* ENFILE's text begins with EMFILE's: looked for first. */
+    static const int codes[] = {ENFILE, EMFILE, ENOSPC, EDQUOT, EROFS, EACCES};
+    try {
+        throw;
+    } catch (const Xapian::Error &e) {
+        const char *sys = e.get_error_string();
+        const std::string &msg = e.get_msg();
+        for (int code : codes) {
+            const char *text = strerror(code);
+            if ((sys && strcmp(sys, text) == 0) || msg.find(text) != std::string::npos)
+                return kh_system_cause(code);
+        }
+        if (msg.find(": too many open files") != std::string::npos)
+            return kh_system_cause(EMFILE);
+    } catch (...) {
+    }
+    return nullptr;
+}
+
+/*
  * The status of the exception being handled; must be called from inside a
  * catch block. Xapian::Error has no virtual members in 1.4, so dynamic_cast
  * cannot classify it: rethrowing into typed handlers can. Most specific
- * first, since several of these derive from one another.
+ * first, since several of these derive from one another. A cause of the
+ * system's (system_cause()) is KH_ERR_IO whatever Xapian made of it.
  */
 kh_status_t classify() noexcept
 {
+    if (system_cause())
+        return KH_ERR_IO;
     try {
         throw;
-    } catch (const Xapian::DatabaseLockError &) {
-        return KH_ERR_DB_LOCKED;
+    } catch (const Xapian::DatabaseLockError &e) {
+        /* Only "already locked" means another writer: Xapian raises the same
+         * error for a lock file it cannot make (--wait would wait forever). */
+        return e.get_msg().find("already locked") != std::string::npos ? KH_ERR_DB_LOCKED
+                                                                       : KH_ERR_DB_OPEN;
     } catch (const Xapian::DatabaseNotFoundError &) {
         return KH_ERR_DB_NOT_FOUND;
     } catch (const Xapian::DatabaseVersionError &) {
@@ -145,13 +182,15 @@ kh_status_t classify() noexcept
 
 /*
  * Turns the exception being handled into a status and the message
- * "<context>: <status message>[: <hint>] (<Xapian message>)". Must be
- * called from inside a catch block.
+ * "<context>: <status message>[: <hint>] (<Xapian message>)", the system's
+ * cause in place of the status message when there is one ("the disk is
+ * full"). Must be called from inside a catch block.
  */
 kh_status_t fail(kh_error_t *err, std::string *last, const char *context,
                  const char *hint = nullptr) noexcept
 {
     kh_status_t status = classify();
+    const char *cause = system_cause();
     const char *sep = hint ? ": " : "";
     if (!hint)
         hint = "";
@@ -161,7 +200,7 @@ kh_status_t fail(kh_error_t *err, std::string *last, const char *context,
         const std::string &where = e.get_context();
         const char *sys = e.get_error_string();
         return report(err, last, status, "%s: %s%s%s (%s%s%s%s%s)", context,
-                      kh_status_message(status), sep, hint, e.get_msg().c_str(),
+                      cause ? cause : kh_status_message(status), sep, hint, e.get_msg().c_str(),
                       where.empty() ? "" : ", context: ", where.c_str(), sys ? ": " : "",
                       sys ? sys : "");
     } catch (const std::exception &e) {
@@ -1027,7 +1066,7 @@ kh_status_t kh_db_compact(const char *src_path, const char *dst_path, int multip
         if (!opened)
             return open_fail(err, src_path);
         char context[KH_ERROR_MESSAGE_MAX];
-        snprintf(context, sizeof context, "%s: compact to %s", src_path, dst_path);
+        snprintf(context, sizeof context, "%s: compact", src_path);
         return fail(err, nullptr, context);
     }
 }

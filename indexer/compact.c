@@ -1,10 +1,9 @@
-#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE (glibc 2.28), nftw, realpath */
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE (glibc 2.28), realpath */
 #include "compact.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "khabar/xdb.h"
+#include "layout.h"
 
 static double now_seconds(void)
 {
@@ -51,22 +51,6 @@ static uint64_t disk_usage(const char *dir)
     }
     closedir(d);
     return total;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)type;
-    (void)ftw;
-    /* A file already gone (another run cleaning the same leftover) is fine. */
-    if (remove(path) != 0 && errno != ENOENT)
-        return -1;
-    return 0;
-}
-
-int kh_compact_remove_tree(const char *path)
-{
-    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Makes a rename in dir durable: without it a power cut can undo the swap
@@ -112,14 +96,15 @@ static kh_status_t swap_in(const char *db, const char *new_db, const char *old_d
     }
     if (errno != EINVAL && errno != ENOSYS)
         return kh_error_set(err, KH_ERR_IO, "%s: cannot swap in the compacted copy: %s", db,
-                            strerror(errno));
+                            kh_errno_message(errno));
     if (rename(db, old_db) != 0)
-        return kh_error_set(err, KH_ERR_IO, "%s: cannot move aside: %s", db, strerror(errno));
+        return kh_error_set(err, KH_ERR_IO, "%s: cannot move aside: %s", db,
+                            kh_errno_message(errno));
     if (rename(new_db, db) != 0) {
         int saved = errno;
         (void)rename(old_db, db);
         return kh_error_set(err, KH_ERR_IO, "%s: cannot put the compacted copy in place: %s", db,
-                            strerror(saved));
+                            kh_errno_message(saved));
     }
     return KH_OK;
 }
@@ -133,8 +118,9 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
      * (same filesystem) and the link stays a link. */
     char *db = realpath(path, NULL);
     if (!db)
-        return errno == ENOMEM ? kh_error_set(err, KH_ERR_NOMEM, NULL)
-                               : kh_error_set(err, KH_ERR_IO, "%s: %s", path, strerror(errno));
+        return errno == ENOMEM
+                   ? kh_error_set(err, KH_ERR_NOMEM, NULL)
+                   : kh_error_set(err, KH_ERR_IO, "%s: %s", path, kh_errno_message(errno));
     char suffix[64];
     snprintf(suffix, sizeof suffix, KH_COMPACT_SUFFIX "%ld", (long)getpid());
     char *tmp = concat(db, suffix);
@@ -143,19 +129,33 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
     kh_status_t st = KH_OK;
     if (!tmp || !old || !parent)
         st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    /* Only a folder that holds a database and nothing else is swapped out
+     * and removed (layout.h): checked again here, under the write lock,
+     * since a file may have been put in it while the run went on. */
+    kh_layout_t layout;
+    if (!st && (st = kh_layout_of(path, &layout, err)) == KH_OK && layout != KH_LAYOUT_DATABASE)
+        st = kh_error_set(err, KH_ERR_ARG, "%s: not a database folder, not compacted", path);
     /* A folder of our own name is the leftover of a dead process that had
      * our PID: kh_db_compact() writes only into a new folder. */
-    struct stat sb;
-    if (!st && lstat(tmp, &sb) == 0)
-        (void)kh_compact_remove_tree(tmp);
+    if (!st && kh_layout_remove_database(tmp) != 0)
+        st = kh_error_set(err, KH_ERR_IO,
+                          "%s: the folder %s is in the way of its compacted copy (%s; not a "
+                          "leftover of ours: left as it is)",
+                          path, tmp, kh_errno_message(errno));
     uint64_t before = st ? 0 : disk_usage(db);
-    if (!st && (st = kh_db_compact(db, tmp, 0, err)) != KH_OK)
-        (void)kh_compact_remove_tree(tmp); /* a partial copy (a full disk) */
-    if (!st)
-        sync_dir(tmp);
     int exchanged = 0;
-    if (!st && (st = swap_in(db, tmp, old, &exchanged, err)) != KH_OK)
-        (void)kh_compact_remove_tree(tmp);
+    if (!st) {
+        if ((st = kh_db_compact(db, tmp, 0, err)) == KH_OK) {
+            sync_dir(tmp);
+            st = swap_in(db, tmp, old, &exchanged, err);
+        }
+        if (st) {
+            (void)kh_layout_remove_database(tmp); /* a partial copy (a full disk) */
+            /* The user's path in the message, never the temporary copy's. */
+            kh_compact_name_path(err, tmp, path);
+            kh_compact_name_path(err, db, path);
+        }
+    }
     if (!st) {
         sync_dir(parent);
         if (out) {
@@ -163,8 +163,10 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
             out->bytes_after = disk_usage(db);
         }
         /* The old copy. Should this fail, the folder is a leftover the next
-         * run removes; the index itself is done. */
-        (void)kh_compact_remove_tree(exchanged ? tmp : old);
+         * run removes; the index itself is done. Should a file that is not
+         * the database's have come into it meanwhile, the folder stays, with
+         * that file. */
+        (void)kh_layout_remove_database(exchanged ? tmp : old);
         if (out)
             out->seconds = now_seconds() - start;
     }
@@ -224,9 +226,12 @@ static int process_gone(long pid)
 /*
  * Clears the leftovers in folder dir: of NAME want (or of any shard-K when
  * want is NULL). Two passes: a .old folder whose database is missing is
- * renamed back first, then what is left of the pattern is removed.
+ * renamed back first, then what is left of the pattern is removed. Only a
+ * folder that holds a database and nothing else is either (layout.h): a
+ * folder of the pattern holding anything else is not ours, and is counted
+ * in *kept.
  */
-static kh_status_t clean_folder(const char *dir, const char *want, unsigned *count)
+static kh_status_t clean_folder(const char *dir, const char *want, unsigned *count, unsigned *kept)
 {
     for (int pass = 0; pass < 2; pass++) {
         DIR *d = opendir(dir);
@@ -243,26 +248,29 @@ static kh_status_t clean_folder(const char *dir, const char *want, unsigned *cou
             if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
                 continue;
             char *name = strndup(e->d_name, name_len);
-            if (!name) {
+            char *full = malloc(strlen(dir) + 1 + strlen(e->d_name) + 1);
+            if (!name || !full) {
+                free(name);
+                free(full);
                 closedir(d);
                 return KH_ERR_NOMEM;
             }
-            if (pass == 0) {
-                if (is_old && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+            sprintf(full, "%s/%s", dir, e->d_name);
+            kh_layout_t layout = KH_LAYOUT_FOREIGN;
+            kh_status_t known = kh_layout_of(full, &layout, NULL);
+            int ours = layout == KH_LAYOUT_DATABASE || layout == KH_LAYOUT_EMPTY;
+            if (known && known != KH_ERR_ARG) {
+                /* Unreadable now (too many open files): left for the next run. */
+            } else if (pass == 0) {
+                if (is_old && ours && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
                     errno == ENOENT && renameat(dirfd(d), e->d_name, dirfd(d), name) == 0)
                     (*count)++;
-            } else {
-                char *full = malloc(strlen(dir) + 1 + strlen(e->d_name) + 1);
-                if (!full) {
-                    free(name);
-                    closedir(d);
-                    return KH_ERR_NOMEM;
-                }
-                sprintf(full, "%s/%s", dir, e->d_name);
-                if (kh_compact_remove_tree(full) == 0)
-                    (*count)++;
-                free(full);
+            } else if (!ours) {
+                (*kept)++;
+            } else if (kh_layout_remove_database(full) == 0) {
+                (*count)++;
             }
+            free(full);
             free(name);
         }
         closedir(d);
@@ -270,11 +278,13 @@ static kh_status_t clean_folder(const char *dir, const char *want, unsigned *cou
     return KH_OK;
 }
 
-kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, kh_error_t *err)
+kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *kept, kh_error_t *err)
 {
-    unsigned count = 0;
+    unsigned count = 0, strangers = 0;
     if (removed)
         *removed = 0;
+    if (kept)
+        *kept = 0;
     /* Where kh_compact_in_place() works: next to a symbolic link's target.
      * NAME is the last component, without trailing slashes ("idx/" is idx). */
     char *trimmed = realpath(path, NULL);
@@ -290,16 +300,44 @@ kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, kh_error_t *
     char *parent = parent_of(trimmed);
     kh_status_t st = parent ? KH_OK : KH_ERR_NOMEM;
     if (!st && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
-        st = clean_folder(parent, name, &count);
-    if (!st)
-        st = clean_folder(trimmed, NULL, &count); /* shards */
+        st = clean_folder(parent, name, &count, &strangers);
+    /* Shards' leftovers: only inside a sharded index (a folder of the
+     * user's is not looked into). */
+    kh_layout_t layout = KH_LAYOUT_FOREIGN;
+    if (!st && kh_layout_of(trimmed, &layout, NULL) == KH_OK && layout == KH_LAYOUT_SHARDS)
+        st = clean_folder(trimmed, NULL, &count, &strangers);
     free(parent);
     free(trimmed);
     if (st)
         return kh_error_set(err, st, NULL);
     if (removed)
         *removed = count;
+    if (kept)
+        *kept = strangers;
     return KH_OK;
+}
+
+void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path)
+{
+    if (!err || !tmp || !*tmp || !path)
+        return;
+    char out[KH_ERROR_MESSAGE_MAX];
+    size_t n = 0, tmp_len = strlen(tmp), path_len = strlen(path);
+    for (const char *s = err->message; *s && n + 1 < sizeof out;) {
+        if (strncmp(s, tmp, tmp_len) == 0 && n + path_len + 1 < sizeof out) {
+            memcpy(out + n, path, path_len);
+            n += path_len;
+            s += tmp_len;
+        } else {
+            out[n++] = *s++;
+        }
+    }
+    /* Cut short: end on a whole UTF-8 character. */
+    if (n + 1 >= sizeof out)
+        while (n > 0 && ((unsigned char)out[n - 1] & 0x80))
+            n--;
+    out[n] = '\0';
+    memcpy(err->message, out, n + 1);
 }
 
 kh_status_t kh_compact_index_is_new(const char *path, int *out, kh_error_t *err)

@@ -51,29 +51,38 @@ typedef struct kh_compaction {
  * must hold its write lock and have committed: the copy is of the last
  * commit. On success *out (if not NULL) says what was done.
  * On failure path is left as it was, the temporary folder is removed, and
- * the status says why: the statuses of kh_db_compact() (KH_ERR_XAPIAN with
- * the system's message for a full disk); KH_ERR_IO when a rename fails
- * (path is a mount point: EXDEV or EBUSY); KH_ERR_NOMEM.
+ * the status says why, naming path (never the temporary folder): the
+ * statuses of kh_db_compact() (KH_ERR_IO for a full disk or too many open
+ * files); KH_ERR_ARG when path is not a folder holding a database and
+ * nothing else (layout.h: then nothing is done); KH_ERR_IO when a rename
+ * fails (path is a mount point: EXDEV or EBUSY); KH_ERR_NOMEM.
  */
 kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error_t *err);
 
 /*
  * Removes the leftovers of compactions interrupted by a crash: folders named
  * NAME.compacting-PID (or NAME.compacting-PID.old) next to path, with NAME
- * path's last component, and, inside path, shard-K.compacting-PID[.old] next
- * to the shards. Only folders of that pattern are touched, and only those of
- * processes that are gone (a compaction running now is left alone). When
- * path (or a shard) is missing and a .old folder is there, a crash came
- * between the two renames of the fallback swap (see compact.c): that folder
- * is the whole old database and is renamed back instead of removed.
- * *removed (if not NULL) gets the number of folders removed or restored.
- * Returns KH_OK (a folder that cannot be removed is left for the next run);
- * KH_ERR_NOMEM.
+ * path's last component, and, when path is a sharded index (layout.h),
+ * shard-K.compacting-PID[.old] next to its shards. Only folders of that
+ * pattern are touched, only those of processes that are gone (a compaction
+ * running now is left alone), and only when they hold a database and
+ * nothing else (layout.h): any other is counted in *kept (if not NULL) and
+ * left as it is. When path (or a shard) is missing and a .old folder is
+ * there, a crash came between the two renames of the fallback swap (see
+ * compact.c): that folder is the whole old database and is renamed back
+ * instead of removed. *removed (if not NULL) gets the number of folders
+ * removed or restored. Returns KH_OK (a folder that cannot be removed is
+ * left for the next run); KH_ERR_NOMEM.
  */
-kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, kh_error_t *err);
+kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *kept,
+                               kh_error_t *err);
 
-/* Removes the folder at path and everything in it, without following links: 0, or -1. */
-int kh_compact_remove_tree(const char *path);
+/*
+ * Replaces every occurrence of tmp in err's message by path: a message
+ * names the user's path, not the temporary folder a database is made in
+ * (NAME.compacting-PID). Accepts NULL err.
+ */
+void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path);
 
 /*
  * *out = 1 when the index at path (a database folder, or a folder of shards

@@ -23,6 +23,7 @@
 #include "khabar/paths.h"
 #include "khabar/schema.h"
 #include "khabar/similar.h"
+#include "layout.h"
 #include "pipeline.h"
 #include "writer.h"
 
@@ -39,8 +40,10 @@ static void usage(FILE *f)
           "sorted order) or - for standard input. An article already in the index is\n"
           "replaced whole.\n"
           "\n"
-          "  -d, --index INDEX    the index, created when missing (default: $KHABAR_INDEX,\n"
-          "                       else ~/.local/share/khabar/index)\n"
+          "  -d, --index INDEX    the index (default: $KHABAR_INDEX, else\n"
+          "                       ~/.local/share/khabar/index), created by the first\n"
+          "                       article read where nothing is or in an empty folder;\n"
+          "                       any folder other than an index is left untouched\n"
           "      --delete         the arguments are article ids to remove\n"
           "      --format FMT     auto (default: by file name), text or jsonl\n"
           "      --batch-size N   articles per commit, shared among the shards (default\n"
@@ -92,7 +95,7 @@ static void progress_clear(progress_t *p)
 
 static void progress_draw(progress_t *p, kh_pipeline_t *pl, double bytes_now, int force)
 {
-    if (!p->live || (!force && seconds_since(&p->last) < 0.2))
+    if (!p->live || !pl || (!force && seconds_since(&p->last) < 0.2))
         return;
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     double elapsed = seconds_since(&p->start);
@@ -221,7 +224,22 @@ static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
                 in->bad = 1;
             } else if (S_ISDIR(est.st_mode)) {
                 rc = walk(in, path, stack);
-            } else if (kh_format_from_path(path, &format) == KH_OK) {
+            } else if (kh_format_from_path(path, &format) != KH_OK) {
+                /* passed over: below */
+            } else if (!S_ISREG(est.st_mode)) {
+                /* A FIFO would block the run (and its write lock) until
+                 * something writes to it; a device would never end. Named
+                 * on the command line, it is read: the user means it. */
+                fprintf(stderr,
+                        "indexer: %s: %s, not a regular file: passed over (name it on the "
+                        "command line to read it)\n",
+                        path,
+                        S_ISFIFO(est.st_mode)                          ? "a FIFO"
+                        : S_ISSOCK(est.st_mode)                        ? "a socket"
+                        : S_ISCHR(est.st_mode) || S_ISBLK(est.st_mode) ? "a device"
+                                                                       : "a special file");
+                in->bad = 1;
+            } else {
                 rc = add_input(in, path, (double)est.st_size);
             }
             /* Other files in a folder (images, README.md) are not articles: passed over. */
@@ -257,12 +275,55 @@ static int collect_inputs(inputs_t *in, char **paths, int n)
 }
 
 typedef struct run {
-    kh_pipeline_t *pipeline;
+    kh_pipeline_t *pipeline; /* NULL until the index is opened */
     kh_format_t format;
     int strict;
     progress_t progress;
     int skipped_any;
+    /* Opening the index (open_index()). */
+    const char *index;
+    kh_pipeline_opts_t opts;
+    int compact;       /* --compact 1, --no-compact 0, else -1: when the run creates the index */
+    long wait_seconds; /* --wait: 0 no, -1 no limit */
+    int creating;      /* nothing is at index yet (or an empty folder) */
 } run_t;
+
+/*
+ * Opens run->index into run->pipeline. --wait: another indexer holds the
+ * lock; try again every 0.2 s until it lets go (Xapian's lock is not
+ * waitable: it fails at once). Only that is waited for: a lock that cannot
+ * be taken for another reason (a read-only file system) is an error at
+ * once. Whether the run creates the index is asked before each try: the
+ * indexer waited for may be the one creating it.
+ */
+static kh_status_t open_index(run_t *run, kh_error_t *err)
+{
+    kh_status_t st = run->creating ? kh_make_parent_dirs(run->index, err) : KH_OK;
+    struct timespec wait_start;
+    clock_gettime(CLOCK_MONOTONIC, &wait_start);
+    while (!st) {
+        int is_new = 0;
+        if (run->compact < 0)
+            kh_compact_index_is_new(run->index, &is_new, NULL);
+        run->opts.compact = run->compact < 0 ? is_new : run->compact;
+        st = kh_pipeline_open(run->index, &run->opts, &run->pipeline, err);
+        if (st != KH_ERR_DB_LOCKED ||
+            (run->wait_seconds >= 0 && seconds_since(&wait_start) >= (double)run->wait_seconds))
+            break;
+        nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
+        st = KH_OK;
+    }
+    return st;
+}
+
+static void report_open_failure(run_t *run, kh_status_t st, const kh_error_t *err)
+{
+    progress_clear(&run->progress);
+    fprintf(stderr, "indexer: %s%s\n", err->message,
+            st == KH_ERR_DB_LOCKED && !run->wait_seconds
+                ? " (another indexer is writing it; --wait waits for it to finish)"
+                : "");
+}
 
 /* Indexes one input; returns EXIT_FATAL on a fatal error, else 0. */
 static int index_file(run_t *run, const char *path)
@@ -293,6 +354,14 @@ static int index_file(run_t *run, const char *path)
         }
         if (!article)
             break;
+        /* A new index is created by the first article read: a run that
+         * reads none (a mistyped path) leaves nothing behind. */
+        if (!run->pipeline && (st = open_index(run, &err)) != KH_OK) {
+            report_open_failure(run, st, &err);
+            kh_article_free(article);
+            rc = EXIT_FATAL;
+            break;
+        }
         int duplicate = 0;
         st = kh_pipeline_note_id(run->pipeline, article->id, &duplicate, &err);
         if (!st && duplicate) {
@@ -324,6 +393,23 @@ static int index_file(run_t *run, const char *path)
         size >= 0 ? (double)size : (double)kh_article_reader_bytes_in(reader);
     kh_article_reader_close(reader);
     return rc;
+}
+
+/*
+ * A whole number from min to max, in decimal digits only: "nan", "inf",
+ * "1e3", "-1", " 5", "0x10" and "" are refused (strtoul takes some of
+ * them). Returns 0, or -1.
+ */
+static int parse_count(const char *text, unsigned long min, unsigned long max, unsigned long *out)
+{
+    if (!text || !*text || strspn(text, "0123456789") != strlen(text))
+        return -1;
+    errno = 0;
+    unsigned long value = strtoul(text, NULL, 10);
+    if (errno || value < min || value > max)
+        return -1;
+    *out = value;
+    return 0;
 }
 
 /*
@@ -397,29 +483,30 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    run_t run = {.format = KH_FORMAT_AUTO};
-    kh_pipeline_opts_t opts = {.shards = 0, .jobs = 0, .writer = kh_writer_opts_default()};
+    run_t run = {.format = KH_FORMAT_AUTO, .compact = -1};
+    run.opts = (kh_pipeline_opts_t){.shards = 0, .jobs = 0, .writer = kh_writer_opts_default()};
+    kh_pipeline_opts_t *opts = &run.opts;
     const char *index = NULL;
     char default_index[4096];
     int delete_mode = 0, quiet = 0, c;
-    long wait_seconds = 0; /* --wait */
-    int compact = -1; /* --compact 1, --no-compact 0, else -1: when the run creates the index */
     while ((c = getopt_long(argc, argv, ":d:j:qhV", options, NULL)) != -1) {
-        char *end;
         unsigned long value = 0;
-        if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP || c == OPT_SHARDS || c == 'j') {
+        if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP || c == OPT_SHARDS || c == 'j' ||
+            (c == OPT_WAIT && optarg)) {
+            unsigned long min = c == OPT_OVERLAP || c == OPT_WAIT ? 0 : 1;
             unsigned long max = c == OPT_SHARDS ? KH_PIPELINE_MAX_SHARDS
                                 : c == 'j'      ? KH_PIPELINE_MAX_JOBS
+                                : c == OPT_WAIT ? 31536000 /* a year, in seconds */
                                                 : 10000000;
-            errno = 0;
-            value = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || errno || value > max || (value == 0 && c != OPT_OVERLAP)) {
-                fprintf(stderr, "indexer: bad number '%s' for --%s\n", optarg,
+            if (parse_count(optarg, min, max, &value)) {
+                fprintf(stderr, "indexer: --%s wants a whole number from %lu to %lu, not '%s'\n",
                         c == OPT_BATCH    ? "batch-size"
                         : c == OPT_WINDOW ? "window"
                         : c == OPT_SHARDS ? "shards"
+                        : c == OPT_WAIT   ? "wait"
                         : c == 'j'        ? "jobs"
-                                          : "overlap");
+                                          : "overlap",
+                        min, max, optarg);
                 return EXIT_FATAL;
             }
         }
@@ -443,37 +530,31 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_BATCH:
-            opts.writer.batch_articles = (unsigned)value;
+            opts->writer.batch_articles = (unsigned)value;
             break;
         case OPT_WINDOW:
-            opts.writer.passage.window_words = (unsigned)value;
+            opts->writer.passage.window_words = (unsigned)value;
             break;
         case OPT_OVERLAP:
-            opts.writer.passage.overlap_words = (unsigned)value;
+            opts->writer.passage.overlap_words = (unsigned)value;
             break;
         case OPT_SHARDS:
-            opts.shards = (unsigned)value;
+            opts->shards = (unsigned)value;
             break;
         case 'j':
-            opts.jobs = (unsigned)value;
+            opts->jobs = (unsigned)value;
             break;
         case OPT_WAIT: /* seconds to wait for the lock; -1: no limit */
-            errno = 0;
-            wait_seconds = optarg ? (long)strtoul(optarg, &end, 10) : -1;
-            if (optarg &&
-                (!*optarg || *optarg == '-' || *end || errno || wait_seconds > 31536000)) {
-                fprintf(stderr, "indexer: bad number '%s' for --wait\n", optarg);
-                return EXIT_FATAL;
-            }
+            run.wait_seconds = optarg ? (long)value : -1;
             break;
         case OPT_STRICT:
             run.strict = 1;
             break;
         case OPT_COMPACT:
-            compact = 1;
+            run.compact = 1;
             break;
         case OPT_NO_COMPACT:
-            compact = 0;
+            run.compact = 0;
             break;
         case 'q':
             quiet = 1;
@@ -491,13 +572,15 @@ int main(int argc, char **argv)
             return EXIT_FATAL;
         }
     }
-    if (optind == argc && !(compact == 1 && !delete_mode)) {
+    /* --compact and nothing else: compaction is the run's only work. */
+    int compact_only = run.compact == 1 && !delete_mode && optind == argc;
+    if (optind == argc && !compact_only) {
         fputs(delete_mode ? "indexer: --delete needs article ids\n" : "indexer: nothing to index\n",
               stderr);
         usage(stderr);
         return EXIT_FATAL;
     }
-    if (opts.writer.passage.overlap_words >= opts.writer.passage.window_words) {
+    if (opts->writer.passage.overlap_words >= opts->writer.passage.window_words) {
         fputs("indexer: --overlap must be smaller than --window\n", stderr);
         return EXIT_FATAL;
     }
@@ -509,6 +592,7 @@ int main(int argc, char **argv)
         }
         index = default_index;
     }
+    run.index = index;
 
     inputs_t inputs = {0};
     if (!delete_mode && collect_inputs(&inputs, argv + optind, argc - optind)) {
@@ -518,35 +602,31 @@ int main(int argc, char **argv)
     /* What a compaction cut short by a crash left (compact.h); before the
      * open, which would create a fresh index where a cut fallback swap left
      * none. */
-    unsigned leftovers = 0;
-    if (kh_compact_cleanup(index, &leftovers, &err) == KH_OK && leftovers)
+    unsigned leftovers = 0, kept = 0;
+    if (kh_compact_cleanup(index, &leftovers, &kept, &err) == KH_OK && leftovers)
         fprintf(stderr, "indexer: removed %u leftover folder%s of a compaction cut short (*%s*)\n",
                 leftovers, leftovers == 1 ? "" : "s", KH_COMPACT_SUFFIX);
-    kh_status_t open_st = kh_make_parent_dirs(index, &err);
-    struct timespec wait_start;
-    clock_gettime(CLOCK_MONOTONIC, &wait_start);
-    /* --wait: another indexer holds the lock; try again every 0.2 s until it
-     * lets go (Xapian's lock is not waitable: it fails at once). Whether the
-     * run creates the index is asked before each try: the indexer waited
-     * for may be the one creating it. */
-    if (!open_st) {
-        for (;;) {
-            int is_new = 0;
-            if (compact < 0)
-                kh_compact_index_is_new(index, &is_new, NULL);
-            opts.compact = compact < 0 ? is_new : compact;
-            open_st = kh_pipeline_open(index, &opts, &run.pipeline, &err);
-            if (open_st != KH_ERR_DB_LOCKED ||
-                (wait_seconds >= 0 && seconds_since(&wait_start) >= (double)wait_seconds))
-                break;
-            nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
-        }
-    }
+    if (kept)
+        fprintf(stderr,
+                "indexer: warning: %u folder%s named like a compaction's leftover (*%s*) hold%s "
+                "files that are not an index's: left as %s\n",
+                kept, kept == 1 ? "" : "s", KH_COMPACT_SUFFIX, kept == 1 ? "s" : "",
+                kept == 1 ? "it is" : "they are");
+    /* Only a new or empty folder, or an index and nothing else: any other
+     * folder is the user's, and nothing in it is touched (layout.h). */
+    kh_layout_t layout;
+    kh_status_t open_st = kh_layout_of(index, &layout, &err);
+    run.creating = layout == KH_LAYOUT_MISSING || layout == KH_LAYOUT_EMPTY;
+    if (!open_st && run.creating && (delete_mode || compact_only))
+        open_st =
+            kh_error_set(&err, KH_ERR_DB_NOT_FOUND, "%s: no index at this path (nothing to %s)",
+                         index, delete_mode ? "delete" : "compact");
+    /* An index that exists is opened (and locked) before reading; a new one
+     * by the first article read (index_file()). */
+    if (!open_st && !run.creating)
+        open_st = open_index(&run, &err);
     if (open_st) {
-        fprintf(stderr, "indexer: %s%s\n", err.message,
-                open_st == KH_ERR_DB_LOCKED && !wait_seconds
-                    ? " (another indexer is writing it; --wait waits for it to finish)"
-                    : "");
+        report_open_failure(&run, open_st, &err);
         for (size_t i = 0; i < inputs.n; i++)
             free(inputs.paths[i]);
         free(inputs.paths);
@@ -594,21 +674,32 @@ int main(int argc, char **argv)
      * committed. Closing waits for the articles still on their way. */
     kh_writer_stats_t stats;
     kh_pipeline_compaction_t compaction;
-    int was_fatal = rc == EXIT_FATAL;
-    if (p->live && opts.compact && !was_fatal)
+    int was_fatal = rc == EXIT_FATAL, opened = run.pipeline != NULL;
+    if (p->live && opened && run.opts.compact && !was_fatal)
         fputs("  compacting", stderr);
+    if (!opened && !was_fatal)
+        fprintf(stderr, "indexer: %s: %s was not created\n",
+                p->skipped ? "no article could be indexed" : "no article was read", index);
+    int uncommitted = was_fatal;
     if (kh_pipeline_close(run.pipeline, !was_fatal, &stats, &compaction, &err)) {
         progress_clear(p);
         if (!was_fatal) /* a failure already reported was the reason to stop */
             fprintf(stderr, "indexer: %s\n", err.message);
         rc = EXIT_FATAL;
+        uncommitted = 1;
     }
     progress_clear(p);
     /* A failed compaction is a warning only: the articles are in, and the
-     * index is the uncompacted one, whole. */
-    if (compaction.failed)
+     * index is the uncompacted one, whole. Unless compacting was all the run
+     * was asked to do: then its failure is the run's. */
+    if (compaction.failed && compact_only) {
+        fprintf(stderr, "indexer: compaction failed, the index is left as it was: %s\n",
+                compaction.failure.message);
+        rc = EXIT_FATAL;
+    } else if (compaction.failed) {
         fprintf(stderr, "indexer: warning: compaction failed, the index is left as it was: %s\n",
                 compaction.failure.message);
+    }
     char compacted[128] = "", before[32], after[32];
     if (compaction.compacted) {
         format_size(before, sizeof before, compaction.bytes_before);
@@ -620,7 +711,8 @@ int main(int argc, char **argv)
         stderr,
         "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s%s\n",
         stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,
-        seconds_since(&p->start), compacted, rc == EXIT_FATAL ? " (last batch not committed)" : "");
+        seconds_since(&p->start), compacted,
+        uncommitted && opened ? " (last batch not committed)" : "");
     for (size_t i = 0; i < inputs.n; i++)
         free(inputs.paths[i]);
     free(inputs.paths);

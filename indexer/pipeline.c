@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include "compact.h"
+#include "layout.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -175,8 +176,10 @@ static void *writer_main(void *arg)
          * are discarded at the end. */
         if (!has_failed(p)) {
             kh_error_t e;
+            /* A database failure (a full disk: KH_ERR_IO) is not the
+             * article's: its message names the database, not the article. */
             if (kh_writer_put(s->writer, n->prepared, NULL, &e))
-                set_failure(p, &e, n->where);
+                set_failure(p, &e, e.status == KH_ERR_IO ? NULL : n->where);
         }
         kh_prepared_free(n->prepared);
         free(n->where);
@@ -201,20 +204,26 @@ static void *writer_main(void *arg)
     pthread_mutex_unlock(&p->mu);
     commit = commit && !has_failed(p);
     kh_error_t e;
-    if (commit && p->compact) {
-        /* Committed first, since the copy is of the last commit; the writer
-         * stays open, holding the shard's write lock, until the compacted
-         * copy has replaced the shard. */
-        if (kh_writer_commit(s->writer, &e)) {
-            set_failure(p, &e, s->path);
-            commit = 0;
-        } else if (!has_failed(p)) {
-            s->compact_tried = 1;
-            s->compact_status = kh_compact_in_place(s->path, &s->compaction, &s->compact_error);
-        }
+    /* Committed first, since a compacted copy is of the last commit. The
+     * message of a failure names the database already. */
+    if (commit && kh_writer_commit(s->writer, &e)) {
+        set_failure(p, &e, NULL);
+        commit = 0;
     }
-    if (kh_writer_close(s->writer, commit, &e))
-        set_failure(p, &e, s->path);
+    if (!commit)
+        kh_writer_cancel(s->writer);
+    /* What the index holds: the summary counts nothing that was not
+     * committed. */
+    pthread_mutex_lock(&s->mu);
+    s->stats = *kh_writer_stats(s->writer);
+    pthread_mutex_unlock(&s->mu);
+    /* The writer stays open, holding the shard's write lock, until the
+     * compacted copy has replaced the shard. */
+    if (commit && p->compact && !has_failed(p)) {
+        s->compact_tried = 1;
+        s->compact_status = kh_compact_in_place(s->path, &s->compaction, &s->compact_error);
+    }
+    kh_writer_close(s->writer, 0, NULL);
     s->writer = NULL;
     return NULL;
 }
@@ -339,7 +348,8 @@ static kh_status_t existing_shards(const char *path, unsigned *out, kh_error_t *
         int missing = errno == ENOENT || errno == ENOTDIR;
         free(stub);
         if (!missing)
-            return kh_error_set(err, KH_ERR_IO, "%s/%s: %s", path, STUB_NAME, strerror(errno));
+            return kh_error_set(err, KH_ERR_IO, "%s/%s: %s", path, STUB_NAME,
+                                kh_errno_message(errno));
         struct stat st;
         char *marker = join(path, "iamglass");
         if (!marker)
@@ -380,16 +390,19 @@ static kh_status_t write_stub(const char *path, unsigned n, kh_error_t *err)
     FILE *f = stub && tmp ? fopen(tmp, "w") : NULL;
     if (!stub || !tmp)
         st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    /* Messages name the stub, not the temporary file it is written as. */
     else if (!f)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", tmp, strerror(errno));
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
     for (unsigned i = 0; !st && i < n; i++)
         fprintf(f, "auto shard-%u\n", i);
     if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0) && !st)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", tmp, strerror(errno));
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
     if (f && fclose(f) != 0 && !st)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", tmp, strerror(errno));
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
     if (!st && rename(tmp, stub) != 0)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, strerror(errno));
+        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
+    if (st && tmp)
+        (void)unlink(tmp);
     free(stub);
     free(tmp);
     return st;
@@ -403,11 +416,20 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
                              kh_error_t *err)
 {
     *out = NULL;
-    unsigned have;
-    kh_status_t st = existing_shards(path, &have, err);
+    /* Only a new or empty folder, or an index and nothing else (layout.h). */
+    kh_layout_t layout;
+    kh_status_t st = kh_layout_of(path, &layout, err);
     if (st)
         return st;
+    unsigned have;
+    if ((st = existing_shards(path, &have, err)) != KH_OK)
+        return st;
     unsigned want = opts->shards;
+    if (layout == KH_LAYOUT_SHARDS && !have && want <= 1)
+        return kh_error_set(err, KH_ERR_ARG,
+                            "%s: shard folders without their %s stub (a run creating a sharded "
+                            "index was cut short): run it again with its --shards",
+                            path, STUB_NAME);
     if (want > KH_PIPELINE_MAX_SHARDS)
         return kh_error_set(err, KH_ERR_ARG, "at most %d shards", KH_PIPELINE_MAX_SHARDS);
     if (have && want && want != have)
@@ -418,7 +440,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     /* A plain database at path when there is one shard; else shard folders. */
     int sharded = n > 1;
     if (sharded && mkdir(path, 0777) != 0 && errno != EEXIST)
-        return kh_error_set(err, KH_ERR_DB_OPEN, "%s: %s", path, strerror(errno));
+        return kh_error_set(err, KH_ERR_DB_OPEN, "%s: %s", path, kh_errno_message(errno));
 
     unsigned jobs = opts->jobs;
     if (jobs == 0) {

@@ -66,10 +66,13 @@ unsigned kh_shard_of(const char *article_id, unsigned shards);
  * Opens the index at path for writing with the threads above; creates it
  * (and its shards and stub) when missing. On success *out belongs to the
  * caller (kh_pipeline_close()).
- * Returns KH_OK; KH_ERR_ARG when the shard count asked for differs from the
- * index's ("re-index into a new folder"), or the folder's XAPIANDB was not
- * written by the indexer; KH_ERR_NOMEM when a thread cannot start; the
- * statuses of kh_writer_open() for each shard (the message names it).
+ * Only a missing path, an empty folder or a folder that holds a khabar
+ * index and nothing else is opened (layout.h); nothing is changed in any
+ * other. Returns KH_OK; KH_ERR_ARG when path is another folder or a file
+ * (kh_layout_of()'s message), when the shard count asked for differs from
+ * the index's ("re-index into a new folder"), or the folder's XAPIANDB was
+ * not written by the indexer; KH_ERR_IO when path cannot be read; KH_ERR_NOMEM when a thread cannot
+ * start; the statuses of kh_writer_open() for each shard (the message names it).
  */
 kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, kh_pipeline_t **out,
                              kh_error_t *err);

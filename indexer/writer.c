@@ -16,6 +16,7 @@
 #include "khabar/schema.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
+#include "layout.h"
 
 #define TERM_MAX KH_TERM_MAX
 
@@ -142,9 +143,10 @@ struct kh_writer {
     kh_db_t *db;
     kh_analyzer_t *analyzer;
     kh_writer_opts_t opts;
-    kh_writer_stats_t stats;
-    unsigned in_batch; /* articles written in the open transaction */
-    int transaction;   /* a batch transaction is open */
+    kh_writer_stats_t stats;     /* so far, the open batch included */
+    kh_writer_stats_t committed; /* as of the last commit: what the index holds */
+    unsigned in_batch;           /* articles written in the open transaction */
+    int transaction;             /* a batch transaction is open */
     id_set_t seen;
     kh_doc_t **docs; /* one reusable document per passage of the current article */
     size_t docs_cap;
@@ -198,7 +200,8 @@ static kh_status_t check_versions(kh_db_t *db, const char *path, kh_error_t *err
  * file by file, and an indexer killed in between (reliability_crash_kill,
  * killed 10 ms into a run) left a folder that neither the searcher nor the
  * next run could open. The leftover of a run killed here has compact.h's
- * pattern, which the next run clears. Nothing is done when path exists.
+ * pattern, which the next run clears. Nothing is done when path exists
+ * (an index, or an empty folder Xapian creates it in: layout.h).
  */
 static kh_status_t create_whole(const char *path, kh_error_t *err)
 {
@@ -209,6 +212,17 @@ static kh_status_t create_whole(const char *path, kh_error_t *err)
     if ((size_t)snprintf(tmp, sizeof tmp, "%s%s%ld", path, KH_COMPACT_SUFFIX, (long)getpid()) >=
         sizeof tmp)
         return KH_OK; /* too long a path for the copy: created in place */
+    /* The folder is made here, not by Xapian, whose message for a folder it
+     * cannot make names the temporary folder and blames a missing parent
+     * (a read-only file system read "the folder it would be created in does
+     * not exist"). A folder of our name is the leftover of a dead process
+     * that had our PID, removed only when it holds a database (layout.h). */
+    int made = mkdir(tmp, 0777) == 0;
+    if (!made && errno == EEXIST && kh_layout_remove_database(tmp) == 0)
+        made = mkdir(tmp, 0777) == 0;
+    if (!made)
+        return kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
+                            kh_errno_message(errno));
     kh_db_t *db = NULL;
     kh_status_t st = kh_db_open(tmp, KH_DB_CREATE_OR_OPEN, &db, err);
     if (!st)
@@ -218,9 +232,12 @@ static kh_status_t create_whole(const char *path, kh_error_t *err)
     kh_db_close(db);
     /* Another run may have created path meanwhile: then its database is opened. */
     if (!st && rename(tmp, path) != 0 && errno != EEXIST && errno != ENOTEMPTY)
-        st = kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path, strerror(errno));
+        st = kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
+                          kh_errno_message(errno));
+    if (st)
+        kh_compact_name_path(err, tmp, path);
     if (lstat(tmp, &sb) == 0)
-        (void)kh_compact_remove_tree(tmp);
+        (void)kh_layout_remove_database(tmp);
     return st;
 }
 
@@ -458,11 +475,30 @@ static kh_status_t begin_batch(kh_writer_t *w, kh_error_t *err)
 
 kh_status_t kh_writer_commit(kh_writer_t *w, kh_error_t *err)
 {
-    if (!w->transaction)
+    if (!w->transaction) {
+        w->committed = w->stats;
         return KH_OK;
+    }
     w->transaction = 0;
     w->in_batch = 0;
-    return kh_db_commit_transaction(w->db, err);
+    /* A failed commit leaves the database as it was before the batch. */
+    kh_status_t st = kh_db_commit_transaction(w->db, err);
+    if (st)
+        w->stats = w->committed;
+    else
+        w->committed = w->stats;
+    return st;
+}
+
+void kh_writer_cancel(kh_writer_t *w)
+{
+    if (!w)
+        return;
+    if (w->transaction)
+        kh_db_cancel_transaction(w->db, NULL);
+    w->transaction = 0;
+    w->in_batch = 0;
+    w->stats = w->committed;
 }
 
 /* Builds every document of an article before anything is written. */
@@ -674,12 +710,10 @@ kh_status_t kh_writer_close(kh_writer_t *w, int commit, kh_error_t *err)
     if (!w)
         return KH_OK;
     kh_status_t st = KH_OK;
-    if (w->transaction) {
-        if (commit)
-            st = kh_writer_commit(w, err);
-        else
-            kh_db_cancel_transaction(w->db, NULL);
-    }
+    if (commit)
+        st = kh_writer_commit(w, err);
+    else
+        kh_writer_cancel(w);
     kh_db_close(w->db);
     kh_analyzer_free(w->analyzer);
     for (size_t i = 0; i < w->docs_cap; i++)

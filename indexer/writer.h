@@ -95,10 +95,17 @@ kh_status_t kh_writer_note_id(kh_writer_t *w, const char *id, int *duplicate, kh
 /* Deletes an article's passages; *found says whether it was there. */
 kh_status_t kh_writer_delete(kh_writer_t *w, const char *article_id, int *found, kh_error_t *err);
 
-/* Commits the current batch. */
+/* Commits the current batch. On failure the batch is lost, and the counters
+ * are back to what the index holds (as after kh_writer_cancel()). */
 kh_status_t kh_writer_commit(kh_writer_t *w, kh_error_t *err);
 
-/* Counters so far; borrowed, valid until kh_writer_close. */
+/* Discards the current batch (after a fatal error): the counters are back
+ * to what the last commit left in the index. Accepts NULL. */
+void kh_writer_cancel(kh_writer_t *w);
+
+/* Counters so far, the open batch included (after a failed commit or
+ * kh_writer_cancel(): only what was committed); borrowed, valid until
+ * kh_writer_close. */
 const kh_writer_stats_t *kh_writer_stats(const kh_writer_t *w);
 
 /*

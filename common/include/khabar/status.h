@@ -76,6 +76,18 @@ kh_status_t kh_error_vset(kh_error_t *err, kh_status_t status, const char *fmt, 
 /* Resets err to KH_OK and an empty message. err may be NULL. */
 void kh_error_clear(kh_error_t *err);
 
+/*
+ * What a system error means to the user, for the few a user can act on:
+ * "the disk is full" (ENOSPC), "the disk quota is exceeded" (EDQUOT), "the
+ * file system is read-only" (EROFS), "too many open files (the limit of
+ * ulimit -n)" (EMFILE), "too many open files in the system" (ENFILE),
+ * "permission denied" (EACCES); NULL for any other. Static storage.
+ */
+const char *kh_system_cause(int errnum);
+
+/* kh_system_cause(errnum), else strerror(errnum). */
+const char *kh_errno_message(int errnum);
+
 #ifdef __cplusplus
 }
 #endif
