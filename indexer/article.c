@@ -908,6 +908,11 @@ static kh_status_t read_jsonl(kh_article_reader_t *r, kh_article_t **out, kh_err
             return st;
         json_error_t jerr;
         json_t *obj = json_loadb(s, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+        /* jansson's own words for this one name its flag, which means nothing to a user. */
+        if (!obj && json_error_code(&jerr) == json_error_null_character)
+            return bad(err, KH_ERR_FORMAT, file, c.line,
+                       "a \\u0000 (NUL) escape at column %d: article text cannot hold NUL",
+                       jerr.column);
         if (!obj)
             return bad(err, KH_ERR_FORMAT, file, c.line, "invalid JSON at column %d: %s",
                        jerr.column, jerr.text);

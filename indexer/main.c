@@ -54,7 +54,8 @@ static void usage(FILE *f)
           "  -j, --jobs N         threads analysing articles (default: one per core)\n"
           "      --window N       longest passage, in words (default 150)\n"
           "      --overlap N      words shared by consecutive windows (default 30)\n"
-          "      --strict         stop at the first bad article\n"
+          "      --strict         stop at the first bad article (exit 1; the articles\n"
+          "                       before it are in, none after it is read)\n"
           "      --wait[=SECONDS] when another indexer has the index, wait for it to\n"
           "                       finish (without SECONDS: as long as it takes)\n"
           "      --compact        compact the index when the run ends (alone: compact it,\n"
@@ -667,6 +668,13 @@ int main(int argc, char **argv)
                     break;
             }
         }
+    }
+    if (run.strict && run.skipped_any && rc != EXIT_FATAL) {
+        /* Exit status 1 as for any bad input: the index is whole, holding what came before it. */
+        progress_clear(p);
+        fputs("indexer: stopped at the first bad article (--strict): the articles before it "
+              "are in, none after it was read\n",
+              stderr);
     }
     progress_draw(p, run.pipeline, p->bytes_done, 1);
 

@@ -202,6 +202,7 @@ strict_stops)
     run "$INDEXER" -q --strict -d idx in.jsonl
     expect_rc 1
     expect_err "in.jsonl:2:"
+    expect_err "stopped at the first bad article (--strict): the articles before it are in"
     run "$SEARCHER" -d idx --format trec alpacas
     expect_rc 0
     run "$SEARCHER" -d idx --format trec okapis
