@@ -41,6 +41,7 @@ static void usage(FILE *f)
           "replaced whole.\n"
           "\n"
           "  -d, --index INDEX    the index (default: $KHABAR_INDEX, else\n"
+          "                       $XDG_DATA_HOME/khabar/index, else\n"
           "                       ~/.local/share/khabar/index), created by the first\n"
           "                       article read where nothing is or in an empty folder;\n"
           "                       any folder other than an index is left untouched\n"
