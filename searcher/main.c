@@ -84,6 +84,25 @@ static double now_us(void)
 }
 
 /*
+ * Says on errs what the bounds of a query's work (search.h) left out: its
+ * results are then not all it asked for.
+ */
+static void note_bounds(const kh_results_t *r, const char *qid, const char *where, FILE *errs)
+{
+    char prefix[4200] = "searcher: note: ";
+    if (where)
+        snprintf(prefix, sizeof prefix, "searcher: %s: query %s: note: ", where, qid);
+    if (r->phrase_cut)
+        fprintf(errs,
+                "%sthe phrase check stopped after %lu candidate passages (its bound): the "
+                "results are the best of those, and fewer than asked for may be shown\n",
+                prefix, r->phrase_checked);
+    if (r->phrases_ignored)
+        fprintf(errs, "%s%u phrase%s after the first %d ignored\n", prefix, r->phrases_ignored,
+                r->phrases_ignored == 1 ? "" : "s", KH_QUERY_MAX_PHRASES);
+}
+
+/*
  * Runs one query, printing its results on out and its messages on err (the
  * streams of the process, or a batch thread's memory); returns QUERY_* bits.
  */
@@ -103,6 +122,7 @@ static int run_query(const worker_t *w, const char *qid, const char *query, cons
         return QUERY_FAILED;
     }
     int outcome = results.n ? QUERY_MATCHED : 0;
+    note_bounds(&results, qid, where, errs);
     st = kh_output_write(out, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
     /* Search, snippets and formatting: what a user waits for (benchmarks). */
