@@ -45,6 +45,8 @@ static void usage(FILE *f)
           "      --tag TAG       run tag of TREC output (default khabar)\n"
           "      --allow-partial when shards of a stub cannot be opened (a remote one\n"
           "                      down), search the others: warning on stderr, exit 3\n"
+          "      --remote-timeout SECONDS  how long a remote shard may take to answer\n"
+          "                      (default 10); one that does not is not asked again\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
           "\n"
           "Query: words, \"a phrase\", +required, -excluded, title:word, section:NAME,\n"
@@ -64,7 +66,8 @@ static int parse_number(const char *s, double *out)
 typedef struct run {
     kh_search_opts_t search;
     kh_output_opts_t output;
-    int timing; /* --timing */
+    int timing;            /* --timing */
+    double remote_timeout; /* --remote-timeout */
 } run_t;
 
 /* One searcher per thread: a Xapian database is not thread-safe. */
@@ -74,7 +77,7 @@ typedef struct worker {
 } worker_t;
 
 /* What a query came to; a batch ORs them. */
-enum { QUERY_MATCHED = 1, QUERY_FAILED = 2 };
+enum { QUERY_MATCHED = 1, QUERY_FAILED = 2, QUERY_PARTIAL = 4 };
 
 static double now_us(void)
 {
@@ -121,7 +124,9 @@ static int run_query(const worker_t *w, const char *qid, const char *query, cons
             fprintf(errs, "searcher: query '%.200s': %s\n", query, err.message);
         return QUERY_FAILED;
     }
-    int outcome = results.n ? QUERY_MATCHED : 0;
+    int outcome = (results.n ? QUERY_MATCHED : 0) | (results.partial ? QUERY_PARTIAL : 0);
+    if (results.warning[0])
+        fprintf(errs, "searcher: warning: %s; searching the other shards\n", results.warning);
     note_bounds(&results, qid, where, errs);
     st = kh_output_write(out, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
@@ -298,7 +303,7 @@ static int note_shard(void *ctx, unsigned line, const char *spec, kh_status_t st
  * partial mode of its own: a stub that lists a shard which is down fails
  * whole. Returns nonzero after printing an error (no shard opens).
  */
-static int reachable_shards(const char *index, char **stub_path, int *partial)
+static int reachable_shards(const char *index, double timeout, char **stub_path, int *partial)
 {
     *stub_path = NULL;
     *partial = 0;
@@ -322,7 +327,7 @@ static int reachable_shards(const char *index, char **stub_path, int *partial)
         return 1;
     }
     kh_error_t err;
-    kh_status_t st = kh_db_stub_probe(index, note_shard, &p, &err);
+    kh_status_t st = kh_db_stub_probe(index, timeout, note_shard, &p, &err);
     int bad = fclose(p.stub) != 0;
     if (st || bad) {
         if (st)
@@ -367,7 +372,7 @@ static int open_searchers(const char *index, const run_t *run, worker_t *workers
     kh_error_t err;
     for (unsigned i = 0; i < n; i++) {
         workers[i].run = run;
-        if (kh_searcher_open(index, &workers[i].searcher, &err)) {
+        if (kh_searcher_open_timeout(index, run->remote_timeout, &workers[i].searcher, &err)) {
             fprintf(stderr, "searcher: %s\n", err.message);
             close_searchers(workers, i);
             return 1;
@@ -390,6 +395,7 @@ int main(int argc, char **argv)
         OPT_PRF_WEIGHT,
         OPT_ALLOW_PARTIAL,
         OPT_TIMING,
+        OPT_REMOTE_TIMEOUT,
     };
     static const struct option options[] = {
         {"index", required_argument, NULL, 'd'},
@@ -406,11 +412,13 @@ int main(int argc, char **argv)
         {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
         {"timing", no_argument, NULL, OPT_TIMING},
+        {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    run_t run = {.search = kh_search_opts_default()};
+    run_t run = {.search = kh_search_opts_default(),
+                 .remote_timeout = KH_DB_REMOTE_TIMEOUT_DEFAULT};
     const char *index = NULL, *batch = NULL;
     char default_index[4096];
     int c, allow_partial = 0;
@@ -475,6 +483,15 @@ int main(int argc, char **argv)
         case OPT_TIMING:
             run.timing = 1;
             break;
+        case OPT_REMOTE_TIMEOUT:
+            if (!parse_number(optarg, &number) || !(number >= 0.001 && number <= 86400)) {
+                fprintf(stderr,
+                        "searcher: --remote-timeout wants seconds from 0.001 to 86400, not '%s'\n",
+                        optarg);
+                return EXIT_TROUBLE;
+            }
+            run.remote_timeout = number;
+            break;
         case 'j':
             if (!parse_number(optarg, &number) || number < 1 || number > KH_BATCH_MAX_JOBS ||
                 number != (unsigned)number) {
@@ -508,6 +525,7 @@ int main(int argc, char **argv)
         index = default_index;
     }
     run.output.per_article = run.search.per_article;
+    run.search.allow_partial = allow_partial;
     const char *no_color = getenv("NO_COLOR");
     run.output.color =
         run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
@@ -522,7 +540,7 @@ int main(int argc, char **argv)
     if (allow_partial) {
         /* Searches a stub of the shards that open; index itself when all do. */
         char *reachable = NULL;
-        if (reachable_shards(index, &reachable, &partial))
+        if (reachable_shards(index, run.remote_timeout, &reachable, &partial))
             return EXIT_TROUBLE;
         int bad = open_searchers(reachable ? reachable : index, &run, workers, jobs);
         if (reachable) {
@@ -564,7 +582,7 @@ int main(int argc, char **argv)
     }
     if (outcomes & QUERY_FAILED)
         return EXIT_TROUBLE;
-    if (partial)
+    if (partial || (outcomes & QUERY_PARTIAL))
         return EXIT_PARTIAL;
     return outcomes & QUERY_MATCHED ? EXIT_MATCH : EXIT_NO_MATCH;
 }

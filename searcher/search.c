@@ -57,7 +57,9 @@ struct kh_searcher {
     unsigned stop_lists;
     char *record_id, *record; /* the last article record read (attach_record) */
     size_t record_len;
-    unsigned long long record_bytes; /* of all the records read: the phrase check's bound */
+    unsigned long long record_bytes;     /* of all the records read: the phrase check's bound */
+    int partial;                         /* a remote shard was left out (allow_partial) */
+    char left_out[KH_ERROR_MESSAGE_MAX]; /* why, for the query that left it out */
 };
 
 /*
@@ -820,6 +822,12 @@ static kh_status_t check_stamp(kh_db_t *db, const char *path, const char *key, c
 
 kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *err)
 {
+    return kh_searcher_open_timeout(path, KH_DB_REMOTE_TIMEOUT_DEFAULT, out, err);
+}
+
+kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh_searcher_t **out,
+                                     kh_error_t *err)
+{
     *out = NULL;
     kh_searcher_t *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
@@ -828,7 +836,7 @@ kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *
     }
     kh_status_t st;
     for (int attempt = 0;; attempt++) {
-        st = kh_db_open(path, KH_DB_READ_ONLY, &s->db, err);
+        st = kh_db_open_reader(path, remote_timeout, &s->db, err);
         if (!st)
             st = check_stamp(s->db, path, KH_META_SCHEMA, KH_SCHEMA_VERSION, err);
         if (!st)
@@ -1284,9 +1292,39 @@ static kh_status_t build_query(build_t *b, const char *query, const kh_parsed_qu
     return st;
 }
 
+/* kh_stub_fn of kh_db_drop_down_shards(): why a shard was left out, for the query's results. */
+static int note_left_out(void *ctx, unsigned line, const char *spec, kh_status_t status,
+                         const char *message)
+{
+    kh_searcher_t *s = ctx;
+    (void)line;
+    (void)spec;
+    (void)status;
+    if (!s->left_out[0])
+        snprintf(s->left_out, sizeof s->left_out, "%s", message);
+    return 0;
+}
+
+/*
+ * After a query failed with st: whether it can run again without the
+ * remote shards that stopped answering (allow_partial), which are then
+ * left out of s's database. A query that failed for another reason, or
+ * with no shard to leave out, cannot.
+ */
+static int left_out_down_shards(kh_searcher_t *s, kh_status_t st, const kh_search_opts_t *opts)
+{
+    unsigned dropped = 0;
+    if (st != KH_ERR_NETWORK || !opts->allow_partial ||
+        kh_db_drop_down_shards(s->db, &dropped, note_left_out, s, NULL) || !dropped)
+        return 0;
+    s->partial = 1;
+    return 1;
+}
+
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                             kh_results_t *out, kh_error_t *err)
 {
+    s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
     if (opts->stopwords != s->stop_lists || (opts->stopwords && !s->stopwords)) {
@@ -1317,15 +1355,18 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         st = build_query(&b, query, &parsed, &xq, err);
         if (!st && xq)
             st = run_once(&b, xq, out, err);
-        if (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES)
+        int without_shard = left_out_down_shards(s, st, opts);
+        if (!without_shard && (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES))
             break;
-        /* A writer committed while we read: see its new revision and ask again. */
+        /* A writer committed while we read, or a shard was left out: ask again. */
         kh_query_free(xq);
         xq = NULL;
         build_free(&b);
         b = (build_t){0};
         kh_results_free(out);
         forget_record(s);
+        if (without_shard)
+            continue; /* the shards left are as they were: no reopening */
         pause_before_retry(attempt);
         while ((st = kh_db_reopen(s->db, err)) != KH_OK && overtaken_by_writer(st) &&
                attempt < MODIFIED_RETRIES)
@@ -1339,6 +1380,8 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     out->phrase_checked = b.phrase_checked;
     out->phrase_cut = b.phrase_cut;
     out->phrases_ignored = b.phrases_ignored;
+    out->partial = s->partial;
+    snprintf(out->warning, sizeof out->warning, "%s", s->left_out);
     kh_query_free(xq);
     build_free(&b);
     return st;

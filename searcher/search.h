@@ -21,6 +21,8 @@ typedef struct kh_search_opts {
     double prf_weight;  /* reweigh the ranking with this weight; 0: off */
     int ids_only;       /* results need their ids, ranks and scores only (TREC output): no text
                            is read but what the ranking needs, nothing highlighted */
+    int allow_partial;  /* a remote shard that stops answering is left out, the query run again
+                           on the others (kh_results_t.partial); else the query fails */
 } kh_search_opts_t;
 
 /*
@@ -83,6 +85,9 @@ typedef struct kh_results {
     int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
                        passages passed: the results are the best of those checked */
     unsigned phrases_ignored; /* phrases past the first KH_QUERY_MAX_PHRASES */
+    int partial; /* searched without a remote shard that stopped answering (allow_partial) */
+    char warning[KH_ERROR_MESSAGE_MAX]; /* "" or the shard this query left out, told once in
+                                           the process ("shard '...' (STUB line N): ...") */
 } kh_results_t;
 
 typedef struct kh_searcher kh_searcher_t;
@@ -94,6 +99,17 @@ typedef struct kh_searcher kh_searcher_t;
  * (not a khabar index, or another version: re-index), KH_ERR_NOMEM.
  */
 kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *err);
+
+/*
+ * kh_searcher_open(), the remote shards of a stub given remote_timeout
+ * seconds (> 0) to connect and to answer each request (kh_db_open_reader()
+ * in xdb.h; KH_DB_REMOTE_TIMEOUT_DEFAULT is Xapian's 10). A shard that
+ * stops answering fails the query, and every later query of the process
+ * at once, with KH_ERR_NETWORK and a message naming it; with
+ * opts.allow_partial it is left out and the query runs on the others.
+ */
+kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh_searcher_t **out,
+                                     kh_error_t *err);
 
 /*
  * Runs one query. The results belong to the caller (kh_results_free). A
