@@ -57,10 +57,10 @@ kh_search_opts_t kh_search_opts_default(void);
  * others (kh_results_t.phrases_ignored): each phrase of common words costs
  * Xapian a few milliseconds (a 6 KB query of 420 of them, 1.2 s).
  */
-#define KH_PHRASE_MAX_PASSAGES 300
+#define KH_PHRASE_MAX_PASSAGES 200
 #define KH_PHRASE_PER_RESULT 2
 #define KH_PHRASE_BYTES_PER_PASSAGE 8192
-#define KH_QUERY_MAX_PHRASES 4
+#define KH_QUERY_MAX_PHRASES 3
 
 typedef struct kh_span {
     size_t start, end; /* bytes of kh_result_t.data.text */

@@ -104,22 +104,22 @@ PY
 case "$case_name" in
 phrase_bound)
     # 1,000 passages hold the words apart and rank above the 5 that hold the
-    # phrase: the check stops at its bound (300 passages), says so, and
+    # phrase: the check stops at its bound (200 passages), says so, and
     # shows none of the passages past it.
     phrase_corpus
     run "$SEARCHER" -d idx --format trec -n 10 '"alpha beta"'
     expect_rc 1
-    expect_err "searcher: note: the phrase check stopped after 300 candidate passages (its bound)"
+    expect_err "searcher: note: the phrase check stopped after 200 candidate passages (its bound)"
     [ ! -s out ] || fail "results past the bound: $(head -3 out)"
     # Required beside another word: the same bound, the same note.
     run "$SEARCHER" -d idx --format trec '+"alpha beta"' gamma
     expect_rc 1
-    expect_err "the phrase check stopped after 300 candidate passages"
+    expect_err "the phrase check stopped after 200 candidate passages"
     # A batch line says which query the note is about.
     printf 'q7\t"alpha beta"\n' >q.tsv
     run "$SEARCHER" -d idx --format trec --batch q.tsv
     expect_rc 1
-    expect_err "searcher: q.tsv:1: query q7: note: the phrase check stopped after 300"
+    expect_err "searcher: q.tsv:1: query q7: note: the phrase check stopped after 200"
     ;;
 phrase_within_bound)
     # A phrase that passes within the bound: every passage that holds it,
@@ -135,14 +135,14 @@ phrase_within_bound)
     [ ! -s err ] || fail "unexpected stderr: $(cat err)"
     ;;
 phrase_count)
-    # The first 4 phrases of a query are looked for, the others ignored
+    # The first 3 phrases of a query are looked for, the others ignored
     # (each phrase of common words costs Xapian milliseconds); the same
     # phrase given again is one phrase.
     phrase_corpus
     run "$SEARCHER" -d idx --format trec '"word1 word2"' '"word3 word4"' '"word5 word6"' \
         '"word7 word8"' '"word9 word10"' '"word11 word12"' '"word1 word2"'
     expect_rc 0
-    expect_err "searcher: note: 2 phrases after the first 4 ignored"
+    expect_err "searcher: note: 3 phrases after the first 3 ignored"
     [ "$(wc -l <out)" -eq 5 ] || fail "expected the 5 passages, got: $(cat out)"
     ;;
 remote_stalled)
