@@ -441,6 +441,10 @@ static kh_status_t phrase_key(const build_t *b, const kh_clause_t *c, const stri
 }
 
 /*
+ * Quoted phrases only: a word written with a hyphen ("closed-source") is a
+ * phrase too, but a bound on those would change the ranking of ordinary
+ * queries (cranfield has up to four in one question).
+ *
  * Whether a phrase clause is one the query gave before: it then only
  * counts once more (assemble() weighs the first by the count, as Xapian
  * weighed the OR of all of them), and costs Xapian no second AND. A 6 KB
@@ -504,7 +508,7 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
                                      add_clause_term, &ct, b->err);
     if (!st)
         st = ct.st;
-    int phrase = !st && !title && ct.words.n >= 2;
+    int phrase = !st && !title && ct.words.n >= 2 && c->phrase; /* quoted: see phrase_key */
     char *key = NULL;
     if (phrase && (st = phrase_key(b, c, &ct.words, &key, b->err)) != KH_OK) {
         list_free(&ct.terms);

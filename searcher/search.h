@@ -53,9 +53,10 @@ kh_search_opts_t kh_search_opts_default(void);
  * passages checked, which rank above all those left unchecked, but there
  * may be fewer than asked for (kh_results_t.phrase_cut).
  *
- * A query checks its first KH_QUERY_MAX_PHRASES phrases and ignores the
- * others (kh_results_t.phrases_ignored): each phrase of common words costs
- * Xapian a few milliseconds (a 6 KB query of 420 of them, 1.2 s).
+ * A query looks for its first KH_QUERY_MAX_PHRASES quoted phrases and
+ * ignores the others (kh_results_t.phrases_ignored): each phrase of common
+ * words costs Xapian a few milliseconds (a 6 KB query of 420 of them,
+ * 1.2 s). The same phrase given again counts once.
  */
 #define KH_PHRASE_MAX_PASSAGES 200
 #define KH_PHRASE_PER_RESULT 2
