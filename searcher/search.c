@@ -508,7 +508,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
                                      add_clause_term, &ct, b->err);
     if (!st)
         st = ct.st;
-    int phrase = !st && !title && ct.words.n >= 2 && c->phrase; /* quoted: see phrase_key */
+    /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
+    int phrase = !st && !title && ct.words.n >= 2 && c->phrase;
     char *key = NULL;
     if (phrase && (st = phrase_key(b, c, &ct.words, &key, b->err)) != KH_OK) {
         list_free(&ct.terms);
