@@ -18,12 +18,27 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <sys/stat.h>
+
+/*
+ * One line of a stub that has remote lines, opened by the binding itself
+ * (open_shards), so that remote shards get the caller's timeout and a shard
+ * that stops answering can be named and left out.
+ */
+struct kh_shard {
+    unsigned line;        /* in the stub file */
+    std::string spec;     /* the line, relative path made absolute */
+    std::string stub;     /* the stub file, for messages */
+    std::string context;  /* what Xapian's NetworkError::get_context() names it, "" if local */
+    Xapian::Database db;  /* the line opened alone */
+    bool dropped = false; /* left out of the reader (kh_db_drop_down_shards) */
+};
 
 struct kh_db {
     /* One of the two is in use: writable says which. Holding both by value
@@ -34,6 +49,8 @@ struct kh_db {
     bool remote = false;    /* some of it is reached over the network (a stub's remote line) */
     std::string name;       /* path(s), for messages */
     std::string last_error; /* kh_db_last_error() */
+    std::vector<kh_shard> shards; /* a stub with remote lines, line by line; else empty */
+    double remote_timeout = KH_DB_REMOTE_TIMEOUT_DEFAULT;
 
     Xapian::Database &get()
     {
@@ -59,6 +76,7 @@ struct kh_enquire {
 
 struct kh_mset {
     Xapian::MSet mset;
+    kh_db_t *db = nullptr; /* the database searched: a remote shard's failure is told on it */
     /* Separate buffers so that data and a value of one hit can be held
      * together, although the header only promises one call's lifetime. */
     std::string data;
@@ -268,12 +286,124 @@ template <class F> kh_status_t guarded(kh_error_t *err, const char *context, F &
     return guard(std::forward<F>(body), [&] { return fail(err, nullptr, context); });
 }
 
+/* ---- remote shards that stop answering ---------------------------------- */
+
+/*
+ * The remote shards that stopped answering (a NetworkError: no reply within
+ * the timeout, the connection lost) in this process, by stub spec. That a
+ * server stopped is a fact about the server, not about one handle: the
+ * threads of a batch hold a connection each, and each would otherwise wait
+ * its own timeout before learning it (a server stopped with SIGSTOP cost
+ * every query of a batch its 10 s) and warn about it again.
+ */
+struct down_shard {
+    std::string spec;
+    std::string why;   /* "no reply within 10 s", or Xapian's message */
+    bool told = false; /* a caller was given it to warn about (kh_db_drop_down_shards) */
+};
+std::mutex down_mutex;
+std::vector<down_shard> down_shards; /* under down_mutex */
+
+/* The shard of db that Xapian's error context names, or nullptr. */
+const kh_shard *shard_named(const kh_db_t *db, const std::string &context)
+{
+    const kh_shard *only = nullptr;
+    size_t remote = 0;
+    for (const kh_shard &s : db->shards) {
+        if (s.context.empty() || s.dropped)
+            continue;
+        if (context.compare(0, s.context.size(), s.context) == 0)
+            return &s;
+        only = &s;
+        remote++;
+    }
+    return remote == 1 ? only : nullptr; /* Xapian gave no context: the one remote shard */
+}
+
+/*
+ * A call on db failed; inside its catch block. When a remote shard failed
+ * (a NetworkError), it is marked down for the rest of the process and the
+ * message names it, "<path>: shard '<spec>' (<stub> line N): <operation>:
+ * ..."; any other failure is db_fail()'s.
+ */
+kh_status_t shard_fail(kh_db_t *db, kh_error_t *err, const char *operation) noexcept
+{
+    if (db->shards.empty() || classify() != KH_ERR_NETWORK)
+        return db_fail(db, err, operation);
+    const kh_shard *failed = nullptr;
+    bool timed_out = false;
+    try {
+        throw;
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        timed_out = true;
+        failed = shard_named(db, e.get_context());
+    } catch (const Xapian::Error &e) {
+        failed = shard_named(db, e.get_context());
+    } catch (...) {
+    }
+    if (!failed)
+        return db_fail(db, err, operation);
+    char context[KH_ERROR_MESSAGE_MAX], hint[64];
+    snprintf(context, sizeof context, "%s: shard '%s' (%s line %u): %s", db->name.c_str(),
+             failed->spec.c_str(), failed->stub.c_str(), failed->line, operation);
+    snprintf(hint, sizeof hint, "no reply within %g s", db->remote_timeout);
+    kh_error_t local;
+    kh_error_t *target = err ? err : &local;
+    kh_status_t status = fail(target, &db->last_error, context, timed_out ? hint : nullptr);
+    try {
+        std::lock_guard<std::mutex> lock(down_mutex);
+        bool known = false;
+        for (const down_shard &d : down_shards)
+            known = known || d.spec == failed->spec;
+        if (!known) {
+            down_shard d;
+            d.spec = failed->spec;
+            d.why = timed_out ? hint : "connection lost";
+            down_shards.push_back(d);
+        }
+    } catch (...) {
+        /* Out of memory: the next call on the shard finds out again. */
+    }
+    return status;
+}
+
+/*
+ * KH_ERR_NETWORK, naming the shard, when a remote shard db still searches
+ * stopped answering earlier in this process: the call fails at once
+ * rather than wait for a server that does not answer.
+ */
+kh_status_t check_shards(kh_db_t *db, kh_error_t *err) noexcept
+{
+    if (db->shards.empty())
+        return KH_OK;
+    try {
+        std::lock_guard<std::mutex> lock(down_mutex);
+        for (const kh_shard &s : db->shards) {
+            if (s.dropped || s.context.empty())
+                continue;
+            for (const down_shard &d : down_shards)
+                if (d.spec == s.spec)
+                    return report(err, &db->last_error, KH_ERR_NETWORK,
+                                  "%s: shard '%s' (%s line %u): %s: it stopped answering "
+                                  "earlier in this run (%s); not asked again",
+                                  db->name.c_str(), s.spec.c_str(), s.stub.c_str(), s.line,
+                                  kh_status_message(KH_ERR_NETWORK), d.why.c_str());
+        }
+    } catch (...) {
+        return report(err, &db->last_error, KH_ERR_NOMEM, "%s: out of memory", db->name.c_str());
+    }
+    return KH_OK;
+}
+
 /* guard() for a call on db: the message is "<path>: <operation>: ..." and is
- * also kept as db's last error (db_fail()). */
+ * also kept as db's last error (db_fail()); a remote shard that stops
+ * answering is named, and fails later calls at once (check_shards()). */
 template <class F>
 kh_status_t db_guarded(kh_db_t *db, kh_error_t *err, const char *operation, F &&body) noexcept
 {
-    return guard(std::forward<F>(body), [&] { return db_fail(db, err, operation); });
+    if (kh_status_t st = check_shards(db, err))
+        return st;
+    return guard(std::forward<F>(body), [&] { return shard_fail(db, err, operation); });
 }
 
 /* db_guarded() for a change to db: refused first when db is open read-only,
@@ -436,9 +566,35 @@ bool read_stub(const std::string &stub, std::vector<stub_line> &lines)
     return true;
 }
 
-/* Opens one stub line as a database of its own; throws what Xapian throws. */
-Xapian::Database open_stub_line(const stub_line &l)
+/* Seconds as Xapian's milliseconds, at least 1. */
+unsigned timeout_ms(double seconds)
 {
+    double ms = seconds * 1000.0;
+    return ms < 1.0 ? 1u : ms > 4e9 ? 4000000000u : (unsigned)ms;
+}
+
+/*
+ * What Xapian's NetworkError::get_context() calls a remote stub line
+ * (net/tcpclient.cc and progclient.cc of 1.4: "remote:tcp(HOST:PORT)",
+ * "remote:prog(PROGRAM ARGS"), to tell which shard failed; "" if local.
+ */
+std::string remote_context(const stub_line &l)
+{
+    if (l.type != "remote")
+        return "";
+    if (!l.arg.empty() && l.arg[0] == ':')
+        return "remote:prog(" + l.arg.substr(1);
+    return "remote:tcp(" + l.arg + ")";
+}
+
+/*
+ * Opens one stub line as a database of its own, a remote one given timeout
+ * seconds to connect and to answer each request; throws what Xapian
+ * throws.
+ */
+Xapian::Database open_stub_line(const stub_line &l, double timeout)
+{
+    unsigned ms = timeout_ms(timeout);
     if (l.type == "remote") {
         /* "remote :PROGRAM ARGS" runs a program (xapian-progsrv); anything
          * else is HOST:PORT over TCP (xapian-tcpsrv). */
@@ -446,13 +602,13 @@ Xapian::Database open_stub_line(const stub_line &l)
             size_t space = l.arg.find(' ');
             std::string program = l.arg.substr(1, space == std::string::npos ? space : space - 1);
             std::string args = space == std::string::npos ? "" : l.arg.substr(space + 1);
-            return Xapian::Remote::open(program, args);
+            return Xapian::Remote::open(program, args, ms);
         }
         size_t colon = l.arg.rfind(':');
         if (colon == std::string::npos || colon + 1 == l.arg.size())
             throw Xapian::DatabaseOpeningError("remote line without a port: " + l.spec);
         unsigned port = (unsigned)strtoul(l.arg.c_str() + colon + 1, nullptr, 10);
-        return Xapian::Remote::open(l.arg.substr(0, colon), port);
+        return Xapian::Remote::open(l.arg.substr(0, colon), port, ms, ms);
     }
     if (l.type == "auto" || l.type == "glass" || l.type == "chert")
         return Xapian::Database(l.arg);
@@ -492,7 +648,7 @@ bool name_failing_shard(const char *path, kh_error_t *err) noexcept
             return false;
         for (const stub_line &l : lines) {
             try {
-                open_stub_line(l);
+                open_stub_line(l, KH_DB_REMOTE_TIMEOUT_DEFAULT);
             } catch (...) {
                 char context[KH_ERROR_MESSAGE_MAX];
                 snprintf(context, sizeof context, "%s: shard '%s' (%s line %u)", path,
@@ -505,6 +661,49 @@ bool name_failing_shard(const char *path, kh_error_t *err) noexcept
         /* Out of memory naming it: Xapian's own message will do. */
     }
     return false;
+}
+
+/*
+ * Opens the read-only stub at path line by line into db (its shards, then
+ * its reader, in line order as Xapian's own stub opening adds them), each
+ * remote line given db->remote_timeout: Xapian's stub lines carry no
+ * timeout of their own. Returns KH_OK; a line that fails to open stops it,
+ * the message naming the line. Throws std::bad_alloc.
+ */
+kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
+{
+    std::vector<stub_line> lines;
+    if (!read_stub(stub, lines))
+        return report(err, nullptr, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
+    for (const stub_line &l : lines) {
+        kh_shard shard;
+        shard.line = l.number;
+        shard.spec = l.spec;
+        shard.stub = stub;
+        shard.context = remote_context(l);
+        try {
+            shard.db = open_stub_line(l, db->remote_timeout);
+        } catch (...) {
+            char context[KH_ERROR_MESSAGE_MAX], hint[64];
+            snprintf(context, sizeof context, "%s: shard '%s' (%s line %u)", db->name.c_str(),
+                     l.spec.c_str(), stub.c_str(), l.number);
+            snprintf(hint, sizeof hint, "no reply within %g s", db->remote_timeout);
+            bool timed_out = false;
+            try {
+                throw;
+            } catch (const Xapian::NetworkTimeoutError &) {
+                timed_out = true;
+            } catch (...) {
+            }
+            return fail(err, nullptr, context, timed_out ? hint : nullptr);
+        }
+        db->reader.add_database(shard.db);
+        db->shards.push_back(shard);
+    }
+    if (lines.empty())
+        return report(err, nullptr, KH_ERR_DB_OPEN, "%s: the stub file lists no database",
+                      db->name.c_str());
+    return KH_OK;
 }
 
 /* Excludes prefixed terms from query expansion (see kh_enquire_expand()). */
@@ -521,7 +720,9 @@ class UnprefixedOnly : public Xapian::ExpandDecider
 
 /* ---- databases ---------------------------------------------------------- */
 
-kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_error_t *err)
+/* kh_db_open() and kh_db_open_reader(): remote_timeout applies to read-only stubs. */
+static kh_status_t open_db(const char *path, kh_db_mode_t mode, double remote_timeout,
+                           kh_db_t **out, kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -533,12 +734,22 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
     if (mode != KH_DB_READ_ONLY && flags < 0)
         return report(err, nullptr, KH_ERR_ARG, "%s: %s: unknown mode %d", __func__, path,
                       (int)mode);
+    if (!(remote_timeout > 0))
+        return report(err, nullptr, KH_ERR_ARG, "%s: %s: the remote timeout must be above 0",
+                      __func__, path);
     try {
         std::unique_ptr<kh_db> db(new kh_db);
         db->name = path;
+        db->remote_timeout = remote_timeout;
         if (mode == KH_DB_READ_ONLY) {
-            db->reader = Xapian::Database(path);
             db->remote = stub_has_remote(path);
+            if (db->remote) {
+                /* Line by line: each remote shard gets the timeout, and is named when it fails. */
+                if (kh_status_t st = open_shards(db.get(), stub_file_of(path), err))
+                    return st;
+            } else {
+                db->reader = Xapian::Database(path);
+            }
         } else {
             db->writer = Xapian::WritableDatabase(path, flags);
             db->writable = true;
@@ -560,10 +771,24 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
     }
 }
 
-kh_status_t kh_db_stub_probe(const char *path, kh_stub_fn fn, void *ctx, kh_error_t *err)
+kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_error_t *err)
+{
+    return open_db(path, mode, KH_DB_REMOTE_TIMEOUT_DEFAULT, out, err);
+}
+
+kh_status_t kh_db_open_reader(const char *path, double remote_timeout, kh_db_t **out,
+                              kh_error_t *err)
+{
+    return open_db(path, KH_DB_READ_ONLY, remote_timeout, out, err);
+}
+
+kh_status_t kh_db_stub_probe(const char *path, double remote_timeout, kh_stub_fn fn, void *ctx,
+                             kh_error_t *err)
 {
     if (!path || !fn)
         return null_arg(err, __func__);
+    if (!(remote_timeout > 0))
+        return report(err, nullptr, KH_ERR_ARG, "%s: the remote timeout must be above 0", __func__);
     try {
         std::string stub = stub_file_of(path);
         std::vector<stub_line> lines;
@@ -581,7 +806,7 @@ kh_status_t kh_db_stub_probe(const char *path, kh_stub_fn fn, void *ctx, kh_erro
             kh_error_t e;
             kh_status_t status = KH_OK;
             try {
-                open_stub_line(l);
+                open_stub_line(l, remote_timeout);
             } catch (...) {
                 char context[KH_ERROR_MESSAGE_MAX];
                 snprintf(context, sizeof context, "shard '%s' (%s line %u)", l.spec.c_str(),
@@ -630,6 +855,62 @@ kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, k
 int kh_db_is_remote(const kh_db_t *db)
 {
     return db && db->remote;
+}
+
+kh_status_t kh_db_drop_down_shards(kh_db_t *db, unsigned *dropped, kh_stub_fn fn, void *ctx,
+                                   kh_error_t *err)
+{
+    if (dropped)
+        *dropped = 0;
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!dropped)
+        return null_arg(err, __func__);
+    try {
+        struct told {
+            unsigned line;
+            std::string spec, message;
+        };
+        std::vector<told> to_tell;
+        {
+            std::lock_guard<std::mutex> lock(down_mutex);
+            for (kh_shard &s : db->shards) {
+                for (down_shard &d : down_shards) {
+                    if (s.dropped || s.context.empty() || d.spec != s.spec)
+                        continue;
+                    s.dropped = true;
+                    (*dropped)++;
+                    if (!d.told && fn) {
+                        d.told = true;
+                        char message[KH_ERROR_MESSAGE_MAX];
+                        snprintf(message, sizeof message, "shard '%s' (%s line %u): %s",
+                                 s.spec.c_str(), s.stub.c_str(), s.line, d.why.c_str());
+                        to_tell.push_back({s.line, s.spec, message});
+                    }
+                }
+            }
+        }
+        if (!*dropped)
+            return KH_OK;
+        Xapian::Database rest;
+        size_t left = 0;
+        for (const kh_shard &s : db->shards) {
+            if (!s.dropped) {
+                rest.add_database(s.db);
+                left++;
+            }
+        }
+        if (!left)
+            return report(err, &db->last_error, KH_ERR_NETWORK, "%s: no shard answers any more",
+                          db->name.c_str());
+        db->reader = rest;
+        for (const told &t : to_tell)
+            if (fn(ctx, t.line, t.spec.c_str(), KH_ERR_NETWORK, t.message.c_str()))
+                break;
+        return KH_OK;
+    } catch (...) {
+        return db_fail(db, err, "leaving out the shards that stopped answering");
+    }
 }
 
 void kh_db_close(kh_db_t *db)
@@ -1495,15 +1776,16 @@ kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
         *out = nullptr;
     if (!e || !out)
         return null_arg(err, __func__);
+    if (kh_status_t st = check_shards(e->db, err))
+        return st;
     try {
         std::unique_ptr<kh_mset> m(new kh_mset);
         m->mset = e->enquire.get_mset(first, max, check_at_least);
+        m->db = e->db;
         *out = m.release();
         return KH_OK;
     } catch (...) {
-        char context[KH_ERROR_MESSAGE_MAX];
-        snprintf(context, sizeof context, "%s: search", e->db->name.c_str());
-        return fail(err, nullptr, context);
+        return shard_fail(e->db, err, "search");
     }
 }
 
@@ -1616,11 +1898,14 @@ kh_status_t kh_mset_data(kh_mset_t *m, size_t i, const char **data, size_t *len,
         return null_arg(err, __func__);
     if (kh_status_t st = check_index(m, i, err, __func__))
         return st;
-    return guarded(err, __func__, [&] {
+    auto body = [&] {
         m->data = m->mset[(Xapian::doccount)i].get_document().get_data();
         *data = m->data.c_str();
         *len = m->data.size();
         return KH_OK;
+    };
+    return guard(body, [&] {
+        return m->db ? shard_fail(m->db, err, "document data") : fail(err, nullptr, __func__);
     });
 }
 

@@ -1294,6 +1294,42 @@ static void test_stub_file_opens_as_one(void **state)
     kh_db_close(stubbed);
 }
 
+/*
+ * A stub with a remote line is opened line by line, the remote one given the
+ * caller's timeout: served by xapian-progsrv (Xapian's remote protocol over
+ * a pipe, no port) it ranks as one database; a program that never answers
+ * fails in that time, its line named; a timeout of 0 is refused.
+ */
+static void test_remote_timeout(void **state)
+{
+    if (system("command -v xapian-progsrv >/dev/null 2>&1") != 0)
+        skip();
+    build_shards(state);
+    const char *stub = path(state, "remote.stub");
+    char text[4200];
+    snprintf(text, sizeof text, "auto a\nremote :xapian-progsrv %s\n", path(state, "b"));
+    write_file(stub, text);
+    kh_db_t *remote = NULL;
+    assert_ok(kh_db_open_reader(stub, 2.0, &remote, &E));
+    assert_true(kh_db_is_remote(remote));
+    kh_db_t *one = open_ro(path(state, "one"));
+    assert_same_results(remote, one);
+    unsigned dropped = 99;
+    assert_ok(kh_db_drop_down_shards(remote, &dropped, NULL, NULL, &E));
+    assert_int_equal(dropped, 0); /* every shard answers */
+    kh_db_close(one);
+    kh_db_close(remote);
+
+    write_file(stub, "auto a\nremote :sleep 1\n");
+    assert_status(KH_ERR_NETWORK, kh_db_open_reader(stub, 0.2, &remote, &E));
+    assert_null(remote);
+    assert_contains(E.message, "shard 'remote :sleep 1' (");
+    assert_contains(E.message, "remote.stub line 2)");
+    assert_contains(E.message, "no reply within 0.2 s");
+    assert_status(KH_ERR_ARG, kh_db_open_reader(stub, 0, &remote, &E));
+    assert_status(KH_ERR_ARG, kh_db_stub_probe(stub, -1, NULL, NULL, &E));
+}
+
 static void test_compact(void **state)
 {
     build_shards(state);
@@ -1669,6 +1705,7 @@ int main(void)
         T(test_close_commits_but_drops_open_transaction),
         T(test_open_many_equals_one_database),
         T(test_stub_file_opens_as_one),
+        T(test_remote_timeout),
         T(test_compact),
         T(test_reopen_sees_new_commits),
         T(test_modified_while_reading),

@@ -761,6 +761,22 @@ static kh_status_t get_id(json_ctx_t *c, json_t *v, const char *what, int requir
     return *dst ? KH_OK : nomem(c->err, c->file);
 }
 
+/*
+ * The column of the first \u0000 escape in line[0..len) (jansson reports the
+ * end of the string that holds it), or fallback.
+ */
+static int nul_escape_column(const char *line, size_t len, int fallback)
+{
+    for (size_t i = 0; i + 6 <= len; i++) {
+        if (line[i] == '\\' && (line[i + 1] == 'u' || line[i + 1] == 'U') &&
+            memcmp(line + i + 2, "0000", 4) == 0)
+            return (int)i + 1;
+        if (line[i] == '\\')
+            i++; /* an escaped character, perhaps a backslash */
+    }
+    return fallback;
+}
+
 static kh_status_t json_related(json_ctx_t *c, kh_article_t *a, json_t *list)
 {
     char what[64];
@@ -912,7 +928,7 @@ static kh_status_t read_jsonl(kh_article_reader_t *r, kh_article_t **out, kh_err
         if (!obj && json_error_code(&jerr) == json_error_null_character)
             return bad(err, KH_ERR_FORMAT, file, c.line,
                        "a \\u0000 (NUL) escape at column %d: article text cannot hold NUL",
-                       jerr.column);
+                       nul_escape_column(s, n, jerr.column));
         if (!obj)
             return bad(err, KH_ERR_FORMAT, file, c.line, "invalid JSON at column %d: %s",
                        jerr.column, jerr.text);

@@ -55,6 +55,8 @@ static void usage(FILE *f)
           "      --tag TAG       run tag of TREC output (default khabar)\n"
           "      --allow-partial when shards of a stub cannot be opened (a remote one\n"
           "                      down), search the others: warning on stderr, exit 3\n"
+          "      --remote-timeout SECONDS  how long a remote shard may take to answer\n"
+          "                      (default 10); one that does not is not asked again\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
           "  -V, --version       the version and the index schema it reads\n"
           "  -h, --help          this help\n"
@@ -130,12 +132,6 @@ static int number_option(const char *name, const char *value, double min, double
     return 1;
 }
 
-/*
- * Says what is wrong with arg, the argument getopt_long() refused (it
- * prints no message of its own: it would print one byte of a multi-byte
- * character, "invalid option -- '\xd8'"). missing_value: the option wants
- * a value and none came.
- */
 /* The message for --NAME that no option is: with the closest option's name when one is close. */
 static void unknown_long_option(const char *name, size_t len, const struct option *options)
 {
@@ -152,6 +148,12 @@ static void unknown_long_option(const char *name, size_t len, const struct optio
         say(stderr, "unknown option '--%.*s'", (int)len, name);
 }
 
+/*
+ * Says what is wrong with arg, the argument getopt_long() refused (it
+ * prints no message of its own: it would print one byte of a multi-byte
+ * character, "invalid option -- '\xd8'"). missing_value: the option wants
+ * a value and none came.
+ */
 static void bad_option(const char *arg, int missing_value, const struct option *options)
 {
     if (missing_value) {
@@ -191,7 +193,8 @@ static void bad_option(const char *arg, int missing_value, const struct option *
 typedef struct run {
     kh_search_opts_t search;
     kh_output_opts_t output;
-    int timing; /* --timing */
+    int timing;            /* --timing */
+    double remote_timeout; /* --remote-timeout */
 } run_t;
 
 /* One searcher per thread: a Xapian database is not thread-safe. */
@@ -201,13 +204,32 @@ typedef struct worker {
 } worker_t;
 
 /* What a query came to; a batch ORs them. */
-enum { QUERY_MATCHED = 1, QUERY_FAILED = 2 };
+enum { QUERY_MATCHED = 1, QUERY_FAILED = 2, QUERY_PARTIAL = 4 };
 
 static double now_us(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+/*
+ * Says on errs what the bounds of a query's work (search.h) left out: its
+ * results are then not all it asked for.
+ */
+static void note_bounds(const kh_results_t *r, const char *qid, const char *where, FILE *errs)
+{
+    char prefix[4200] = "searcher: note: ";
+    if (where)
+        snprintf(prefix, sizeof prefix, "searcher: %s: query %s: note: ", where, qid);
+    if (r->phrase_cut)
+        fprintf(errs,
+                "%sthe phrase check stopped after %lu candidate passages (its bound): the "
+                "results are the best of those, and fewer than asked for may be shown\n",
+                prefix, r->phrase_checked);
+    if (r->phrases_ignored)
+        fprintf(errs, "%s%u phrase%s after the first %d ignored\n", prefix, r->phrases_ignored,
+                r->phrases_ignored == 1 ? "" : "s", KH_QUERY_MAX_PHRASES);
 }
 
 /*
@@ -233,7 +255,10 @@ static int run_query(const worker_t *w, const char *qid, const char *query, cons
         }
         return QUERY_FAILED;
     }
-    int outcome = results.n ? QUERY_MATCHED : 0;
+    int outcome = (results.n ? QUERY_MATCHED : 0) | (results.partial ? QUERY_PARTIAL : 0);
+    if (results.warning[0])
+        fprintf(errs, "searcher: warning: %s; searching the other shards\n", results.warning);
+    note_bounds(&results, qid, where, errs);
     st = kh_output_write(out, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
     /* Search, snippets and formatting: what a user waits for (benchmarks). */
@@ -429,7 +454,7 @@ static int note_shard(void *ctx, unsigned line, const char *spec, kh_status_t st
  * partial mode of its own: a stub that lists a shard which is down fails
  * whole. Returns nonzero after printing an error (no shard opens).
  */
-static int reachable_shards(const char *index, char **stub_path, int *partial)
+static int reachable_shards(const char *index, double timeout, char **stub_path, int *partial)
 {
     *stub_path = NULL;
     *partial = 0;
@@ -453,7 +478,7 @@ static int reachable_shards(const char *index, char **stub_path, int *partial)
         return 1;
     }
     kh_error_t err;
-    kh_status_t st = kh_db_stub_probe(index, note_shard, &p, &err);
+    kh_status_t st = kh_db_stub_probe(index, timeout, note_shard, &p, &err);
     int bad = fclose(p.stub) != 0;
     if (st || bad) {
         if (st)
@@ -498,7 +523,8 @@ static int open_searchers(const char *index, const run_t *run, worker_t *workers
     kh_error_t err;
     for (unsigned i = 0; i < n; i++) {
         workers[i].run = run;
-        kh_status_t st = kh_searcher_open(index, &workers[i].searcher, &err);
+        kh_status_t st =
+            kh_searcher_open_timeout(index, run->remote_timeout, &workers[i].searcher, &err);
         if (st) {
             say(stderr, "%s", err.message);
             if (st == KH_ERR_DB_NOT_FOUND)
@@ -524,6 +550,7 @@ int main(int argc, char **argv)
         OPT_PRF_WEIGHT,
         OPT_ALLOW_PARTIAL,
         OPT_TIMING,
+        OPT_REMOTE_TIMEOUT,
     };
     static const struct option options[] = {
         {"index", required_argument, NULL, 'd'},
@@ -540,12 +567,14 @@ int main(int argc, char **argv)
         {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
         {"timing", no_argument, NULL, OPT_TIMING},
+        {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    run_t run = {.search = kh_search_opts_default()};
+    run_t run = {.search = kh_search_opts_default(),
+                 .remote_timeout = KH_DB_REMOTE_TIMEOUT_DEFAULT};
     const char *index = NULL, *batch = NULL;
     char default_index[4096];
     int c, allow_partial = 0;
@@ -614,6 +643,11 @@ int main(int argc, char **argv)
         case OPT_TIMING:
             run.timing = 1;
             break;
+        case OPT_REMOTE_TIMEOUT:
+            if (number_option("--remote-timeout", optarg, 0.001, 86400, 0, &number))
+                return EXIT_TROUBLE;
+            run.remote_timeout = number;
+            break;
         case 'j':
             if (number_option(typed_long ? "--jobs" : "-j", optarg, 1, KH_BATCH_MAX_JOBS, 1,
                               &number))
@@ -649,6 +683,7 @@ int main(int argc, char **argv)
         index = default_index;
     }
     run.output.per_article = run.search.per_article;
+    run.search.allow_partial = allow_partial;
     const char *no_color = getenv("NO_COLOR");
     run.output.color =
         run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
@@ -663,7 +698,7 @@ int main(int argc, char **argv)
     if (allow_partial) {
         /* Searches a stub of the shards that open; index itself when all do. */
         char *reachable = NULL;
-        if (reachable_shards(index, &reachable, &partial))
+        if (reachable_shards(index, run.remote_timeout, &reachable, &partial))
             return EXIT_TROUBLE;
         int bad = open_searchers(reachable ? reachable : index, &run, workers, jobs);
         if (reachable) {
@@ -705,7 +740,7 @@ int main(int argc, char **argv)
     }
     if (outcomes & QUERY_FAILED)
         return EXIT_TROUBLE;
-    if (partial)
+    if (partial || (outcomes & QUERY_PARTIAL))
         return EXIT_PARTIAL;
     return outcomes & QUERY_MATCHED ? EXIT_MATCH : EXIT_NO_MATCH;
 }

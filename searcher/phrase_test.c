@@ -109,11 +109,79 @@ static void drop_any_keeps_the_rest(void **state)
     kh_analyzer_free(a);
 }
 
+/*
+ * One set of phrases checked on passage after passage, as a query's are:
+ * the word forms it remembers give the verdicts a fresh analysis gives,
+ * forms met again included (diacritics, a tatweel-only token that takes no
+ * position, an apostrophe and a hyphen the tokenizer decides on in context).
+ */
+static void remembers_forms_across_passages(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int ok;
+    } rows[] = {
+        {"ماسك يرى أكبر تهديد للبشرية", 1},
+        {"أكبر خطر وتهديد", 0},
+        {"أَكْبَرُ تَهْدِيدٍ", 1},
+        {"تهديد أكبر", 0},
+        {"أكبر ـــ تهديد", 1}, /* the tatweel-only token is no word */
+        {"أكبر ـــ تهديد", 1},
+        {"Altman's heat transfers", 1},
+        {"heat-transfer", 1},
+        {"transfer of heat", 0},
+        {"Altman's heat transfer", 1},
+        {"ماسك يرى أكبر تهديد", 1},
+        {"", 0},
+    };
+    kh_analyzer_t *a;
+    kh_phrases_t *p;
+    assert_int_equal(kh_analyzer_new(&a, NULL), KH_OK);
+    assert_int_equal(kh_phrases_new(&p, NULL), KH_OK);
+    add(p, a, KH_PHRASE_ANY, "أكبر تهديد");
+    add(p, a, KH_PHRASE_ANY, "heat transfer");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            int ok = -1;
+            assert_int_equal(kh_phrases_check(p, a, rows[i].text, strlen(rows[i].text), &ok, NULL),
+                             KH_OK);
+            if (ok != rows[i].ok)
+                fail_msg("pass %d row %zu: '%s' gave %d, want %d", pass, i, rows[i].text, ok,
+                         rows[i].ok);
+        }
+    }
+    kh_phrases_free(p);
+    kh_analyzer_free(a);
+}
+
+/* The same phrase given again (a query pasted many times) is checked once. */
+static void keeps_a_repeated_phrase_once(void **state)
+{
+    (void)state;
+    kh_analyzer_t *a;
+    kh_phrases_t *p;
+    assert_int_equal(kh_analyzer_new(&a, NULL), KH_OK);
+    assert_int_equal(kh_phrases_new(&p, NULL), KH_OK);
+    for (int i = 0; i < 300; i++)
+        add(p, a, KH_PHRASE_ANY, "في من");
+    add(p, a, KH_PHRASE_EXCLUDED, "في من");
+    assert_int_equal(kh_phrases_count(p), 2);
+    int ok = -1;
+    const char *text = "في منزله";
+    assert_int_equal(kh_phrases_check(p, a, text, strlen(text), &ok, NULL), KH_OK);
+    assert_int_equal(ok, 0);
+    kh_phrases_free(p);
+    kh_analyzer_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(checks_phrases),
         cmocka_unit_test(drop_any_keeps_the_rest),
+        cmocka_unit_test(remembers_forms_across_passages),
+        cmocka_unit_test(keeps_a_repeated_phrase_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

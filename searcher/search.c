@@ -57,6 +57,9 @@ struct kh_searcher {
     unsigned stop_lists;
     char *record_id, *record; /* the last article record read (attach_record) */
     size_t record_len;
+    unsigned long long record_bytes;     /* of all the records read: the phrase check's bound */
+    int partial;                         /* a remote shard was left out (allow_partial) */
+    char left_out[KH_ERROR_MESSAGE_MAX]; /* why, for the query that left it out */
 };
 
 /*
@@ -194,6 +197,17 @@ typedef struct build {
     size_t n_query_terms;                         /* words taken from the query so far */
     kh_phrases_t *phrases;                        /* checked on each passage's text (phrase.h) */
     size_t n_should_phrases, n_excluded_phrases;
+    unsigned long phrase_limit;          /* the passages the check may read (phrase_bound) */
+    unsigned long phrase_checked;        /* those it read */
+    unsigned long long phrase_bytes;     /* and the bytes of their text and articles */
+    int phrase_cut;                      /* the bound stopped the check */
+    unsigned n_phrases, phrases_ignored; /* phrases met; past KH_QUERY_MAX_PHRASES */
+    struct phrase_clause {
+        char *key;          /* how it occurs, then its terms (phrase_key) */
+        query_list_t *list; /* its AND in Xapian's query: list->items[at]; NULL: none */
+        size_t at;
+        unsigned times; /* given so many times in the query */
+    } phrase_clauses[KH_QUERY_MAX_PHRASES];
     kh_error_t *err;
     kh_status_t st;
 } build_t;
@@ -211,6 +225,8 @@ static void build_free(build_t *b)
         list_free(&b->field_filter[f]);
     strings_free(&b->positive);
     kh_phrases_free(b->phrases);
+    for (unsigned i = 0; i < b->n_phrases && i < KH_QUERY_MAX_PHRASES; i++)
+        free(b->phrase_clauses[i].key);
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -338,20 +354,174 @@ static kh_status_t is_common(build_t *b, const char *term, int *common, kh_error
     return st;
 }
 
+/* A term and how often a clause gives it, for and_of_distinct. */
+typedef struct term_count {
+    const char *word;
+    size_t at; /* its first place in the clause */
+} term_count_t;
+
+static int compare_term_counts(const void *a, const void *b)
+{
+    const term_count_t *x = a, *y = b;
+    int c = strcmp(x->word, y->word);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/*
+ * The AND of a clause's terms, each distinct term once, weighed by how often
+ * the clause gives it (OP_SCALE_WEIGHT: "a b a" weighs a twice, as the AND
+ * of all three did). A phrase of 1,000 words, "في من" 500 times, had Xapian
+ * walk the same two posting lists 500 times each: 17 s.
+ */
+static kh_status_t and_of_distinct(clause_terms_t *ct, kh_query_t **out, kh_error_t *err)
+{
+    size_t n = ct->terms.n;
+    if (n < 2 || ct->words.n != n)
+        return list_combine(&ct->terms, KH_OP_AND, out, err);
+    term_count_t *order = malloc(n * sizeof *order);
+    unsigned *times = calloc(n, sizeof *times);
+    if (!order || !times) {
+        free(order);
+        free(times);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (term_count_t){ct->words.items[i], i};
+    qsort(order, n, sizeof *order, compare_term_counts);
+    for (size_t i = 0, run = 0; i < n; i++) {
+        if (strcmp(order[run].word, order[i].word) != 0)
+            run = i;
+        times[order[run].at]++;
+    }
+    free(order);
+    /* The first of each term, in the clause's order, scaled by its count. */
+    kh_status_t st = KH_OK;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        kh_query_t *q = ct->terms.items[i];
+        ct->terms.items[i] = NULL;
+        if (!times[i] || st) {
+            kh_query_free(q);
+        } else if (times[i] == 1) {
+            ct->terms.items[kept++] = q;
+        } else {
+            kh_query_t *scaled = NULL;
+            st = kh_query_scale(q, times[i], &scaled, err);
+            kh_query_free(q);
+            if (!st)
+                ct->terms.items[kept++] = scaled;
+        }
+    }
+    ct->terms.n = kept;
+    free(times);
+    return st ? st : list_combine(&ct->terms, KH_OP_AND, out, err);
+}
+
+/* A phrase clause's identity: how it occurs, then its terms, into *key (malloc'd). */
+static kh_status_t phrase_key(const build_t *b, const kh_clause_t *c, const strings_t *words,
+                              char **key, kh_error_t *err)
+{
+    size_t len = 2;
+    for (size_t i = 0; i < words->n; i++)
+        len += strlen(words->items[i]) + 1;
+    if (!(*key = malloc(len)))
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    char *at = *key;
+    *at++ = c->occur == KH_OCCUR_MUST_NOT                     ? '-'
+            : c->occur == KH_OCCUR_MUST || b->opts->all_words ? '+'
+                                                              : ' ';
+    for (size_t i = 0; i < words->n; i++) {
+        size_t n = strlen(words->items[i]);
+        *at++ = '\x1f'; /* no term holds a control character */
+        memcpy(at, words->items[i], n);
+        at += n;
+    }
+    *at = '\0';
+    return KH_OK;
+}
+
+/*
+ * Quoted phrases only: a word written with a hyphen ("closed-source") is a
+ * phrase too, but a bound on those would change the ranking of ordinary
+ * queries (cranfield has up to four in one question).
+ *
+ * Whether a phrase clause is one the query gave before: it then only
+ * counts once more (assemble() weighs the first by the count, as Xapian
+ * weighed the OR of all of them), and costs Xapian no second AND. A 6 KB
+ * query of one common phrase pasted 300 times took 70 s. Otherwise a
+ * phrase past the first KH_QUERY_MAX_PHRASES is ignored, as words past
+ * KH_QUERY_MAX_WORDS are (search.h), its terms no longer highlighted; and
+ * the phrase is kept in b->phrase_clauses, its key taken from *key.
+ */
+static int phrase_repeated_or_ignored(build_t *b, clause_terms_t *ct, size_t positive_before,
+                                      char **key)
+{
+    unsigned kept = b->n_phrases < KH_QUERY_MAX_PHRASES ? b->n_phrases : KH_QUERY_MAX_PHRASES;
+    int seen = 0;
+    for (unsigned i = 0; i < kept && !seen; i++)
+        if (strcmp(b->phrase_clauses[i].key, *key) == 0) {
+            b->phrase_clauses[i].times++;
+            seen = 1;
+        }
+    if (!seen && b->n_phrases++ < KH_QUERY_MAX_PHRASES) {
+        b->phrase_clauses[kept] = (struct phrase_clause){*key, NULL, 0, 1};
+        *key = NULL;
+        return 0;
+    }
+    if (!seen)
+        b->phrases_ignored++;
+    while (b->positive.n > positive_before)
+        free(b->positive.items[--b->positive.n]);
+    strings_free(&ct->words);
+    list_free(&ct->terms);
+    free(*key);
+    *key = NULL;
+    return 1;
+}
+
+/* Each phrase given several times weighs as many times its first AND. */
+static kh_status_t weigh_repeated_phrases(build_t *b, kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    for (unsigned i = 0; !st && i < b->n_phrases && i < KH_QUERY_MAX_PHRASES; i++) {
+        struct phrase_clause *pc = &b->phrase_clauses[i];
+        if (pc->times < 2 || !pc->list || pc->list == &b->must_not)
+            continue;
+        kh_query_t *scaled = NULL;
+        st = kh_query_scale(pc->list->items[pc->at], pc->times, &scaled, err);
+        if (!st) {
+            kh_query_free(pc->list->items[pc->at]);
+            pc->list->items[pc->at] = scaled;
+        }
+    }
+    return st;
+}
+
 static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
     clause_terms_t ct = {.b = b,
                          .prefix = title ? KH_PREFIX_TITLE : "",
                          .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
+    size_t positive_before = b->positive.n;
     kh_status_t st = kh_analyzer_run(b->s->analyzer, query + c->start, c->end - c->start,
                                      add_clause_term, &ct, b->err);
     if (!st)
         st = ct.st;
+    /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
+    int phrase = !st && !title && ct.words.n >= 2 && c->phrase;
+    char *key = NULL;
+    if (phrase && (st = phrase_key(b, c, &ct.words, &key, b->err)) != KH_OK) {
+        list_free(&ct.terms);
+        strings_free(&ct.words);
+        return st;
+    }
+    if (phrase && phrase_repeated_or_ignored(b, &ct, positive_before, &key))
+        return KH_OK;
     kh_query_t *q = NULL;
     /* title: words are boolean filters and need only all be there. */
     if (!st)
-        st = list_combine(&ct.terms, KH_OP_AND, &q, b->err);
+        st = and_of_distinct(&ct, &q, b->err);
     list_free(&ct.terms);
     if (!st && !title && ct.words.n >= 2)
         st = note_phrase(b, c, &ct, &q);
@@ -385,7 +555,13 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     }
     if (dest == &b->should && b->should.n < KH_QUERY_MAX_WORDS)
         b->common_at[b->should.n] = (unsigned char)common;
-    return list_push(dest, q, b->err);
+    st = list_push(dest, q, b->err);
+    if (!st && phrase) {
+        /* Where its AND is, for weigh_repeated_phrases(). */
+        b->phrase_clauses[b->n_phrases - 1].list = dest;
+        b->phrase_clauses[b->n_phrases - 1].at = dest->n - 1;
+    }
+    return st;
 }
 
 static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_t *c)
@@ -566,6 +742,8 @@ static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
         kh_phrases_drop_any(b->phrases);
     kh_query_t *aside = NULL;
     if (!st)
+        st = weigh_repeated_phrases(b, err);
+    if (!st)
         st = set_common_aside(b, &aside, err);
     if (!st)
         st = add_title_weight(b, TITLE_ALL, &b->should, err);
@@ -649,6 +827,12 @@ static kh_status_t check_stamp(kh_db_t *db, const char *path, const char *key, c
 
 kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *err)
 {
+    return kh_searcher_open_timeout(path, KH_DB_REMOTE_TIMEOUT_DEFAULT, out, err);
+}
+
+kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh_searcher_t **out,
+                                     kh_error_t *err)
+{
     *out = NULL;
     kh_searcher_t *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
@@ -657,7 +841,7 @@ kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *
     }
     kh_status_t st;
     for (int attempt = 0;; attempt++) {
-        st = kh_db_open(path, KH_DB_READ_ONLY, &s->db, err);
+        st = kh_db_open_reader(path, remote_timeout, &s->db, err);
         if (!st)
             st = check_stamp(s->db, path, KH_META_SCHEMA, KH_SCHEMA_VERSION, err);
         if (!st)
@@ -778,6 +962,7 @@ static kh_status_t attach_record(kh_searcher_t *s, kh_result_t *r, kh_error_t *e
             free(s->record_id);
             s->record = copy;
             s->record_len = len;
+            s->record_bytes += len;
             s->record_id = id;
         } else {
             free(copy);
@@ -923,60 +1108,78 @@ static int seen_article(const kh_results_t *out, const char *article_id)
     return 0;
 }
 
+/* The passages the phrase check may read for a query wanting want results (search.h). */
+static unsigned long phrase_bound(unsigned want)
+{
+    unsigned long per_result = (unsigned long)want * KH_PHRASE_PER_RESULT;
+    return per_result > KH_PHRASE_MAX_PASSAGES ? per_result : KH_PHRASE_MAX_PASSAGES;
+}
+
+/* Whether the phrase check has done all the work its query may cause. */
+static int phrase_bound_reached(const build_t *b)
+{
+    return b->phrase_checked >= b->phrase_limit ||
+           b->phrase_bytes >= (unsigned long long)b->phrase_limit * KH_PHRASE_BYTES_PER_PASSAGE;
+}
+
 /*
  * The best want passages that hold the query's phrases. Xapian ranks the
- * passages that have the words; they are read best first, in growing
- * slices, until want of them pass. --per-article keeps each article's
- * best passing one, which Xapian's collapse could not (it would keep a
- * better passage without the phrase and drop the article).
+ * passages that have the words; they are read best first until want of
+ * them pass or the query's bound (phrase_bound, counted across its passes)
+ * is reached; one match asks Xapian for as many as the bound lets the check
+ * read (a match of common words costs the same for 50 passages or 500, and
+ * asking again in slices ran it again each time). --per-article keeps each
+ * article's best passing one, which Xapian's collapse could not (it would
+ * keep a better passage without the phrase and drop the article).
  */
 static kh_status_t read_checked(build_t *b, const kh_query_t *query, unsigned want,
                                 kh_results_t *out, kh_error_t *err)
 {
+    if (!b->phrase_limit)
+        b->phrase_limit = phrase_bound(want);
     kh_enquire_t *e = NULL;
+    kh_mset_t *mset = NULL;
     kh_status_t st = new_enquire(b, query, 0, &e, err);
     if (!st && want)
         st = results_grow(out, want, err);
-    unsigned first = 0, slice = want * 4 > 64 ? want * 4 : 64;
-    unsigned long long scanned = 0, passed = 0, estimated = 0;
-    int exhausted = 0;
-    while (!st && out->n < want && !exhausted) {
-        kh_mset_t *mset = NULL;
-        st = kh_enquire_get_mset(e, first, slice, 0, &mset, err);
-        size_t n = st ? 0 : kh_mset_size(mset);
+    unsigned long asked =
+        b->phrase_checked < b->phrase_limit ? b->phrase_limit - b->phrase_checked : 0;
+    if (!st && want && asked)
+        st = kh_enquire_get_mset(e, 0, (unsigned)asked, 0, &mset, err);
+    size_t n = st || !mset ? 0 : kh_mset_size(mset), i = 0;
+    unsigned long long scanned = 0, passed = 0;
+    for (; !st && i < n && out->n < want && !phrase_bound_reached(b); i++) {
+        kh_result_t *r = &out->items[out->n];
+        *r = (kh_result_t){0};
+        int ok = 0;
+        unsigned long long records_before = b->s->record_bytes;
+        st = read_hit(b->s, mset, i, r, err);
+        size_t len = st ? 0 : strlen(r->data.text);
         if (!st)
-            estimated = kh_mset_matches_estimated(mset);
-        size_t i = 0;
-        for (; !st && i < n && out->n < want; i++) {
-            kh_result_t *r = &out->items[out->n];
-            *r = (kh_result_t){0};
-            int ok = 0;
-            st = read_hit(b->s, mset, i, r, err);
-            if (!st)
-                st = kh_phrases_check(b->phrases, b->s->analyzer, r->data.text,
-                                      strlen(r->data.text), &ok, err);
-            scanned++;
-            passed += !st && ok;
-            if (!st && ok && !(b->opts->per_article && seen_article(out, r->data.article_id))) {
-                r->rank = (unsigned)++out->n;
-            } else {
-                free(r->storage);
-                r->storage = NULL;
-            }
+            st = kh_phrases_check(b->phrases, b->s->analyzer, r->data.text, len, &ok, err);
+        b->phrase_checked++;
+        b->phrase_bytes += len + (b->s->record_bytes - records_before);
+        scanned++;
+        passed += !st && ok;
+        if (!st && ok && !(b->opts->per_article && seen_article(out, r->data.article_id))) {
+            r->rank = (unsigned)++out->n;
+        } else {
+            free(r->storage);
+            r->storage = NULL;
         }
-        exhausted = !st && n < slice && i == n;
-        kh_mset_free(mset);
-        first += slice;
-        if (slice < 4096)
-            slice *= 2;
     }
-    /* All read: the count is exact; else as many as the slices read suggest. */
+    /* Every candidate read: the count is exact; else as many as those read suggest. */
+    int exhausted = mset && n < asked && i == n;
+    if (!st && out->n < want && !exhausted)
+        b->phrase_cut = 1;
+    unsigned long long estimated = mset ? kh_mset_matches_estimated(mset) : 0;
     if (exhausted)
         out->estimated = out->n;
     else if (scanned)
         out->estimated = (unsigned long long)((double)estimated * passed / scanned + 0.5);
     if (out->estimated < out->n)
         out->estimated = out->n;
+    kh_mset_free(mset);
     kh_enquire_free(e);
     return st;
 }
@@ -994,9 +1197,12 @@ static kh_status_t rank(build_t *b, const kh_query_t *query, unsigned want, size
     /*
      * With common words set aside, a passage holding only common words
      * weighs at most common_max: the results are those of every word
-     * selecting unless the last wanted one weighs no more than that.
+     * selecting unless the last wanted one weighs no more than that. When
+     * the phrase check's bound cut the first pass, there is nothing left
+     * for a second: its results, the best of the passages checked, stay.
      */
-    if (!st && b->full && want && (out->n < want || out->items[want - 1].score <= b->common_max)) {
+    if (!st && b->full && want && !b->phrase_cut &&
+        (out->n < want || out->items[want - 1].score <= b->common_max)) {
         kh_results_free(out);
         st = phrases ? read_checked(b, b->full, want, out, err)
                      : read_all(b, b->full, want, with_data, out, err);
@@ -1091,12 +1297,40 @@ static kh_status_t build_query(build_t *b, const char *query, const kh_parsed_qu
     return st;
 }
 
+/* kh_stub_fn of kh_db_drop_down_shards(): why a shard was left out, for the query's results. */
+static int note_left_out(void *ctx, unsigned line, const char *spec, kh_status_t status,
+                         const char *message)
+{
+    kh_searcher_t *s = ctx;
+    (void)line;
+    (void)spec;
+    (void)status;
+    if (!s->left_out[0])
+        snprintf(s->left_out, sizeof s->left_out, "%s", message);
+    return 0;
+}
+
+/*
+ * After a query failed with st: whether it can run again without the
+ * remote shards that stopped answering (allow_partial), which are then
+ * left out of s's database. A query that failed for another reason, or
+ * with no shard to leave out, cannot.
+ */
+static int left_out_down_shards(kh_searcher_t *s, kh_status_t st, const kh_search_opts_t *opts)
+{
+    unsigned dropped = 0;
+    if (st != KH_ERR_NETWORK || !opts->allow_partial ||
+        kh_db_drop_down_shards(s->db, &dropped, note_left_out, s, NULL) || !dropped)
+        return 0;
+    s->partial = 1;
+    return 1;
+}
+
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                             kh_results_t *out, kh_error_t *err)
 {
-    out->items = NULL;
-    out->n = 0;
-    out->estimated = 0;
+    s->left_out[0] = '\0';
+    *out = (kh_results_t){0};
     forget_record(s);
     if (opts->stopwords != s->stop_lists || (opts->stopwords && !s->stopwords)) {
         kh_stopwords_free(s->stopwords);
@@ -1126,15 +1360,18 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         st = build_query(&b, query, &parsed, &xq, err);
         if (!st && xq)
             st = run_once(&b, xq, out, err);
-        if (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES)
+        int without_shard = left_out_down_shards(s, st, opts);
+        if (!without_shard && (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES))
             break;
-        /* A writer committed while we read: see its new revision and ask again. */
+        /* A writer committed while we read, or a shard was left out: ask again. */
         kh_query_free(xq);
         xq = NULL;
         build_free(&b);
         b = (build_t){0};
         kh_results_free(out);
         forget_record(s);
+        if (without_shard)
+            continue; /* the shards left are as they were: no reopening */
         pause_before_retry(attempt);
         while ((st = kh_db_reopen(s->db, err)) != KH_OK && overtaken_by_writer(st) &&
                attempt < MODIFIED_RETRIES)
@@ -1145,6 +1382,11 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     kh_parsed_query_free(&parsed);
     if (st)
         kh_results_free(out);
+    out->phrase_checked = b.phrase_checked;
+    out->phrase_cut = b.phrase_cut;
+    out->phrases_ignored = b.phrases_ignored;
+    out->partial = s->partial;
+    snprintf(out->warning, sizeof out->warning, "%s", s->left_out);
     kh_query_free(xq);
     build_free(&b);
     return st;

@@ -21,6 +21,8 @@ typedef struct kh_search_opts {
     double prf_weight;  /* reweigh the ranking with this weight; 0: off */
     int ids_only;       /* results need their ids, ranks and scores only (TREC output): no text
                            is read but what the ranking needs, nothing highlighted */
+    int allow_partial;  /* a remote shard that stops answering is left out, the query run again
+                           on the others (kh_results_t.partial); else the query fails */
 } kh_search_opts_t;
 
 /*
@@ -37,6 +39,29 @@ kh_search_opts_t kh_search_opts_default(void);
  * every query fast.
  */
 #define KH_QUERY_MAX_WORDS 1000
+
+/*
+ * The most work the phrase check (phrase.h) does for one query. It reads
+ * and checks the candidate passages (those holding the phrase's words)
+ * best ranked first, at most KH_PHRASE_MAX_PASSAGES of them, or
+ * KH_PHRASE_PER_RESULT per result wanted when -n asks for more, and on
+ * average at most KH_PHRASE_BYTES_PER_PASSAGE bytes of their articles'
+ * text each (an article's text is read whole). A phrase of common words
+ * ("في من") is in few of the passages that hold its words (36 of 87,795 on
+ * the 99 MB news corpus): checking them all took 6 s, and 60 s for a
+ * phrase of 1,000 such words. At the bound the results are the best of the
+ * passages checked, which rank above all those left unchecked, but there
+ * may be fewer than asked for (kh_results_t.phrase_cut).
+ *
+ * A query looks for its first KH_QUERY_MAX_PHRASES quoted phrases and
+ * ignores the others (kh_results_t.phrases_ignored): each phrase of common
+ * words costs Xapian a few milliseconds (a 6 KB query of 420 of them,
+ * 1.2 s). The same phrase given again counts once.
+ */
+#define KH_PHRASE_MAX_PASSAGES 200
+#define KH_PHRASE_PER_RESULT 2
+#define KH_PHRASE_BYTES_PER_PASSAGE 8192
+#define KH_QUERY_MAX_PHRASES 3
 
 typedef struct kh_span {
     size_t start, end; /* bytes of kh_result_t.data.text */
@@ -57,6 +82,13 @@ typedef struct kh_results {
     size_t n;
     unsigned long long estimated; /* matches in all, as Xapian estimates them (with common
                                      words set aside, search.c: those holding another word) */
+    unsigned long phrase_checked; /* candidate passages checked for the query's phrases */
+    int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
+                       passages passed: the results are the best of those checked */
+    unsigned phrases_ignored; /* phrases past the first KH_QUERY_MAX_PHRASES */
+    int partial; /* searched without a remote shard that stopped answering (allow_partial) */
+    char warning[KH_ERROR_MESSAGE_MAX]; /* "" or the shard this query left out, told once in
+                                           the process ("shard '...' (STUB line N): ...") */
 } kh_results_t;
 
 typedef struct kh_searcher kh_searcher_t;
@@ -68,6 +100,17 @@ typedef struct kh_searcher kh_searcher_t;
  * (not a khabar index, or another version: re-index), KH_ERR_NOMEM.
  */
 kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *err);
+
+/*
+ * kh_searcher_open(), the remote shards of a stub given remote_timeout
+ * seconds (> 0) to connect and to answer each request (kh_db_open_reader()
+ * in xdb.h; KH_DB_REMOTE_TIMEOUT_DEFAULT is Xapian's 10). A shard that
+ * stops answering fails the query, and every later query of the process
+ * at once, with KH_ERR_NETWORK and a message naming it; with
+ * opts.allow_partial it is left out and the query runs on the others.
+ */
+kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh_searcher_t **out,
+                                     kh_error_t *err);
 
 /*
  * Runs one query. The results belong to the caller (kh_results_free). A

@@ -8,7 +8,7 @@ _khabar_indexer_options="-d --index --delete --format --batch-size --shards -j -
     --window --overlap --strict --wait --compact --no-compact -q --quiet -V --version -h --help"
 _khabar_searcher_options="-d --index -n --limit -f --format --per-article --all --batch
     -j --jobs --no-stopwords --title-weight --prf-docs --prf-terms --prf-weight --tag
-    --allow-partial --timing -V --version -h --help"
+    --allow-partial --remote-timeout --timing -V --version -h --help"
 
 # _khabar_complete OPTIONS: completes the current word of the command line.
 _khabar_complete()
@@ -37,7 +37,7 @@ _khabar_complete()
         return
         ;;
     -n | --limit | -j | --jobs | --batch-size | --shards | --window | --overlap | \
-        --title-weight | --prf-docs | --prf-terms | --prf-weight | --tag)
+        --title-weight | --prf-docs | --prf-terms | --prf-weight | --tag | --remote-timeout)
         return # a number or a word of the user's
         ;;
     esac

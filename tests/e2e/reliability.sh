@@ -157,7 +157,7 @@ nul_bytes)
     expect_rc 1
     expect_err "in/b.txt:4: NUL byte at column 7 (article skipped)"
     expect_err "in/d.jsonl:2: NUL byte at column 47 (article skipped)"
-    expect_err "in/d.jsonl:3: invalid JSON"
+    expect_err "in/d.jsonl:3: a \\u0000 (NUL) escape at column 53: article text cannot hold NUL"
     expect_err "3 added, 0 replaced, 0 deleted, 3 skipped"
     for w in aardvark dingo ferret; do found idx "$w"; done
     for w in badgers emu gecko; do not_found idx "$w"; done

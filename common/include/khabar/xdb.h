@@ -105,6 +105,33 @@ typedef enum {
 kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_error_t *err);
 
 /*
+ * Seconds a remote shard has to accept a connection and to answer each
+ * request before the call fails with KH_ERR_NETWORK: Xapian's own default,
+ * which kh_db_open() uses.
+ */
+#define KH_DB_REMOTE_TIMEOUT_DEFAULT 10.0
+
+/*
+ * kh_db_open() read-only, the remote shards of a stub given remote_timeout
+ * seconds (> 0) to connect and to answer each request. A stub with remote
+ * lines is opened line by line (as Xapian would, in line order), so that a
+ * shard that fails later can be named and left out:
+ *  - a call on db that fails because a remote shard did not answer in
+ *    time, or lost its connection, is KH_ERR_NETWORK with a message naming
+ *    it: "INDEX: shard 'remote 10.0.0.2:7001' (INDEX line 2): search:
+ *    remote database unreachable: no reply within 10 s (...)";
+ *  - from then on, every call on any handle of this process that still
+ *    searches that shard fails at once, KH_ERR_NETWORK, "...: it stopped
+ *    answering earlier in this run (no reply within 10 s); not asked
+ *    again", instead of waiting for it again; kh_db_drop_down_shards()
+ *    leaves it out.
+ * Returns what kh_db_open() does; KH_ERR_ARG when remote_timeout is not
+ * above 0.
+ */
+kh_status_t kh_db_open_reader(const char *path, double remote_timeout, kh_db_t **out,
+                              kh_error_t *err);
+
+/*
  * Opens n databases (folders or stub files) read-only and searches them as
  * one (Xapian::Database::add_database): statistics are combined, so weights
  * equal those of one database holding all the documents. Document ids
@@ -128,11 +155,27 @@ typedef int (*kh_stub_fn)(void *ctx, unsigned line, const char *spec, kh_status_
  * one call, line 0, spec "auto PATH". Each database is closed again: this
  * tells which shards can be searched (a partial search opens a stub of
  * those). Remote lines are "remote HOST:PORT" (TCP, xapian-tcpsrv) or
- * "remote :PROGRAM ARGS" (a program such as xapian-progsrv).
+ * "remote :PROGRAM ARGS" (a program such as xapian-progsrv), each given
+ * remote_timeout seconds (> 0) to connect and answer.
  * Returns KH_OK (whatever the lines' statuses); KH_ERR_IO when the stub
- * cannot be read.
+ * cannot be read; KH_ERR_ARG when remote_timeout is not above 0.
  */
-kh_status_t kh_db_stub_probe(const char *path, kh_stub_fn fn, void *ctx, kh_error_t *err);
+kh_status_t kh_db_stub_probe(const char *path, double remote_timeout, kh_stub_fn fn, void *ctx,
+                             kh_error_t *err);
+
+/*
+ * Leaves out of db (opened by kh_db_open_reader()) every remote shard that
+ * stopped answering in this process, so that db searches the others as one
+ * database, as a stub listing only those would; *dropped gets how many
+ * were left out now. fn (may be NULL) is called for each of them that no
+ * call of this function told before in this process, whatever the handle
+ * (so that a batch's threads warn about a shard once), with status
+ * KH_ERR_NETWORK and a message naming it ("shard 'remote 10.0.0.2:7001'
+ * (INDEX line 2): no reply within 10 s"). Returns KH_OK; KH_ERR_NETWORK
+ * when no shard would be left (db is then unchanged), KH_ERR_NOMEM.
+ */
+kh_status_t kh_db_drop_down_shards(kh_db_t *db, unsigned *dropped, kh_stub_fn fn, void *ctx,
+                                   kh_error_t *err);
 
 /*
  * Whether db, opened read-only, reaches some of its documents over the
