@@ -79,6 +79,7 @@ compact_input() {
         zcat "$SHARED_DATA/saudinewsnet/docs.jsonl.gz" | head -n 300 >in.jsonl
         compact_queries=("السعودية" "وزارة الصحة" '"مجلس الوزراء"' "النفط -الأسعار" "title:الهلال")
     else
+        echo "note [$case_name]: no shared data (${SHARED_DATA:-unset}): articles of the bundled texts" >&2
         python3 - "$CORPUS" "$DATA_DIR" <<'PY' || fail "cannot make the input"
 import glob, json, os, sys
 paragraphs = []

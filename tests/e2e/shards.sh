@@ -26,6 +26,7 @@ make_input() {
             head -n 60 "$SHARED_DATA/arcd/queries.tsv" >>queries.tsv
         fi
     else
+        echo "note [$case_name]: no shared data (${SHARED_DATA:-unset}): articles of the bundled texts" >&2
         python3 - "$CORPUS" "$DATA_DIR" <<'PY' || fail "cannot make the input"
 import glob, json, os, sys
 paragraphs = []
