@@ -118,18 +118,18 @@ fi
 # With the data there, a set that has floors but is missing (a folder
 # renamed, a file lost) fails at once: its floors would go unchecked.
 if [ -z "$sets_given" ]; then
-    missing=0
+    missing=""
     for line in "${floor_lines[@]}"; do
         read -r set _ <<<"$line"
-        case " $sets " in
+        case " $sets $missing " in
         *" $set "*) ;;
         *)
             echo "quality.sh: missing set: $set has floors in $floors, but $data/$set has no docs.jsonl, queries.tsv and qrels.txt" >&2
-            missing=1
+            missing+="$set "
             ;;
         esac
     done
-    [ $missing -eq 0 ] || exit 1
+    [ -z "$missing" ] || exit 1
 fi
 
 indexer=${INDEXER:-$root/build/indexer/indexer}
