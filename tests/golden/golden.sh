@@ -64,7 +64,9 @@ while IFS=$'\t' read -r name options query; do
             echo "FAIL $name.$format: no $expected (tests/golden/golden.sh --regenerate writes it)"
             failed=1
         elif ! cmp -s "$expected" "$got"; then
-            echo "FAIL $name.$format: '$query' ($options) differs from $expected:"
+            shown=$query
+            [ "$options" = - ] || shown="$options $query"
+            echo "FAIL $name.$format: '$shown' differs from $expected:"
             diff "$expected" "$got" | head -n 20
             failed=1
         fi
