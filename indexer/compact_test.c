@@ -151,8 +151,9 @@ static void cleanup_removes_only_dead_leftovers(void **state)
     kh_writer_t *w = index_articles("idx", 3);
     kh_error_t err = {0};
     assert_int_equal(kh_writer_close(w, 1, &err), KH_OK);
-    char ours[64];
+    char ours[64], parents[64];
     snprintf(ours, sizeof ours, "idx.compacting-%ld", (long)getpid());
+    snprintf(parents, sizeof parents, "idx.compacting-%ld", (long)getppid());
     static const struct {
         const char *name;
         int folder;
@@ -175,7 +176,8 @@ static void cleanup_removes_only_dead_leftovers(void **state)
             make_file(rows[i].name, "x");
         expected += (unsigned)rows[i].removed;
     }
-    make_dir(ours); /* this process is alive: a compaction running now */
+    make_dir(ours);    /* this process is alive: a compaction running now */
+    make_dir(parents); /* another live process's */
     unsigned removed = 0;
     assert_int_equal(kh_compact_cleanup("idx", &removed, &err), KH_OK);
     assert_int_equal(removed, expected);
@@ -183,6 +185,7 @@ static void cleanup_removes_only_dead_leftovers(void **state)
         if (exists(rows[i].name) == rows[i].removed)
             fail_msg("%s: %s", rows[i].name, rows[i].removed ? "not removed" : "removed");
     assert_true(exists(ours));
+    assert_true(exists(parents));
     assert_int_equal(doc_count("idx"), 3 * 4);
 }
 
