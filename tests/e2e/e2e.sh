@@ -82,8 +82,11 @@ exact_phrase)
     [ "$(wc -l <out)" -eq 1 ] || fail "+\"phrase\" word: expected one passage, got: $(cat out)"
     # The first results do not depend on how many are asked for (feedback reorders the first 50).
     run "$SEARCHER" -d idx --format trec -n 3 'ماسك ألتمان OpenAI'
+    expect_rc 0
     cut -d' ' -f1-4 out >top3
+    [ "$(wc -l <top3)" -eq 3 ] || fail "-n 3 gave $(wc -l <top3) results"
     run "$SEARCHER" -d idx --format trec -n 100 'ماسك ألتمان OpenAI'
+    expect_rc 0
     head -n 3 out | cut -d' ' -f1-4 | cmp -s - top3 || fail "-n 3 and -n 100 start differently"
     ;;
 batch_trec)
@@ -395,6 +398,7 @@ batch_parallel)
         expect_rc 2
         mv out "timed.$jobs.out" && untimed err >"timed.$jobs.err"
     done
+    [ -s timed.1.out ] || fail "--timing: no output"
     cmp -s timed.1.out timed.4.out || fail "--timing: -j 4 stdout differs"
     cmp -s timed.1.err timed.4.err || fail "--timing: -j 4 stderr differs: $(cat timed.4.err)"
     [ "$(grep -c '^timing' timed.4.err)" -eq 46 ] || fail "timing lines: $(cat timed.4.err)"

@@ -981,6 +981,7 @@ compact_leftover)
     run "$INDEXER" -q -d idx --no-compact in.jsonl
     expect_rc 0
     run "$SEARCHER" -d idx --format json -n 50 "${compact_queries[0]}"
+    expect_rc 0
     cp out ref.json
     dead=2000000000 # above any pid_max: no such process
     mkdir idx.compacting-$dead && cp -r idx/* idx.compacting-$dead/

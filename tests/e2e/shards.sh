@@ -201,7 +201,7 @@ remote)
     [ -s out ] || fail "--allow-partial gave no results"
     # The results are those of the two shards still up, searched as one.
     printf 'auto %s/idx/shard-0\nremote 127.0.0.1:%s\n' "$PWD" "$p1" >up
-    ranking up -n 1000 >up.trec
+    ranking up -n 1000 >up.trec || fail "search of the shards that are up failed"
     cmp -s out up.trec || fail "--allow-partial differs from the shards that are up"
     stop_servers
     ;;
