@@ -762,18 +762,21 @@ with open("in.jsonl", "w") as f:
 PY
         queries=("harbour" "ferry cargo" '"tide quay"' "ميناء" "anchor -crane")
     fi
-    fingerprint() { # the passages with their text, and the rankings
-        timeout "$LIMIT" "$SEARCHER" -d "$1" -n 1000000 --format json 'lang:ar lang:en' |
-            python3 -c '
+    # fingerprint INDEX: the passages with their text, and the rankings in
+    # order (equal scores are ordered by passage id, which a re-run keeps).
+    # Every search must succeed: a failed one would print nothing on both sides.
+    fingerprint() {
+        timeout "$LIMIT" "$SEARCHER" -d "$1" -n 1000000 --format json 'lang:ar lang:en' >fp.json 2>fp.err ||
+            fail "cannot list the passages of $1: $(cat fp.err)"
+        python3 -c '
 import json, sys
 for line in sys.stdin:
     r = json.loads(line)
-    print(r["passage_id"], hash(r["text"]) & 0xffffffff, r["kind"])' | sort
+    print(r["passage_id"], hash(r["text"]) & 0xffffffff, r["kind"])' <fp.json | sort
         for q in "${queries[@]}"; do
-            # Ties are ordered by document number, which a re-run changes:
-            # compare score and passage, sorted by score then id.
-            timeout "$LIMIT" "$SEARCHER" -d "$1" -n 200 --format trec "$q" |
-                awk '{printf "%s %.6f\n", $3, $5}' | sort -k2,2gr -k1,1
+            timeout "$LIMIT" "$SEARCHER" -d "$1" -n 200 --format trec "$q" >fp.trec 2>fp.err ||
+                fail "'$q' found nothing in $1: $(cat fp.err)"
+            awk '{printf "%s %.6f\n", $3, $5}' fp.trec
         done
     }
     start=$(date +%s.%N)
