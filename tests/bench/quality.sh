@@ -17,7 +17,8 @@
 #   --sets "A B"   which sets (default: arcd kaiflematha cranfield, then any other
 #                  folder of DIR with queries.tsv and qrels.txt)
 #   --check FILE   floors, one "SET METRIC FLOOR" a line (METRIC: mrr10, ndcg10,
-#                  recall10, recall100); exit 1 if a set is below one
+#                  recall10, recall100); exit 1 if a set is below one, or if
+#                  a set with floors is missing from DIR (without --sets)
 #   --keep DIR     keep each set's index, run and per-query figures in DIR/SET
 #
 # Environment: INDEXER, SEARCHER, EVALUATE (default: build/indexer/indexer,
@@ -26,8 +27,9 @@
 # indexer and searcher command, for ablations, e.g.
 #   SEARCHER_FLAGS="--title-weight 0" tests/bench/quality.sh --out /tmp/no-title.md
 #
-# Exit status: 0; 1 when --check finds a figure below its floor; 2 on an error;
-# 77 when the data folder is missing (CTest reports the test as skipped).
+# Exit status: 0; 1 when --check finds a figure below its floor or a set
+# with floors missing; 2 on an error; 77 when the data folder is missing
+# (CTest reports the test as skipped).
 set -u -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -93,6 +95,7 @@ fi
 
 has_set() { [ -r "$data/$1/docs.jsonl" ] && [ -r "$data/$1/queries.tsv" ] && [ -r "$data/$1/qrels.txt" ]; }
 
+sets_given=$sets
 if [ -z "$sets" ]; then
     for s in arcd kaiflematha cranfield; do
         has_set "$s" && sets+="$s "
@@ -110,6 +113,23 @@ else
     for s in $sets; do
         has_set "$s" || die "$data/$s: no docs.jsonl, queries.tsv and qrels.txt"
     done
+fi
+
+# With the data there, a set that has floors but is missing (a folder
+# renamed, a file lost) fails at once: its floors would go unchecked.
+if [ -z "$sets_given" ]; then
+    missing=""
+    for line in "${floor_lines[@]}"; do
+        read -r set _ <<<"$line"
+        case " $sets $missing " in
+        *" $set "*) ;;
+        *)
+            echo "quality.sh: missing set: $set has floors in $floors, but $data/$set has no docs.jsonl, queries.tsv and qrels.txt" >&2
+            missing+="$set "
+            ;;
+        esac
+    done
+    [ -z "$missing" ] || exit 1
 fi
 
 indexer=${INDEXER:-$root/build/indexer/indexer}
@@ -232,7 +252,7 @@ for line in "${floor_lines[@]}"; do
     case " $sets " in
     *" $set "*) ;;
     *)
-        echo "floor not checked: $set was not measured"
+        echo "floor not checked: $set is not in --sets"
         continue
         ;;
     esac

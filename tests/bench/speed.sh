@@ -36,7 +36,8 @@
 # Prints one markdown table (machine: cores, memory, load) and writes it to
 # tests/bench/speed.md (or --out). Not part of `ctest`: the smoke entry
 # (ctest -L speed) runs --smoke, a few hundred articles, to check the script
-# works, and writes to the build tree. Needs: indexer and searcher built
+# works (and that its figures are sane: every engine's rows there, no zero
+# or missing figure; exit 1 otherwise), and writes to the build tree. Needs: indexer and searcher built
 # (INDEXER/SEARCHER or build/), g++, libxapian-dev, xapian-tools, python3.
 # Time: about 25 minutes for "10 100 400" on 2 cores; disk: about 3 GB.
 set -u
@@ -66,7 +67,7 @@ SEARCHER=${SEARCHER:-$root/build/searcher/searcher}
 corpus=$data/saudinewsnet/docs.jsonl.gz
 arcd=$data/arcd/queries.tsv
 if [ ! -r "$corpus" ] || [ ! -r "$arcd" ]; then
-    echo "speed.sh: $data/saudinewsnet or arcd missing: skipped" >&2
+    echo "skipped: $data/saudinewsnet or $data/arcd missing (speed.sh)"
     exit 77
 fi
 for tool in "$INDEXER" "$SEARCHER"; do
@@ -304,3 +305,50 @@ done
 } >"$work/speed.md"
 cat "$work/speed.md"
 mkdir -p "$(dirname "$out")" && cp "$work/speed.md" "$out"
+
+# ---- the smoke run's checks -------------------------------------------------
+# A table of zeros or dashes (an engine that failed, a summary line the
+# script no longer parses) must fail the smoke test, not pass it.
+[ "$smoke" = 1 ] || exit 0
+python3 - "$work/speed.md" <<'PY' || exit 1
+import re, sys
+rows = [[c.strip() for c in l.strip().strip("|").split("|")]
+        for l in open(sys.argv[1], encoding="utf-8") if l.startswith("| ") and not l.startswith("| ---")]
+bad = []
+def number(text, what, positive=True):
+    """A figure, above zero unless a latency (0.0 ms is a fast search on 300 articles)."""
+    m = re.match(r"[0-9]+(\.[0-9]+)?", text)
+    if not m or (positive and float(m.group()) <= 0):
+        bad.append("%s: '%s'" % (what, text))
+index = {r[0]: r for r in rows if len(r) == 10 and r[0] != "engine"}
+search = [r for r in rows if len(r) == 7 and r[0] != "engine"]
+shards = [r for r in rows if len(r) == 6 and r[0] != "shards"]
+for engine in ("khabar", "raw Xapian"):
+    if engine not in index:
+        bad.append("no indexing row for %s" % engine)
+        continue
+    r = index[engine]
+    for k, what in ((2, "input MB"), (3, "index wall s"), (5, "MB/s"), (6, "passages/s"), (7, "peak RSS MB"),
+                    (8, "index MB"), (9, "after xapian-compact")):
+        number(r[k], "%s %s" % (engine, what))
+for engine in ("khabar", "khabar -j 1", "khabar JSON", "raw Xapian"):
+    mine = [r for r in search if r[0] == engine]
+    if not mine:
+        bad.append("no search row for %s" % engine)
+    for r in mine:
+        for k, what in ((3, "p50 ms"), (4, "p95 ms"), (5, "p99 ms"), (6, "queries/s")):
+            number(r[k], "%s %s %s" % (engine, r[2], what), what == "queries/s")
+for name in ("1 (default)", "2 (-j 2)", "4 (-j 2)"):
+    mine = [r for r in shards if r[0] == name]
+    if not mine:
+        bad.append("no shards row for %s" % name)
+    for r in mine:
+        for k, what in ((1, "index wall s"), (2, "MB/s"), (4, "local p50 / p99"), (5, "remote p50 / p99")):
+            if k == 5 and name.startswith("1 "):
+                continue
+            number(r[k], "%s shards %s" % (name, what), "p50" not in what)
+if bad:
+    sys.exit("speed.sh: smoke check failed: " + "; ".join(bad))
+print("smoke check: %d indexing, %d search and %d shard rows, every figure above zero" %
+      (len(index), len(search), len(shards)))
+PY

@@ -19,8 +19,9 @@ fail() {
     exit 1
 }
 
+# skip WHY: CTest reports the test as skipped (SKIP_RETURN_CODE 77).
 skip() {
-    echo "SKIP [$case_name]: $*" >&2
+    echo "skipped: $* [$case_name]"
     exit 77
 }
 
@@ -43,4 +44,23 @@ expect_err() {
 
 expect_out() {
     grep -qF -- "$1" out || fail "stdout lacks '$1'; stdout was: $(tail -c 2000 out)"
+}
+
+# ranked FILE SEARCHER_ARGS...: the ranking of a search (passage id and
+# score, a line per result, best first) into FILE. The search must succeed
+# and find something: a comparison of two rankings then cannot pass because
+# both searches failed or found nothing (empty equals empty). Not for
+# $(...): a failure must end the test, not a subshell.
+ranked() {
+    local file=$1
+    shift
+    run "$SEARCHER" --format trec "$@"
+    [ "$rc" -eq 0 ] || fail "searcher $*: status $rc, expected results; stderr: $(tail -c 2000 err)"
+    [ -s out ] || fail "searcher $*: status 0 but no result"
+    awk '{print $3, $5}' out >"$file"
+}
+
+# expect_same FILE_A FILE_B WHAT: the two files are identical, byte for byte.
+expect_same() {
+    cmp -s "$1" "$2" || fail "$3: $(diff "$1" "$2" | head -n 20)"
 }

@@ -71,22 +71,27 @@ slow_build() {
     [ -n "${KH_UNDER_VALGRIND:-}" ] || ldd "$SEARCHER" 2>/dev/null | grep -q 'libasan'
 }
 
-# compact_input: in.jsonl, 300 articles of saudinewsnet (or the bundled
-# texts, one article per paragraph), and compact_queries for them.
+# compact_input: in.jsonl, 300 articles of saudinewsnet (or 300 made of
+# the bundled texts' paragraphs, one to three each: compact_existing splits
+# them at 100), and compact_queries for them.
 compact_input() {
     if [ -r "${SHARED_DATA:-}/saudinewsnet/docs.jsonl.gz" ]; then
         zcat "$SHARED_DATA/saudinewsnet/docs.jsonl.gz" | head -n 300 >in.jsonl
         compact_queries=("السعودية" "وزارة الصحة" '"مجلس الوزراء"' "النفط -الأسعار" "title:الهلال")
     else
+        echo "note [$case_name]: no shared data (${SHARED_DATA:-unset}): articles of the bundled texts" >&2
         python3 - "$CORPUS" "$DATA_DIR" <<'PY' || fail "cannot make the input"
 import glob, json, os, sys
 paragraphs = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.txt")) + glob.glob(os.path.join(sys.argv[2], "*.txt"))):
     body = open(path, encoding="utf-8").read().split("\n\n", 1)[-1]
     paragraphs += [p.replace("\n", " ").strip() for p in body.split("\n\n") if p.strip()]
+n = len(paragraphs)
 with open("in.jsonl", "w", encoding="utf-8") as f:
-    for i, p in enumerate(paragraphs):
-        f.write(json.dumps({"id": "p%03d" % i, "title": p[:60], "text": p}, ensure_ascii=False) + "\n")
+    for i in range(300):
+        chosen = [paragraphs[(i * 7 + k * 11) % n] for k in range(1 + i % 3)]
+        f.write(json.dumps({"id": "p%03d" % i, "title": chosen[0][:60], "text": "\n".join(chosen)},
+                           ensure_ascii=False) + "\n")
 PY
         compact_queries=("ماسك" "الذكاء الاصطناعي" '"سام ألتمان"' "OpenAI -تويتر" "the")
     fi
@@ -97,9 +102,10 @@ PY
 same_searches() {
     for q in "${compact_queries[@]}"; do
         run "$SEARCHER" -d "$1" --format json -n 50 "$q"
+        [ "$rc" -eq 0 ] && [ -s out ] || fail "'$q' found nothing in $1 (status $rc): $(cat err)"
         mv out a.json
         run "$SEARCHER" -d "$2" --format json -n 50 "$q"
-        [ -s out ] || fail "'$q' found nothing in $2"
+        [ "$rc" -eq 0 ] && [ -s out ] || fail "'$q' found nothing in $2 (status $rc): $(cat err)"
         cmp -s a.json out || fail "'$q' differs between $1 and $2: $(diff a.json out | head -n 6)"
     done
 }
@@ -537,13 +543,17 @@ stop_word_query)
     ;;
 unbalanced_quotes)
     "$INDEXER" -q -d idx "$CORPUS" "$DATA_DIR/english.txt" 2>/dev/null
-    ranking() { timeout "$LIMIT" "$SEARCHER" -d idx -n 50 --format trec "$@" | awk '{print $3, $5}'; }
+    # same_ranking A B WHAT: both find passages, the same, in the same order.
+    same_ranking() {
+        ranked a.rank -d idx -n 50 "$1"
+        ranked b.rank -d idx -n 50 "$2"
+        expect_same a.rank b.rank "$3"
+    }
     # An open quote runs to the end of the query (README, Query language).
-    [ -n "$(ranking '"أكبر تهديد"')" ] || fail "no result for the phrase"
-    [ "$(ranking '"أكبر تهديد')" = "$(ranking '"أكبر تهديد"')" ] || fail "open quote at the start"
-    [ "$(ranking 'ماسك "أكبر تهديد')" = "$(ranking 'ماسك "أكبر تهديد"')" ] || fail "open quote after a word"
+    same_ranking '"أكبر تهديد' '"أكبر تهديد"' "open quote at the start"
+    same_ranking 'ماسك "أكبر تهديد' 'ماسك "أكبر تهديد"' "open quote after a word"
     # A quote at the very end opens an empty phrase, which adds nothing.
-    [ "$(ranking 'newsroom"')" = "$(ranking 'newsroom')" ] || fail "a trailing quote changes the ranking"
+    same_ranking 'newsroom"' 'newsroom' "a trailing quote changes the ranking"
     # Three quotes: a phrase, then an open one.
     run "$SEARCHER" -d idx --format trec '"open formats" "archive'
     expect_rc 0
@@ -752,18 +762,21 @@ with open("in.jsonl", "w") as f:
 PY
         queries=("harbour" "ferry cargo" '"tide quay"' "ميناء" "anchor -crane")
     fi
-    fingerprint() { # the passages with their text, and the rankings
-        timeout "$LIMIT" "$SEARCHER" -d "$1" -n 1000000 --format json 'lang:ar lang:en' |
-            python3 -c '
+    # fingerprint INDEX: the passages with their text, and the rankings in
+    # order (equal scores are ordered by passage id, which a re-run keeps).
+    # Every search must succeed: a failed one would print nothing on both sides.
+    fingerprint() {
+        timeout "$LIMIT" "$SEARCHER" -d "$1" -n 1000000 --format json 'lang:ar lang:en' >fp.json 2>fp.err ||
+            fail "cannot list the passages of $1: $(cat fp.err)"
+        python3 -c '
 import json, sys
 for line in sys.stdin:
     r = json.loads(line)
-    print(r["passage_id"], hash(r["text"]) & 0xffffffff, r["kind"])' | sort
+    print(r["passage_id"], hash(r["text"]) & 0xffffffff, r["kind"])' <fp.json | sort
         for q in "${queries[@]}"; do
-            # Ties are ordered by document number, which a re-run changes:
-            # compare score and passage, sorted by score then id.
-            timeout "$LIMIT" "$SEARCHER" -d "$1" -n 200 --format trec "$q" |
-                awk '{printf "%s %.6f\n", $3, $5}' | sort -k2,2gr -k1,1
+            timeout "$LIMIT" "$SEARCHER" -d "$1" -n 200 --format trec "$q" >fp.trec 2>fp.err ||
+                fail "'$q' found nothing in $1: $(cat fp.err)"
+            awk '{printf "%s %.6f\n", $3, $5}' fp.trec
         done
     }
     start=$(date +%s.%N)
@@ -920,6 +933,7 @@ compact_existing)
     # --compact; --compact alone compacts without indexing; --no-compact
     # leaves even a new index as written.
     compact_input
+    [ "$(wc -l <in.jsonl)" -gt 100 ] || fail "the input has $(wc -l <in.jsonl) articles: 101 or more wanted"
     head -n 100 in.jsonl >first.jsonl
     tail -n +101 in.jsonl >rest.jsonl
     run "$INDEXER" -q -d idx --no-compact first.jsonl
@@ -970,6 +984,7 @@ compact_leftover)
     run "$INDEXER" -q -d idx --no-compact in.jsonl
     expect_rc 0
     run "$SEARCHER" -d idx --format json -n 50 "${compact_queries[0]}"
+    expect_rc 0
     cp out ref.json
     dead=2000000000 # above any pid_max: no such process
     mkdir idx.compacting-$dead && cp -r idx/* idx.compacting-$dead/

@@ -4,7 +4,11 @@
  * found before run in every build (gcc, the sanitizer build, valgrind).
  *
  *   replay FILE|FOLDER...     exit 0 when every input ran; a failed check
- *                             aborts, as under the fuzzer
+ *                             aborts, as under the fuzzer; exit 1 when an
+ *                             argument cannot be read, a folder holds no
+ *                             input or there is no input at all (a seed
+ *                             folder lost or emptied would otherwise pass
+ *                             without testing anything)
  */
 #define _DEFAULT_SOURCE /* DT_REG with readdir */
 #include <dirent.h>
@@ -93,6 +97,10 @@ int main(int argc, char **argv)
             snprintf(names[n++], len, "%s/%s", argv[i], e->d_name);
         }
         closedir(dir);
+        if (n == 0) {
+            fprintf(stderr, "%s: no input in this folder\n", argv[i]);
+            failed = 1;
+        }
         qsort(names, n, sizeof *names, by_name); /* the same order on every machine */
         for (size_t k = 0; k < n; k++) {
             failed |= replay_file(names[k]);
@@ -102,5 +110,9 @@ int main(int argc, char **argv)
         free(names);
     }
     printf("replayed %d inputs\n", count);
+    if (count == 0) {
+        fprintf(stderr, "replay: no input replayed\n");
+        failed = 1;
+    }
     return failed;
 }

@@ -1,0 +1,281 @@
+/*
+ * Unit tests for the writer, through writer.h only: replace, delete, batch
+ * commits, an id given twice in one run, prepare/put. Each row is a script
+ * of operations on a fresh index and what the index then holds: the
+ * passages of each article (its XA term's frequency) and the counters.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "test_fs.h"
+
+#include "compact.h"
+#include "khabar/schema.h"
+#include "khabar/xdb.h"
+#include "writer.h"
+
+#ifndef KH_TEST_TMPDIR
+#error "KH_TEST_TMPDIR must name a scratch directory"
+#endif
+
+/* A fresh, empty folder for an index: KH_TEST_TMPDIR/writer_test.d/NAME. */
+static const char *fresh_path(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/writer_test.d", KH_TEST_TMPDIR);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/writer_test.d/%s", KH_TEST_TMPDIR, name);
+    (void)test_fs_remove_tree(path);
+    return path;
+}
+
+/* The article one JSON Lines line describes (kh_article_free). */
+static kh_article_t *article(const char *json)
+{
+    kh_article_reader_t *r = NULL;
+    kh_article_t *a = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(
+        kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err),
+        KH_OK);
+    if (kh_article_reader_next(r, &a, &err) != KH_OK || !a)
+        fail_msg("cannot read %s: %s", json, err.message);
+    kh_article_reader_close(r);
+    return a;
+}
+
+/* How many documents hold term in the index at path, as a reader sees it now. */
+static unsigned term_freq(const char *path, const char *term)
+{
+    kh_db_t *db = NULL;
+    kh_error_t err = {0};
+    unsigned n = 0;
+    if (kh_db_open(path, KH_DB_READ_ONLY, &db, &err) != KH_OK)
+        return 0; /* nothing committed yet */
+    assert_int_equal(kh_db_term_freq(db, term, &n, &err), KH_OK);
+    kh_db_close(db);
+    return n;
+}
+
+/*
+ * One step of a script: "+JSON" adds an article, "-ID" deletes one
+ * (expecting found = 1, or 0 with "-?ID"), "c" commits, "r" ends the run
+ * (commit, close) and starts another (the counters are the last run's),
+ * "=ID N" checks that a reader sees N passages of article ID now.
+ */
+typedef struct script {
+    const char *name;
+    unsigned batch;       /* articles per commit */
+    const char *steps[8]; /* NULL-terminated */
+    int commit_at_close;
+    /* After closing: passages per article, "ID N" (NULL-terminated), and the counters. */
+    const char *passages[4];
+    unsigned long added, replaced, deleted, duplicates;
+} script_t;
+
+#define A1 "{\"id\": \"a1\", \"title\": \"Harbour news\", \"text\": \"one\\ntwo\\nthree\"}"
+#define A1_SHORT "{\"id\": \"a1\", \"title\": \"Harbour news\", \"text\": \"only\"}"
+#define A2 "{\"id\": \"a2\", \"title\": \"أخبار الميناء\", \"text\": \"الأول\\nالثاني\"}"
+#define A3 "{\"id\": \"a3\", \"title\": \"Third\", \"text\": \"x\"}"
+
+/* clang-format off: one script a line */
+static const script_t scripts[] = {
+    /* A title passage and one per paragraph. */
+    {"add", 0, {"+" A1, "+" A2, NULL}, 1, {"a1 4", "a2 3", NULL}, 2, 0, 0, 0},
+    /* The same id in a later run replaces every passage: none of the old ones is left. */
+    {"replace", 0, {"+" A1, "r", "=a1 4", "+" A1_SHORT, NULL}, 1, {"a1 2", NULL}, 0, 1, 0, 0},
+    {"replace longer",
+     0,
+     {"+" A1_SHORT, "r", "+" A1, "+" A2, NULL},
+     1,
+     {"a1 4", "a2 3", NULL},
+     1,
+     1,
+     0,
+     0},
+    /* Twice in one run: the last one wins, counted as a duplicate. */
+    {"id given twice", 0, {"+" A1, "+" A1_SHORT, NULL}, 1, {"a1 2", NULL}, 1, 1, 0, 1},
+    /* Deleted: no passage left; the other article untouched; deleting again finds nothing. */
+    {"delete",
+     0,
+     {"+" A1, "+" A2, "r", "-a1", "-?a1", NULL},
+     1,
+     {"a1 0", "a2 3", NULL},
+     0,
+     0,
+     1,
+     0},
+    /* The id of a deleted article is free again: added anew. */
+    {"delete then add",
+     0,
+     {"+" A1, "r", "-a1", "r", "+" A1_SHORT, NULL},
+     1,
+     {"a1 2", NULL},
+     1,
+     0,
+     0,
+     0},
+    /* Batches of 2: the first two are committed when the batch is full, the third waits. */
+    {"batch commit",
+     2,
+     {"+" A1, "+" A2, "=a2 3", "+" A3, "=a3 0", NULL},
+     1,
+     {"a1 4", "a2 3", "a3 2", NULL},
+     3,
+     0,
+     0,
+     0},
+    /* Closed without commit: the open batch is discarded, the committed one stays. */
+    {"close discards",
+     2,
+     {"+" A1, "+" A2, "+" A3, NULL},
+     0,
+     {"a1 4", "a2 3", "a3 0", NULL},
+     3,
+     0,
+     0,
+     0},
+};
+/* clang-format on */
+
+static void check_passages(const char *path, const char *spec, const char *script)
+{
+    char id[64], term[80];
+    unsigned want;
+    assert_int_equal(sscanf(spec, "%63s %u", id, &want), 2);
+    snprintf(term, sizeof term, "%s%s", KH_PREFIX_ARTICLE, id);
+    unsigned got = term_freq(path, term);
+    if (got != want)
+        fail_msg("%s: article %s has %u passages, expected %u", script, id, got, want);
+}
+
+static void scripts_leave_the_index_expected(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+        const script_t *s = &scripts[i];
+        char path[4096];
+        snprintf(path, sizeof path, "%s", fresh_path("script"));
+        kh_writer_opts_t opts = kh_writer_opts_default();
+        opts.batch_articles = s->batch;
+        kh_writer_t *w = NULL;
+        kh_error_t err = {0};
+        assert_int_equal(kh_writer_open(path, &opts, &w, &err), KH_OK);
+        for (size_t k = 0; s->steps[k]; k++) {
+            const char *step = s->steps[k];
+            kh_status_t st = KH_OK;
+            if (step[0] == '+') {
+                kh_article_t *a = article(step + 1);
+                st = kh_writer_add(w, a, NULL, &err);
+                kh_article_free(a);
+            } else if (step[0] == '-') {
+                int expect = step[1] != '?', found = -1;
+                st = kh_writer_delete(w, step + (expect ? 1 : 2), &found, &err);
+                if (!st && found != expect)
+                    fail_msg("%s: step %zu found %d", s->name, k, found);
+            } else if (step[0] == 'c') {
+                st = kh_writer_commit(w, &err);
+            } else if (step[0] == 'r') {
+                st = kh_writer_close(w, 1, &err);
+                w = NULL;
+                if (!st)
+                    st = kh_writer_open(path, &opts, &w, &err);
+            } else {
+                check_passages(path, step + 1, s->name);
+            }
+            if (st)
+                fail_msg("%s: step %zu: status %d: %s", s->name, k, (int)st, err.message);
+        }
+        kh_writer_stats_t stats = *kh_writer_stats(w);
+        assert_int_equal(kh_writer_close(w, s->commit_at_close, &err), KH_OK);
+        for (size_t k = 0; s->passages[k]; k++)
+            check_passages(path, s->passages[k], s->name);
+        if (stats.added != s->added || stats.replaced != s->replaced ||
+            stats.deleted != s->deleted || stats.duplicates != s->duplicates)
+            fail_msg("%s: added %lu replaced %lu deleted %lu duplicates %lu", s->name, stats.added,
+                     stats.replaced, stats.deleted, stats.duplicates);
+    }
+}
+
+/* kh_writer_note_id reports an id given before, whatever the writer wrote. */
+static void note_id_counts_duplicates(void **state)
+{
+    (void)state;
+    kh_writer_t *w = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_writer_open(NULL, NULL, &w, &err), KH_OK);
+    static const struct {
+        const char *id;
+        int duplicate;
+    } ids[] = {{"a", 0}, {"b", 0}, {"a", 1}, {"ميناء", 0}, {"ميناء", 1}, {"a", 1}};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        int duplicate = -1;
+        assert_int_equal(kh_writer_note_id(w, ids[i].id, &duplicate, &err), KH_OK);
+        assert_int_equal(duplicate, ids[i].duplicate);
+    }
+    assert_int_equal(kh_writer_stats(w)->duplicates, 3);
+    assert_int_equal(kh_writer_close(w, 0, &err), KH_OK);
+}
+
+/* Prepared by a writer without a database, put by another: as kh_writer_add would. */
+static void prepare_then_put(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", fresh_path("put"));
+    kh_writer_t *analyser = NULL, *w = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_writer_open(NULL, NULL, &analyser, &err), KH_OK);
+    assert_int_equal(kh_writer_open(path, NULL, &w, &err), KH_OK);
+    kh_article_t *a = article(A2);
+    kh_prepared_t *p = NULL;
+    assert_int_equal(kh_writer_prepare(analyser, a, &p, &err), KH_OK);
+    kh_article_free(a); /* p borrows nothing from it */
+    assert_int_equal(kh_prepared_passages(p), 3);
+    assert_int_equal(kh_writer_put(w, p, NULL, &err), KH_OK);
+    kh_prepared_free(p);
+    /* A writer that only prepares cannot write. */
+    a = article(A3);
+    assert_int_equal(kh_writer_add(analyser, a, NULL, &err), KH_ERR_ARG);
+    kh_article_free(a);
+    assert_int_equal(kh_writer_close(w, 1, &err), KH_OK);
+    assert_int_equal(kh_writer_close(analyser, 0, &err), KH_OK);
+    check_passages(path, "a2 3", "prepare then put");
+    assert_int_equal(term_freq(path, KH_PREFIX_PASSAGE "a2#2"), 1);
+    assert_int_equal(term_freq(path, KH_PREFIX_PASSAGE "a2#3"), 0);
+}
+
+/* A second writer on the same index is refused while the first holds it. */
+static void second_writer_locked(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", fresh_path("locked"));
+    kh_writer_t *first = NULL, *second = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_writer_open(path, NULL, &first, &err), KH_OK);
+    assert_int_equal(kh_writer_open(path, NULL, &second, &err), KH_ERR_DB_LOCKED);
+    assert_null(second);
+    assert_int_equal(kh_writer_close(first, 1, &err), KH_OK);
+    assert_int_equal(kh_writer_open(path, NULL, &second, &err), KH_OK);
+    assert_int_equal(kh_writer_close(second, 1, &err), KH_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scripts_leave_the_index_expected),
+        cmocka_unit_test(note_id_counts_duplicates),
+        cmocka_unit_test(prepare_then_put),
+        cmocka_unit_test(second_writer_locked),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,209 @@
+/*
+ * Unit tests for the output formats: each format's whole line for one
+ * result, Arabic and English rows side by side, and what each does with
+ * the characters that could break it (tabs, line breaks, quotes,
+ * backslashes, control characters).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output.h"
+
+typedef struct row {
+    const char *name;
+    kh_output_format_t format;
+    int color, per_article;
+    const char *tag, *qid, *query;
+    const char *title, *text, *url;
+    const char *match; /* the first occurrence of this word of text is highlighted */
+    const char *expected;
+} row_t;
+
+static const row_t rows[] = {
+    /* text: "RANK. SCORE  TITLE  [KIND PASSAGE]", then the snippet, indented. */
+    {"text arabic", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك إن الشركة", "",
+     "ماسك", "1. 12.375  عن ماسك  [body a1#2]\n   قال ماسك إن الشركة\n"},
+    {"text english", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ferry", "Ferry news",
+     "The ferry leaves at noon.", "", "ferry",
+     "1. 12.375  Ferry news  [body a1#2]\n   The ferry leaves at noon.\n"},
+    /* Line breaks and tabs of the title and text become spaces: one result, two lines. */
+    {"text breaks", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "x", "two\nline\ttitle",
+     "first\nsecond\tthird\r", "", NULL,
+     "1. 12.375  two line title  [body a1#2]\n   first second third \n"},
+    /* No title: the article id stands for it. */
+    {"text no title", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "x", "", "body", "", NULL,
+     "1. 12.375  a1  [body a1#2]\n   body\n"},
+    /* Colour: the title bold, the match in bold red, the id dim. */
+    {"text colour", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك", "", "ماسك",
+     "1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n   قال \033[1;31mماسك\033[0m\n"},
+    /* JSON: "query" from the command line, "qid" in a batch; url only when set. */
+    {"json arabic", KH_OUTPUT_JSON, 0, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك", "", "ماسك",
+     "{\"query\":\"ماسك\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
+     "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"عن ماسك\",\"text\":\"قال ماسك\","
+     "\"snippet\":\"قال ماسك\",\"highlights\":[[7,15]],\"snippet_highlights\":[[7,15]]}\n"},
+    {"json english qid url", KH_OUTPUT_JSON, 0, 0, NULL, "q7", "ferry", "Ferry", "The ferry",
+     "https://example.com/a?b=1&c=2", "ferry",
+     "{\"qid\":\"q7\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
+     "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"Ferry\",\"text\":\"The ferry\","
+     "\"snippet\":\"The "
+     "ferry\",\"highlights\":[[4,9]],\"snippet_highlights\":[[4,9]],\"url\":\"https://example.com/"
+     "a?b=1&c=2\"}\n"},
+    /* Quotes, backslashes, line breaks, tabs and control characters are escaped, the text kept. */
+    {"json escapes", KH_OUTPUT_JSON, 0, 0, NULL, NULL, "say \"hi\"", "a \"quoted\" \\ title",
+     "line\none\ttab \x01 end", "", NULL,
+     "{\"query\":\"say \\\"hi\\\"\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
+     "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"a \\\"quoted\\\" \\\\ title\","
+     "\"text\":\"line\\none\\ttab \\u0001 end\",\"snippet\":\"line\\none\\ttab \\u0001 end\","
+     "\"highlights\":[],\"snippet_highlights\":[]}\n"},
+    /* TREC: QID Q0 DOCID RANK SCORE TAG; "1" from the command line. */
+    {"trec", KH_OUTPUT_TREC, 0, 0, NULL, NULL, "x", "t", "body", "", NULL,
+     "1 Q0 a1#2 1 12.375000 khabar\n"},
+    {"trec per-article tag", KH_OUTPUT_TREC, 0, 1, "run2", "q9", "x", "t", "body", "", NULL,
+     "q9 Q0 a1 1 12.375000 run2\n"},
+    /* TSV: QID RANK SCORE PASSAGE SNIPPET, no tab or line break inside a field. */
+    {"tsv arabic", KH_OUTPUT_TSV, 0, 0, NULL, "q1", "ماسك", "t", "قال ماسك", "", "ماسك",
+     "q1\t1\t12.375000\ta1#2\tقال ماسك\n"},
+    {"tsv breaks", KH_OUTPUT_TSV, 0, 0, NULL, NULL, "x", "t", "a\tb\nc\r\nd", "", NULL,
+     "1\t1\t12.375000\ta1#2\ta b c  d\n"},
+};
+
+/* The output of one result as row r describes it. */
+static char *write_row(const row_t *r, kh_status_t *st)
+{
+    kh_span_t span = {0, 0};
+    kh_result_t result = {.rank = 1, .score = 12.375};
+    result.data = (kh_passage_data_t){.kind = KH_KIND_BODY,
+                                      .passage_id = "a1#2",
+                                      .article_id = "a1",
+                                      .title = r->title,
+                                      .url = r->url,
+                                      .date = "",
+                                      .section = "",
+                                      .text = r->text,
+                                      .record_id = ""};
+    if (r->match) {
+        const char *at = strstr(r->text, r->match);
+        assert_non_null(at);
+        span = (kh_span_t){(size_t)(at - r->text), (size_t)(at - r->text) + strlen(r->match)};
+        result.highlights = &span;
+        result.n_highlights = 1;
+    }
+    kh_results_t results = {.items = &result, .n = 1, .estimated = 1};
+    kh_output_opts_t opts = {r->format, r->color, r->per_article, r->tag};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    kh_error_t err = {0};
+    *st = kh_output_write(out, &opts, r->qid, r->query, &results, &err);
+    fclose(out);
+    return text;
+}
+
+static void each_format_writes_its_line(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kh_status_t st;
+        char *got = write_row(&rows[i], &st);
+        if (st != KH_OK || strcmp(got, rows[i].expected) != 0)
+            fail_msg("%s: status %d, got\n%s\nexpected\n%s", rows[i].name, (int)st, got,
+                     rows[i].expected);
+        free(got);
+    }
+}
+
+static void results_in_rank_order(void **state)
+{
+    (void)state;
+    kh_result_t items[2] = {{.rank = 1, .score = 2.5}, {.rank = 2, .score = 1}};
+    const char *ids[2] = {"a#0", "b#3"};
+    for (int i = 0; i < 2; i++)
+        items[i].data = (kh_passage_data_t){.passage_id = ids[i],
+                                            .article_id = ids[i],
+                                            .title = "",
+                                            .url = "",
+                                            .date = "",
+                                            .section = "",
+                                            .text = "x",
+                                            .record_id = ""};
+    kh_results_t results = {.items = items, .n = 2, .estimated = 2};
+    kh_output_opts_t opts = {KH_OUTPUT_TREC, 0, 0, NULL};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    assert_int_equal(kh_output_write(out, &opts, "q", "x", &results, NULL), KH_OK);
+    fclose(out);
+    assert_string_equal(text, "q Q0 a#0 1 2.500000 khabar\nq Q0 b#3 2 1.000000 khabar\n");
+    free(text);
+}
+
+static void format_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        kh_status_t status;
+        kh_output_format_t format;
+    } names[] = {
+        {"text", KH_OK, KH_OUTPUT_TEXT},
+        {"json", KH_OK, KH_OUTPUT_JSON},
+        {"trec", KH_OK, KH_OUTPUT_TREC},
+        {"tsv", KH_OK, KH_OUTPUT_TSV},
+        {"xml", KH_ERR_ARG, 0},
+        {"TEXT", KH_ERR_ARG, 0},
+        {"", KH_ERR_ARG, 0},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        kh_output_format_t f = KH_OUTPUT_TEXT;
+        assert_int_equal(kh_output_format_parse(names[i].name, &f), names[i].status);
+        if (names[i].status == KH_OK)
+            assert_int_equal(f, names[i].format);
+    }
+}
+
+/* A stream that cannot be written is KH_ERR_IO. */
+static void failing_stream(void **state)
+{
+    (void)state;
+    FILE *out = fopen("/dev/full", "w");
+    if (!out)
+        skip();
+    setvbuf(out, NULL, _IONBF, 0);
+    kh_result_t result = {.rank = 1, .score = 1};
+    result.data = (kh_passage_data_t){.passage_id = "a#0",
+                                      .article_id = "a",
+                                      .title = "",
+                                      .url = "",
+                                      .date = "",
+                                      .section = "",
+                                      .text = "x",
+                                      .record_id = ""};
+    kh_results_t results = {.items = &result, .n = 1, .estimated = 1};
+    for (kh_output_format_t f = KH_OUTPUT_TEXT; f <= KH_OUTPUT_TSV; f++) {
+        kh_output_opts_t opts = {f, 0, 0, NULL};
+        kh_error_t err = {0};
+        assert_int_equal(kh_output_write(out, &opts, NULL, "x", &results, &err), KH_ERR_IO);
+        clearerr(out);
+    }
+    fclose(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(each_format_writes_its_line),
+        cmocka_unit_test(results_in_rank_order),
+        cmocka_unit_test(format_names),
+        cmocka_unit_test(failing_stream),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
