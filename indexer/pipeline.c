@@ -183,10 +183,10 @@ static uint64_t passages_in(const char *path)
  * Whether to compact a database that held before passages when opened, of
  * which the run removed removed. Removed passages are what makes a
  * re-indexed database large: Xapian frees their entries but leaves the
- * blocks part-empty, and a copy re-indexed whole was ~3 times its compacted
- * size where a database only added to is ~2 times (README, "Compaction").
- * Counting passages rather than articles weighs a long article as the
- * space it held.
+ * blocks part-empty (figures in pipeline.h). From 25% on, a compaction
+ * (about the cost of indexing a few percent of the database) adds little to
+ * the run. Counting passages rather than articles weighs a long article as
+ * the space it held.
  */
 static kh_compacted_why_t compaction_reason(kh_compact_mode_t mode, uint64_t before,
                                             uint64_t removed)
