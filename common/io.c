@@ -167,6 +167,11 @@ uint64_t kh_reader_bytes_in(const kh_reader_t *r)
     return r->text_bytes;
 }
 
+uint64_t kh_reader_text_bytes(const kh_reader_t *r)
+{
+    return r->text_bytes;
+}
+
 void kh_reader_close(kh_reader_t *r)
 {
     if (!r)

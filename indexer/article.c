@@ -1061,6 +1061,11 @@ int64_t kh_article_reader_size(const kh_article_reader_t *r)
     return kh_reader_size(r->in);
 }
 
+uint64_t kh_article_reader_text_bytes(const kh_article_reader_t *r)
+{
+    return kh_reader_text_bytes(r->in);
+}
+
 void kh_article_reader_close(kh_article_reader_t *r)
 {
     if (!r)

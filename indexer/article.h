@@ -200,6 +200,8 @@ const char *kh_article_reader_path(const kh_article_reader_t *r);
  * progress display: see kh_reader_bytes_in() and kh_reader_size(). */
 uint64_t kh_article_reader_bytes_in(const kh_article_reader_t *r);
 int64_t kh_article_reader_size(const kh_article_reader_t *r);
+/* Bytes of text read so far (decompressed for a .gz): kh_reader_text_bytes(). */
+uint64_t kh_article_reader_text_bytes(const kh_article_reader_t *r);
 
 /* Closes r. r may be NULL. Articles already returned stay valid. */
 void kh_article_reader_close(kh_article_reader_t *r);

@@ -35,9 +35,8 @@ static char *concat(const char *a, const char *b)
     return s;
 }
 
-/* Blocks in use, as du counts them: the figure a user compares. A glass
- * database is a flat folder of files. */
-static uint64_t disk_usage(const char *dir)
+/* A glass database is a flat folder of files. */
+uint64_t kh_compact_disk_usage(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -142,7 +141,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
                           "%s: the folder %s is in the way of its compacted copy (%s; not a "
                           "leftover of ours: left as it is)",
                           path, tmp, kh_errno_message(errno));
-    uint64_t before = st ? 0 : disk_usage(db);
+    uint64_t before = st ? 0 : kh_compact_disk_usage(db);
     int exchanged = 0;
     if (!st) {
         if ((st = kh_db_compact(db, tmp, 0, err)) == KH_OK) {
@@ -160,7 +159,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
         sync_dir(parent);
         if (out) {
             out->bytes_before = before;
-            out->bytes_after = disk_usage(db);
+            out->bytes_after = kh_compact_disk_usage(db);
         }
         /* The old copy. Should this fail, the folder is a leftover the next
          * run removes; the index itself is done. Should a file that is not
@@ -338,21 +337,4 @@ void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path)
             n--;
     out[n] = '\0';
     memcpy(err->message, out, n + 1);
-}
-
-kh_status_t kh_compact_index_is_new(const char *path, int *out, kh_error_t *err)
-{
-    (void)err;
-    *out = 0;
-    kh_db_t *db;
-    kh_status_t st = kh_db_open(path, KH_DB_READ_ONLY, &db, NULL);
-    if (st == KH_ERR_DB_NOT_FOUND) {
-        *out = 1;
-        return KH_OK;
-    }
-    unsigned docs = 1;
-    if (!st && kh_db_doc_count(db, &docs, NULL) == KH_OK && docs == 0)
-        *out = 1;
-    kh_db_close(db);
-    return KH_OK;
 }

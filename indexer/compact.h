@@ -84,13 +84,8 @@ kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *ke
  */
 void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path);
 
-/*
- * *out = 1 when the index at path (a database folder, or a folder of shards
- * with its XAPIANDB stub) does not exist or holds no document, else 0: an
- * index this run creates, and so compacts by default. Any other failure to
- * read it gives 0 (opening it for writing will report the error). Returns
- * KH_OK.
- */
-kh_status_t kh_compact_index_is_new(const char *path, int *out, kh_error_t *err);
+/* Disk usage of the database folder at path, as du counts it (0 when it
+ * cannot be read): the figure a user compares. */
+uint64_t kh_compact_disk_usage(const char *path);
 
 #endif

@@ -213,37 +213,6 @@ static void cleanup_restores_old_copy(void **state)
     assert_int_equal(entries_starting("idx.compacting-"), 0);
 }
 
-/* New (compacted by default) or not, for each state an index can be in. */
-static void index_is_new(void **state)
-{
-    (void)state;
-    kh_error_t err = {0};
-    kh_writer_t *w = index_articles("full", 1);
-    assert_int_equal(kh_writer_close(w, 1, &err), KH_OK);
-    w = index_articles("empty", 0);
-    assert_int_equal(kh_writer_close(w, 1, &err), KH_OK);
-    make_dir("shards");
-    w = index_articles("shards/shard-0", 2);
-    assert_int_equal(kh_writer_close(w, 1, &err), KH_OK);
-    make_file("shards/XAPIANDB", "auto shard-0\n");
-    make_dir("not-an-index");
-    static const struct {
-        const char *path;
-        int is_new;
-    } rows[] = {
-        {"missing", 1},
-        {"empty", 1},
-        {"full", 0},
-        {"shards", 0},
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        int is_new = -1;
-        assert_int_equal(kh_compact_index_is_new(rows[i].path, &is_new, &err), KH_OK);
-        if (is_new != rows[i].is_new)
-            fail_msg("%s: is_new %d", rows[i].path, is_new);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,7 +220,6 @@ int main(void)
         cmocka_unit_test_setup(missing_database, fresh_folder),
         cmocka_unit_test_setup(cleanup_removes_only_dead_leftovers, fresh_folder),
         cmocka_unit_test_setup(cleanup_restores_old_copy, fresh_folder),
-        cmocka_unit_test_setup(index_is_new, fresh_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "khabar/display.h"
+#include "khabar/xdb.h"
 
 #define STUB_NAME "XAPIANDB"
 
@@ -61,7 +63,11 @@ typedef struct shard {
     int busy;                /* the writer thread is writing an article */
     int done;                /* no more articles will come */
     kh_writer_stats_t stats; /* copy of the writer's, under mu */
-    /* The compaction, written by the writer thread before it ends. */
+    /* Written by the writer thread before it ends: what the database held,
+     * and the compaction. */
+    uint64_t passages_before, passages_removed, bytes_now;
+    int committed;
+    kh_compacted_why_t why;
     int compact_tried;
     kh_status_t compact_status;
     kh_compaction_t compaction;
@@ -70,7 +76,9 @@ typedef struct shard {
 
 struct kh_pipeline {
     unsigned n_shards, n_jobs;
-    int compact;
+    kh_compact_mode_t compact;
+    kh_pipeline_progress_fn progress;
+    void *progress_ctx;
     shard_t *shards;
     kh_writer_t *ids; /* the caller's: duplicate ids, reported in input order */
     chunk_t *filling; /* the chunk kh_pipeline_add() is filling */
@@ -87,10 +95,16 @@ struct kh_pipeline {
     kh_writer_t **analyser_writers;
     unsigned n_analysers_started;
 
-    /* The end: writers drained, then told whether to commit. */
-    unsigned drained;
+    /* The end: analysers ended, writers drained, then told whether to
+     * commit, then ended; `changed` is signalled at each step. */
+    unsigned analysers_ended, drained, writers_ended;
     int decided, commit;
-    pthread_cond_t all_drained, decision;
+    pthread_cond_t changed, decision;
+    /* The latest phase a shard entered, when, and how many times one
+     * entered a phase (each is reported at least once). */
+    kh_pipeline_phase_t phase;
+    struct timespec phase_start;
+    unsigned phase_changes;
 
     /* The first failure of any thread (sticky). */
     pthread_mutex_t fail_mu;
@@ -149,6 +163,93 @@ static void free_item(item_t *it)
     memset(it, 0, sizeof *it);
 }
 
+/* ---- the end of a run ---------------------------------------------------- */
+
+/* Passages (Xapian documents) in the database at path, read from the last
+ * commit; 0 when there is none. */
+static uint64_t passages_in(const char *path)
+{
+    kh_db_t *db;
+    unsigned docs = 0;
+    if (kh_db_open(path, KH_DB_READ_ONLY, &db, NULL) == KH_OK) {
+        if (kh_db_doc_count(db, &docs, NULL) != KH_OK)
+            docs = 0;
+        kh_db_close(db);
+    }
+    return docs;
+}
+
+/*
+ * Whether to compact a database that held before passages when opened, of
+ * which the run removed removed. Removed passages are what makes a
+ * re-indexed database large: Xapian frees their entries but leaves the
+ * blocks part-empty (figures in pipeline.h). From 25% on, a compaction
+ * (about the cost of indexing a few percent of the database) adds little to
+ * the run. Counting passages rather than articles weighs a long article as
+ * the space it held.
+ */
+static kh_compacted_why_t compaction_reason(kh_compact_mode_t mode, uint64_t before,
+                                            uint64_t removed)
+{
+    if (mode == KH_COMPACT_NEVER)
+        return KH_COMPACTED_NOT;
+    if (mode == KH_COMPACT_ALWAYS)
+        return KH_COMPACTED_ASKED;
+    if (before == 0)
+        return KH_COMPACTED_NEW;
+    if (removed * 100 >= before * KH_PIPELINE_COMPACT_SHARE)
+        return KH_COMPACTED_REMOVED;
+    return KH_COMPACTED_NOT;
+}
+
+/* Enters phase (under p->mu); the latest phase entered is the one shown. */
+static void enter_phase(kh_pipeline_t *p, kh_pipeline_phase_t phase)
+{
+    if (phase > p->phase || !p->phase_changes) {
+        p->phase = phase;
+        clock_gettime(CLOCK_MONOTONIC, &p->phase_start);
+    }
+    p->phase_changes++;
+    pthread_cond_broadcast(&p->changed);
+}
+
+/*
+ * Waits, holding p->mu, until *count reaches target; calls p->progress
+ * (without the lock) meanwhile: every 0.2 s, and once at least after each
+ * phase entered, so that a short one is shown too.
+ */
+static void wait_reporting(kh_pipeline_t *p, const unsigned *count, unsigned target)
+{
+    unsigned reported = 0;
+    while (*count < target || (p->progress && reported != p->phase_changes)) {
+        if (p->progress && reported != p->phase_changes) {
+            reported = p->phase_changes;
+        } else if (!p->progress) {
+            pthread_cond_wait(&p->changed, &p->mu);
+            continue;
+        } else {
+            struct timespec deadline;
+            clock_gettime(CLOCK_REALTIME, &deadline);
+            deadline.tv_nsec += 200 * 1000 * 1000;
+            if (deadline.tv_nsec >= 1000 * 1000 * 1000) {
+                deadline.tv_sec++;
+                deadline.tv_nsec -= 1000 * 1000 * 1000;
+            }
+            if (pthread_cond_timedwait(&p->changed, &p->mu, &deadline) == 0 &&
+                reported != p->phase_changes)
+                continue; /* a phase entered: reported next round */
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double seconds = (double)(now.tv_sec - p->phase_start.tv_sec) +
+                         (double)(now.tv_nsec - p->phase_start.tv_nsec) / 1e9;
+        kh_pipeline_phase_t phase = p->phase;
+        pthread_mutex_unlock(&p->mu);
+        p->progress(p->progress_ctx, phase, seconds);
+        pthread_mutex_lock(&p->mu);
+    }
+}
+
 /* ---- writer threads ----------------------------------------------------- */
 
 static void *writer_main(void *arg)
@@ -197,7 +298,7 @@ static void *writer_main(void *arg)
      * parallel with the other shards (a final commit is mostly fsync). */
     pthread_mutex_lock(&p->mu);
     p->drained++;
-    pthread_cond_signal(&p->all_drained);
+    pthread_cond_broadcast(&p->changed);
     while (!p->decided)
         pthread_cond_wait(&p->decision, &p->mu);
     int commit = p->commit;
@@ -219,12 +320,32 @@ static void *writer_main(void *arg)
     pthread_mutex_unlock(&s->mu);
     /* The writer stays open, holding the shard's write lock, until the
      * compacted copy has replaced the shard. */
-    if (commit && p->compact && !has_failed(p)) {
+    if (commit && !has_failed(p)) {
+        /* Xapian's own count: what the run removed, whether replaced,
+         * deleted, or given twice in the run, is what it held plus what was
+         * written, less what it holds. */
+        uint64_t after = passages_in(s->path), written = s->stats.passages;
+        s->committed = 1;
+        s->passages_removed =
+            s->passages_before + written > after ? s->passages_before + written - after : 0;
+        s->why = compaction_reason(p->compact, s->passages_before, s->passages_removed);
+    }
+    if (s->why) {
+        pthread_mutex_lock(&p->mu);
+        enter_phase(p, KH_PHASE_COMPACTING);
+        pthread_mutex_unlock(&p->mu);
         s->compact_tried = 1;
         s->compact_status = kh_compact_in_place(s->path, &s->compaction, &s->compact_error);
     }
+    if (s->committed)
+        s->bytes_now = s->compact_tried && !s->compact_status ? s->compaction.bytes_after
+                                                              : kh_compact_disk_usage(s->path);
     kh_writer_close(s->writer, 0, NULL);
     s->writer = NULL;
+    pthread_mutex_lock(&p->mu);
+    p->writers_ended++;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
@@ -290,6 +411,8 @@ static void *analyser_main(void *arg)
             pthread_cond_wait(&p->work, &p->mu);
         chunk_t *c = p->head;
         if (!c) {
+            p->analysers_ended++;
+            pthread_cond_broadcast(&p->changed);
             pthread_mutex_unlock(&p->mu);
             return NULL;
         }
@@ -456,13 +579,15 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     p->n_shards = n;
     p->n_jobs = jobs;
     p->compact = opts->compact;
+    p->progress = opts->progress;
+    p->progress_ctx = opts->progress_ctx;
     p->cap = ANALYSIS_QUEUE_CHUNKS(jobs);
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->fail_mu, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->room, NULL);
     pthread_cond_init(&p->turn, NULL);
-    pthread_cond_init(&p->all_drained, NULL);
+    pthread_cond_init(&p->changed, NULL);
     pthread_cond_init(&p->decision, NULL);
     p->shards = calloc(n, sizeof *p->shards);
     p->analysers = calloc(jobs, sizeof *p->analysers);
@@ -497,6 +622,9 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         else
             st = kh_writer_open(shard_path, &shard_opts, &p->shards[i].writer, err);
         p->shards[i].path = shard_path;
+        /* What it holds before the run: the policy of KH_COMPACT_AUTO. */
+        if (!st)
+            p->shards[i].passages_before = passages_in(shard_path);
     }
     /* The stub last: a searcher never sees it list a shard that is not there. */
     if (!st && sharded && !have)
@@ -525,6 +653,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         }
     }
     if (st) {
+        p->progress = NULL; /* nothing was under way */
         stop_threads(p, 0);
         kh_pipeline_close(p, 0, NULL, NULL, NULL);
         return st;
@@ -638,7 +767,9 @@ static void stop_threads(kh_pipeline_t *p, int commit)
     push_chunk(p);
     pthread_mutex_lock(&p->mu);
     p->input_done = 1;
+    enter_phase(p, KH_PHASE_WRITING);
     pthread_cond_broadcast(&p->work);
+    wait_reporting(p, &p->analysers_ended, p->n_analysers_started);
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 0; i < p->n_analysers_started; i++)
         pthread_join(p->analysers[i], NULL);
@@ -654,11 +785,13 @@ static void stop_threads(kh_pipeline_t *p, int commit)
         started += s->started;
     }
     pthread_mutex_lock(&p->mu);
-    while (p->drained < started)
-        pthread_cond_wait(&p->all_drained, &p->mu);
+    wait_reporting(p, &p->drained, started);
     p->decided = 1;
     p->commit = commit;
+    if (commit)
+        enter_phase(p, KH_PHASE_COMMITTING);
     pthread_cond_broadcast(&p->decision);
+    wait_reporting(p, &p->writers_ended, started);
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 0; i < p->n_shards; i++) {
         shard_t *s = &p->shards[i];
@@ -688,6 +821,13 @@ kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *s
         kh_pipeline_stats(p, stats);
     for (unsigned i = 0; p->shards && i < p->n_shards; i++) {
         shard_t *s = &p->shards[i];
+        if (compaction && s->committed) {
+            compaction->passages_before += s->passages_before;
+            compaction->passages_removed += s->passages_removed;
+            compaction->bytes_now += s->bytes_now;
+            if (s->why && (!compaction->why || s->why < compaction->why))
+                compaction->why = s->why;
+        }
         if (compaction && s->compact_tried && s->compact_status) {
             if (!compaction->failed++)
                 compaction->failure = s->compact_error; /* names the database */
@@ -715,7 +855,7 @@ kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *s
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->room);
     pthread_cond_destroy(&p->turn);
-    pthread_cond_destroy(&p->all_drained);
+    pthread_cond_destroy(&p->changed);
     pthread_cond_destroy(&p->decision);
     free(p);
     return st;

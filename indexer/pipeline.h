@@ -40,21 +40,68 @@
 #define KH_PIPELINE_MAX_SHARDS 256
 #define KH_PIPELINE_MAX_JOBS 64
 
+/*
+ * Whether each database is compacted in place after its final commit
+ * (compact.h). KH_COMPACT_AUTO compacts a database that held no passage
+ * before the run (a new index), or one from which the run removed (replaced
+ * or deleted) at least KH_PIPELINE_COMPACT_SHARE percent of the passages it
+ * held: Xapian leaves the blocks of removed passages part-empty, so an index
+ * re-indexed whole was 2.05 (the news corpus) to 2.95 (3,000 of its
+ * articles) times its compacted size, where an append of 10% left it 1.45
+ * to 1.59 times (README, "Compaction", has the figures).
+ */
+typedef enum {
+    KH_COMPACT_AUTO = 0,
+    KH_COMPACT_NEVER,  /* --no-compact */
+    KH_COMPACT_ALWAYS, /* --compact */
+} kh_compact_mode_t;
+
+#define KH_PIPELINE_COMPACT_SHARE 25
+
+/* The phases of the end of a run, for a progress display. */
+typedef enum {
+    KH_PHASE_WRITING,    /* the articles still queued are written */
+    KH_PHASE_COMMITTING, /* the final commit (mostly fsync) */
+    KH_PHASE_COMPACTING, /* compaction (compact.h) */
+} kh_pipeline_phase_t;
+
+/*
+ * Called on the thread of kh_pipeline_close() while it waits, every ~0.2 s
+ * and once at least for each phase entered: phase is the latest one a
+ * database entered, seconds the time since.
+ */
+typedef void (*kh_pipeline_progress_fn)(void *ctx, kh_pipeline_phase_t phase, double seconds);
+
 typedef struct kh_pipeline_opts {
-    unsigned shards; /* 0: as the index is (a new index: 1) */
-    unsigned jobs;   /* analysis threads; 0: one per online processor */
-    int compact;     /* compact each database in place after its final commit (compact.h) */
+    unsigned shards;                  /* 0: as the index is (a new index: 1) */
+    unsigned jobs;                    /* analysis threads; 0: one per online processor */
+    kh_compact_mode_t compact;        /* see above */
+    kh_pipeline_progress_fn progress; /* NULL: none */
+    void *progress_ctx;
     kh_writer_opts_t writer;
 } kh_pipeline_opts_t;
 
-/* What the compaction at the end of a run did (opts.compact). */
+/* Why the databases were compacted (the first reason that held, in this order). */
+typedef enum {
+    KH_COMPACTED_NOT = 0,
+    KH_COMPACTED_ASKED,   /* KH_COMPACT_ALWAYS */
+    KH_COMPACTED_NEW,     /* the database held no passage before the run */
+    KH_COMPACTED_REMOVED, /* the run removed KH_PIPELINE_COMPACT_SHARE % or more */
+} kh_compacted_why_t;
+
+/* What the compaction at the end of a run did, and what decided it. */
 typedef struct kh_pipeline_compaction {
-    unsigned compacted;    /* databases compacted (shards, or 1) */
-    unsigned failed;       /* databases left as they were after a failure */
+    unsigned compacted; /* databases compacted (shards, or 1) */
+    unsigned failed;    /* databases left as they were after a failure */
+    kh_compacted_why_t why;
     double seconds;        /* the longest shard's: the shards compact in parallel */
     uint64_t bytes_before; /* disk usage of the compacted databases, before */
     uint64_t bytes_after;  /* and after */
     kh_error_t failure;    /* the first failure, when failed > 0 */
+    /* Over every database whose final commit succeeded, compacted or not. */
+    uint64_t passages_before;  /* passages (Xapian documents) they held when opened */
+    uint64_t passages_removed; /* of those, removed (replaced or deleted) by the run */
+    uint64_t bytes_now;        /* their disk usage at the end */
 } kh_pipeline_compaction_t;
 
 typedef struct kh_pipeline kh_pipeline_t;
@@ -116,9 +163,10 @@ void kh_pipeline_stats(kh_pipeline_t *p, kh_writer_stats_t *out);
  * NULL. Returns KH_OK or the first failure of any thread (then the open
  * batches were discarded, except a shard whose final commit had succeeded).
  *
- * With opts.compact, each shard whose final commit succeeded (and no thread
- * failed) is then compacted in place by its writer thread while it still
- * holds the shard's write lock (kh_compact_in_place()). A failed compaction
+ * Each shard whose final commit succeeded (and no thread failed) is then
+ * compacted in place when opts.compact says so (KH_COMPACT_AUTO: by its own
+ * figures), by its writer thread while it still holds the shard's write
+ * lock (kh_compact_in_place()). opts.progress is called meanwhile. A failed compaction
  * is not a failure of the run (the articles are in, the database is left as
  * it was): it is counted in *compaction (if not NULL), which gets what was
  * done.

@@ -116,6 +116,10 @@ const char *kh_reader_path(const kh_reader_t *r);
  */
 uint64_t kh_reader_bytes_in(const kh_reader_t *r);
 
+/* Bytes of text read so far: decompressed bytes for a .gz, so that a rate
+ * is the same for a file and its .gz (a progress display's MB/s). */
+uint64_t kh_reader_text_bytes(const kh_reader_t *r);
+
 /* The size of the input file in bytes (compressed size for a .gz), or -1 when
  * it is not a regular file (a pipe, a terminal). */
 int64_t kh_reader_size(const kh_reader_t *r);
