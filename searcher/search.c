@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "khabar/analyzer.h"
+#include "khabar/phonetic.h"
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
@@ -191,8 +192,9 @@ typedef struct build {
     unsigned n_passages; /* in the index, once looked up */
     query_list_t field_filter[KH_FIELD_DATE + 1]; /* same field OR'd, fields AND'd */
     strings_t positive;                           /* terms to highlight, sorted */
-    size_t n_query_terms;                         /* words taken from the query so far */
-    kh_phrases_t *phrases;                        /* checked on each passage's text (phrase.h) */
+    strings_t positive_keys; /* prefixed phonetic keys to highlight, sorted (add_name_keys) */
+    size_t n_query_terms;    /* words taken from the query so far */
+    kh_phrases_t *phrases;   /* checked on each passage's text (phrase.h) */
     size_t n_should_phrases, n_excluded_phrases;
     kh_error_t *err;
     kh_status_t st;
@@ -210,6 +212,7 @@ static void build_free(build_t *b)
     for (size_t f = 0; f <= KH_FIELD_DATE; f++)
         list_free(&b->field_filter[f]);
     strings_free(&b->positive);
+    strings_free(&b->positive_keys);
     kh_phrases_free(b->phrases);
 }
 
@@ -224,8 +227,10 @@ typedef struct clause_terms {
     const char *prefix;
     int positive;
     query_list_t terms;
-    strings_t words; /* the terms, unprefixed: words.items[0] the first */
-    int stop;        /* the (first) token is a stop word */
+    strings_t words;               /* the terms, unprefixed: words.items[0] the first */
+    int stop;                      /* the (first) token is a stop word */
+    kh_script_t script;            /* of the first token */
+    char key[KH_PHONETIC_MAX + 1]; /* the first token's phonetic key, or "" */
     kh_status_t st;
 } clause_terms_t;
 
@@ -247,8 +252,11 @@ static int add_clause_term(void *ctx, const kh_token_t *tok)
         ct->st = list_push(&ct->terms, q, ct->b->err);
     if (!ct->st)
         ct->st = strings_add(&ct->words, tok->term, ct->b->err);
-    if (!ct->st && ct->words.n == 1)
+    if (!ct->st && ct->words.n == 1) {
         ct->stop = kh_stopwords_has(ct->b->s->stopwords, tok->norm, tok->norm_len);
+        ct->script = tok->script;
+        memcpy(ct->key, tok->key, tok->key_len + 1);
+    }
     if (!ct->st && ct->positive)
         ct->st = strings_add(&ct->b->positive, tok->term, ct->b->err);
     return ct->st != KH_OK;
@@ -338,6 +346,63 @@ static kh_status_t is_common(build_t *b, const char *term, int *common, kh_error
     return st;
 }
 
+/*
+ * Names across scripts and spellings: a word that has a phonetic key
+ * (phonetic.h) also matches the passages that hold a word of the same key,
+ * the query word's own term keeping the larger weight, so that the spelling
+ * typed ranks first: a Latin word looks for the Arabic spellings (XNA), an
+ * Arabic word for the Latin one (XNL) at NAME_CROSS_WEIGHT, and for its
+ * other Arabic spellings (XNA) at NAME_VARIANT_WEIGHT, which also puts the
+ * passages holding the word itself above those that only share its stem
+ * (ماسك, whose stem is that of الألماس). Latin words do not look for other
+ * Latin spellings: in English text the key merges too many plain words
+ * (cranfield's nDCG@10 fell). README, "Names", has the figures.
+ */
+#define NAME_CROSS_WEIGHT 0.5
+#define NAME_VARIANT_WEIGHT 0.3
+
+static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_error_t *err);
+
+/* The key term under prefix into l, scaled by weight; adds its bound when the word is common. */
+static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
+                            int common, query_list_t *l)
+{
+    char term[KH_TERM_MAX];
+    snprintf(term, sizeof term, "%s%s", prefix, key);
+    unsigned df = 0;
+    kh_status_t st = common ? term_df(b, term, &df, b->err) : KH_OK;
+    if (!st && common)
+        add_bound(b, df, weight);
+    kh_query_t *q = NULL;
+    if (!st)
+        st = kh_query_term(term, 1, 0, &q, b->err);
+    if (!st)
+        st = push_scaled(l, q, weight, b->err);
+    if (!st)
+        st = strings_add(&b->positive_keys, term, b->err);
+    return st;
+}
+
+/* Replaces *q, one word's query, by the OR of it and its key's alternatives. */
+static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_query_t **q)
+{
+    if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
+        return KH_OK;
+    int arabic = ct->script == KH_SCRIPT_ARABIC;
+    query_list_t alt = {0};
+    kh_status_t st = list_push(&alt, *q, b->err);
+    *q = NULL;
+    if (!st)
+        st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
+                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT, common, &alt);
+    if (!st && arabic)
+        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, common, &alt);
+    if (!st)
+        st = list_combine(&alt, KH_OP_OR, q, b->err);
+    list_free(&alt);
+    return st;
+}
+
 static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
@@ -379,6 +444,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = is_common(b, b->words.items[b->words.n - 1], &common, b->err);
         b->word_common[b->words.n - 1] = (unsigned char)common;
     }
+    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
+        st = add_name_keys(b, &ct, common, &q);
     if (st) {
         kh_query_free(q);
         return st;
@@ -717,12 +784,27 @@ typedef struct highlight_ctx {
     int failed;
 } highlight_ctx_t;
 
+/* Whether tok's phonetic key is one the query looked for (add_name_keys). */
+static int key_matched(const build_t *b, const kh_token_t *tok)
+{
+    if (!tok->key_len || !b->positive_keys.n)
+        return 0;
+    char term[KH_TERM_MAX];
+    snprintf(term, sizeof term, "%s%s",
+             tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
+             tok->key);
+    const char *t = term;
+    return bsearch(&t, b->positive_keys.items, b->positive_keys.n, sizeof *b->positive_keys.items,
+                   compare_strings) != NULL;
+}
+
 static int mark_if_matched(void *ctx, const kh_token_t *tok)
 {
     highlight_ctx_t *hc = ctx;
     const char *key = tok->term;
-    if (!hc->b->positive.n || !bsearch(&key, hc->b->positive.items, hc->b->positive.n,
-                                       sizeof *hc->b->positive.items, compare_strings))
+    if ((!hc->b->positive.n || !bsearch(&key, hc->b->positive.items, hc->b->positive.n,
+                                        sizeof *hc->b->positive.items, compare_strings)) &&
+        !key_matched(hc->b, tok))
         return 0;
     kh_result_t *r = hc->result;
     if (r->n_highlights == hc->cap) {
@@ -1088,6 +1170,9 @@ static kh_status_t build_query(build_t *b, const char *query, const kh_parsed_qu
         st = assemble(b, xq, err);
     if (!st && b->positive.n)
         qsort(b->positive.items, b->positive.n, sizeof *b->positive.items, compare_strings);
+    if (!st && b->positive_keys.n)
+        qsort(b->positive_keys.items, b->positive_keys.n, sizeof *b->positive_keys.items,
+              compare_strings);
     return st;
 }
 
