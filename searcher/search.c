@@ -227,10 +227,11 @@ typedef struct clause_terms {
     const char *prefix;
     int positive;
     query_list_t terms;
-    strings_t words;               /* the terms, unprefixed: words.items[0] the first */
-    int stop;                      /* the (first) token is a stop word */
-    kh_script_t script;            /* of the first token */
-    char key[KH_PHONETIC_MAX + 1]; /* the first token's phonetic key, or "" */
+    strings_t words;                  /* the terms, unprefixed: words.items[0] the first */
+    int stop;                         /* the (first) token is a stop word */
+    kh_script_t script;               /* of the first token */
+    char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
+    char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
     kh_status_t st;
 } clause_terms_t;
 
@@ -256,6 +257,7 @@ static int add_clause_term(void *ctx, const kh_token_t *tok)
         ct->stop = kh_stopwords_has(ct->b->s->stopwords, tok->norm, tok->norm_len);
         ct->script = tok->script;
         memcpy(ct->key, tok->key, tok->key_len + 1);
+        memcpy(ct->term, tok->term, tok->term_len + 1);
     }
     if (!ct->st && ct->positive)
         ct->st = strings_add(&ct->b->positive, tok->term, ct->b->err);
@@ -355,27 +357,47 @@ static kh_status_t is_common(build_t *b, const char *term, int *common, kh_error
  * other Arabic spellings (XNA) at NAME_VARIANT_WEIGHT, which also puts the
  * passages holding the word itself above those that only share its stem
  * (ماسك, whose stem is that of الألماس). Latin words do not look for other
- * Latin spellings: in English text the key merges too many plain words
- * (cranfield's nDCG@10 fell). README, "Names", has the figures.
+ * Latin spellings: in English text the key would merge plain words (flow,
+ * fly, fell), and English spells a name one way. README, "Names", has the
+ * figures.
  */
 #define NAME_CROSS_WEIGHT 0.5
 #define NAME_VARIANT_WEIGHT 0.3
 
 static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_error_t *err);
 
-/* The key term under prefix into l, scaled by weight; adds its bound when the word is common. */
+/*
+ * What a key is looked for, and when. On the 200 ARCD questions against
+ * the 99 MB news corpus (-j 2, the same run): every key alternative cost
+ * 45% of the queries/s; dropping the keys held by many passages, 19%; only
+ * for the Arabic words held by at most NAME_WORD_FRACTION of the passages
+ * (names are rare words; the others share their key with many plain words),
+ * 9%. So: an Arabic word held by more passages has no alternative; a key of
+ * the other script is dropped when held by more than NAME_KEY_FRACTION of
+ * the passages (a plain word's), a variant of the word's own script when
+ * held by more than NAME_VARIANT_RATIO times the passages of the word's own
+ * term. NAME_KEY_MIN_DF is the floor of these limits: a small index has no
+ * postings to fear.
+ */
+#define NAME_WORD_FRACTION 0.001
+#define NAME_KEY_FRACTION 0.01
+#define NAME_VARIANT_RATIO 4.0
+#define NAME_KEY_MIN_DF 100.0
+
+/* The key term under prefix into l, scaled by weight, unless held by more than max_df passages. */
 static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
-                            int common, query_list_t *l)
+                            double max_df, int common, query_list_t *l)
 {
     char term[KH_TERM_MAX];
     snprintf(term, sizeof term, "%s%s", prefix, key);
     unsigned df = 0;
-    kh_status_t st = common ? term_df(b, term, &df, b->err) : KH_OK;
-    if (!st && common)
+    kh_status_t st = term_df(b, term, &df, b->err);
+    if (st || df == 0 || df > max_df)
+        return st;
+    if (common)
         add_bound(b, df, weight);
     kh_query_t *q = NULL;
-    if (!st)
-        st = kh_query_term(term, 1, 0, &q, b->err);
+    st = kh_query_term(term, 1, 0, &q, b->err);
     if (!st)
         st = push_scaled(l, q, weight, b->err);
     if (!st)
@@ -388,17 +410,37 @@ static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int commo
 {
     if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
         return KH_OK;
+    unsigned df = 0;
+    kh_status_t st = term_df(b, ct->term, &df, b->err);
+    if (st)
+        return st;
+    if (ct->script == KH_SCRIPT_ARABIC && df > NAME_WORD_FRACTION * b->n_passages &&
+        df > NAME_KEY_MIN_DF)
+        return KH_OK;
+    double max_cross = NAME_KEY_FRACTION * b->n_passages;
+    if (max_cross < NAME_KEY_MIN_DF)
+        max_cross = NAME_KEY_MIN_DF;
+    double max_variant = NAME_VARIANT_RATIO * (df + 1);
+    if (max_variant < NAME_KEY_MIN_DF)
+        max_variant = NAME_KEY_MIN_DF;
+    if (max_variant > max_cross)
+        max_variant = max_cross;
     int arabic = ct->script == KH_SCRIPT_ARABIC;
     query_list_t alt = {0};
-    kh_status_t st = list_push(&alt, *q, b->err);
+    st = list_push(&alt, *q, b->err);
     *q = NULL;
     if (!st)
         st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
-                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT, common, &alt);
+                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
+                      arabic ? max_variant : max_cross, common, &alt);
     if (!st && arabic)
-        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, common, &alt);
-    if (!st)
+        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt);
+    if (!st && alt.n > 1)
         st = list_combine(&alt, KH_OP_OR, q, b->err);
+    else if (!st) { /* no alternative: the word's own query back */
+        *q = alt.items[0];
+        alt.n = 0;
+    }
     list_free(&alt);
     return st;
 }
