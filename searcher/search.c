@@ -369,29 +369,27 @@ static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh
 /*
  * What a key is looked for, and when. On the 200 ARCD questions against
  * the 99 MB news corpus (-j 2, the same run): every key alternative cost
- * 45% of the queries/s; dropping the keys held by many passages, 19%; only
- * for the Arabic words held by at most NAME_WORD_FRACTION of the passages
- * (names are rare words; the others share their key with many plain words),
- * 9%. So: an Arabic word held by more passages has no alternative; a key of
- * the other script is dropped when held by more than NAME_KEY_FRACTION of
- * the passages (a plain word's), a variant of the word's own script when
- * held by more than NAME_VARIANT_RATIO times the passages of the word's own
- * term. NAME_KEY_MIN_DF is the floor of these limits: a small index has no
- * postings to fear.
+ * 45% of the queries/s; dropping the keys held by many passages, 19%. So
+ * an Arabic word looks for its variants only when its key is held by at
+ * most NAME_WORD_FRACTION of the passages (a name's key; a plain word's
+ * is shared by many words with long vowels), and for a Latin spelling only
+ * then; a Latin word looks for Arabic spellings whose key is held by at
+ * most NAME_KEY_FRACTION. NAME_KEY_MIN_DF is the floor of these limits: a
+ * small index has no long postings to fear.
  */
 #define NAME_WORD_FRACTION 0.001
 #define NAME_KEY_FRACTION 0.01
-#define NAME_VARIANT_RATIO 4.0
 #define NAME_KEY_MIN_DF 100.0
 
 /* The key term under prefix into l, scaled by weight, unless held by more than max_df passages. */
 static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
-                            double max_df, int common, query_list_t *l)
+                            double max_df, int common, query_list_t *l, unsigned *df_out)
 {
     char term[KH_TERM_MAX];
     snprintf(term, sizeof term, "%s%s", prefix, key);
     unsigned df = 0;
     kh_status_t st = term_df(b, term, &df, b->err);
+    *df_out = df;
     if (st || df == 0 || df > max_df)
         return st;
     if (common)
@@ -410,34 +408,32 @@ static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int commo
 {
     if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
         return KH_OK;
-    unsigned df = 0;
-    kh_status_t st = term_df(b, ct->term, &df, b->err);
-    if (st)
-        return st;
-    if (ct->script == KH_SCRIPT_ARABIC && df > NAME_WORD_FRACTION * b->n_passages &&
-        df > NAME_KEY_MIN_DF)
-        return KH_OK;
+    int arabic = ct->script == KH_SCRIPT_ARABIC;
+    kh_status_t st = KH_OK;
+    if (!b->n_passages)
+        st = kh_db_doc_count(b->s->db, &b->n_passages, b->err);
     double max_cross = NAME_KEY_FRACTION * b->n_passages;
+    double max_variant = NAME_WORD_FRACTION * b->n_passages;
     if (max_cross < NAME_KEY_MIN_DF)
         max_cross = NAME_KEY_MIN_DF;
-    double max_variant = NAME_VARIANT_RATIO * (df + 1);
     if (max_variant < NAME_KEY_MIN_DF)
         max_variant = NAME_KEY_MIN_DF;
-    if (max_variant > max_cross)
-        max_variant = max_cross;
-    int arabic = ct->script == KH_SCRIPT_ARABIC;
     query_list_t alt = {0};
-    st = list_push(&alt, *q, b->err);
+    if (!st)
+        st = list_push(&alt, *q, b->err);
     *q = NULL;
+    unsigned df = 0;
     if (!st)
         st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
                       arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
-                      arabic ? max_variant : max_cross, common, &alt);
-    if (!st && arabic)
-        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt);
-    if (!st && alt.n > 1)
+                      arabic ? max_variant : max_cross, common, &alt, &df);
+    /* An Arabic word whose key many passages hold is a plain word: no Latin spelling. */
+    if (!st && arabic && df <= max_variant)
+        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt,
+                      &df);
+    if (!st && alt.n > 1) {
         st = list_combine(&alt, KH_OP_OR, q, b->err);
-    else if (!st) { /* no alternative: the word's own query back */
+    } else if (!st) { /* no alternative: the word's own query back */
         *q = alt.items[0];
         alt.n = 0;
     }
