@@ -8,6 +8,7 @@
 
 #include "khabar/analyzer.h"
 #include "khabar/phonetic.h"
+#include "khabar/similar.h"
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
@@ -1270,5 +1271,164 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         kh_results_free(out);
     kh_query_free(xq);
     build_free(&b);
+    return st;
+}
+
+/*
+ * Did you mean. A word unknown to the index gets the closest known term
+ * that starts with the same two letters (a scan of the terms under that
+ * prefix: a few thousand at most on the news corpus, so a few
+ * milliseconds, paid only by a query with an unknown word), shown as the
+ * word that a passage holding it writes.
+ */
+#define SUGGEST_MIN_CHARS 4
+
+typedef struct suggest_scan {
+    const char *term;
+    size_t max_distance;
+    char best[KH_TERM_MAX];
+    size_t best_distance;
+    unsigned best_df;
+} suggest_scan_t;
+
+static int consider_term(void *ctx, const char *term, unsigned df)
+{
+    suggest_scan_t *sc = ctx;
+    size_t d = kh_similar_distance(sc->term, term);
+    if (d == 0 || d == (size_t)-1 || d > sc->max_distance || strlen(term) >= KH_TERM_MAX)
+        return 0;
+    if (!sc->best[0] || d < sc->best_distance || (d == sc->best_distance && df > sc->best_df)) {
+        strcpy(sc->best, term);
+        sc->best_distance = d;
+        sc->best_df = df;
+    }
+    return 0;
+}
+
+typedef struct surface {
+    const char *term;
+    const char *text;
+    size_t start, end; /* found: end > start */
+} surface_t;
+
+static int find_surface(void *ctx, const kh_token_t *tok)
+{
+    surface_t *sf = ctx;
+    if (strcmp(tok->term, sf->term) != 0)
+        return 0;
+    sf->start = tok->start;
+    sf->end = tok->end;
+    return 1;
+}
+
+/* The word a passage holding term writes for it, into out (malloc'd), or NULL. */
+static kh_status_t surface_of(kh_searcher_t *s, const char *term, char **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_result_t r = {0};
+    kh_status_t st = kh_db_postings(s->db, term, first_docid, &r.docid, err);
+    if (st || !r.docid)
+        return st;
+    st = read_doc(s, &r, 1, err);
+    surface_t sf = {term, NULL, 0, 0};
+    if (!st && r.data.text)
+        st = kh_analyzer_run(s->analyzer, r.data.text, strlen(r.data.text), find_surface, &sf, err);
+    if (!st && sf.end > sf.start && !(*out = strndup(r.data.text + sf.start, sf.end - sf.start)))
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    free(r.storage);
+    return st;
+}
+
+typedef struct query_word {
+    size_t start, end; /* in the query */
+    char term[KH_TOKEN_FORM_MAX + 1];
+    size_t chars;
+} query_word_t;
+
+typedef struct query_words {
+    query_word_t items[16];
+    size_t n, offset;
+} query_words_t;
+
+static int collect_word(void *ctx, const kh_token_t *tok)
+{
+    query_words_t *w = ctx;
+    if (w->n == sizeof w->items / sizeof w->items[0])
+        return 1;
+    if (tok->script != KH_SCRIPT_LATIN && tok->script != KH_SCRIPT_ARABIC)
+        return 0;
+    query_word_t *q = &w->items[w->n++];
+    q->start = w->offset + tok->start;
+    q->end = w->offset + tok->end;
+    memcpy(q->term, tok->term, tok->term_len + 1);
+    q->chars = 0;
+    for (const char *p = tok->norm; *p; p++)
+        q->chars += ((unsigned char)*p & 0xC0) != 0x80;
+    return 0;
+}
+
+kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err)
+{
+    if (!s || !query || !out)
+        return kh_error_set(err, KH_ERR_ARG, "kh_searcher_suggest: NULL argument");
+    *out = NULL;
+    kh_parsed_query_t parsed;
+    kh_status_t st = kh_query_parse(query, strlen(query), &parsed, err);
+    if (st)
+        return st == KH_ERR_QUERY ? KH_OK : st; /* the search says what is wrong */
+    query_words_t words = {0};
+    for (size_t i = 0; !st && i < parsed.n; i++) {
+        const kh_clause_t *c = &parsed.clauses[i];
+        if (c->field != KH_FIELD_TEXT || c->occur == KH_OCCUR_MUST_NOT || c->phrase)
+            continue;
+        words.offset = c->start;
+        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, collect_word, &words,
+                             err);
+    }
+    kh_parsed_query_free(&parsed);
+    /* The query rebuilt with each unknown word replaced. */
+    char *fixed = NULL;
+    size_t fixed_len = 0, copied = 0;
+    FILE *f = st ? NULL : open_memstream(&fixed, &fixed_len);
+    if (!st && !f)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    int changed = 0;
+    for (size_t i = 0; !st && i < words.n; i++) {
+        query_word_t *w = &words.items[i];
+        unsigned df = 0;
+        if (w->chars < SUGGEST_MIN_CHARS)
+            continue;
+        st = kh_db_term_freq(s->db, w->term, &df, err);
+        if (st || df > 0)
+            continue;
+        /* The first two letters: one byte each in ASCII, two in Arabic. */
+        size_t prefix_len = 0;
+        for (int letters = 0; letters < 2 && w->term[prefix_len]; letters++)
+            do
+                prefix_len++;
+            while (((unsigned char)w->term[prefix_len] & 0xC0) == 0x80);
+        char prefix[16];
+        memcpy(prefix, w->term, prefix_len);
+        prefix[prefix_len] = '\0';
+        suggest_scan_t sc = {.term = w->term, .max_distance = w->chars <= 5 ? 1 : 2};
+        st = kh_db_all_terms(s->db, prefix, consider_term, &sc, err);
+        char *word = NULL;
+        if (!st && sc.best[0])
+            st = surface_of(s, sc.best, &word, err);
+        if (!st && word) {
+            fprintf(f, "%.*s%s", (int)(w->start - copied), query + copied, word);
+            copied = w->end;
+            changed = 1;
+        }
+        free(word);
+    }
+    if (f) {
+        fputs(query + copied, f);
+        fclose(f);
+    }
+    if (!st && changed)
+        *out = fixed;
+    else
+        free(fixed);
     return st;
 }

@@ -75,6 +75,38 @@ quoted)
     expect_rc 1 # no result, as before
     [ ! -s out ] || fail "\"Musk\" quoted matched another script: $(json_field text)"
     ;;
+did_you_mean)
+    index_corpus
+    # An unknown word: the close spelling the index holds, on stderr; no
+    # result is still exit status 1.
+    run "$SEARCHER" -d idx Opnai
+    expect_rc 1
+    [ "$(cat err)" = "did you mean: OpenAI" ] || fail "stderr: $(cat err)"
+    # Found through the key all the same (exit 0), and the usual spelling offered.
+    run "$SEARCHER" -d idx مايكروسفت
+    expect_rc 0
+    [ "$(cat err)" = "did you mean: مايكروسوفت" ] || fail "stderr: $(cat err)"
+    # A known word: nothing offered.
+    run "$SEARCHER" -d idx ماسك
+    [ ! -s err ] || fail "a known word got: $(cat err)"
+    # JSON: a record after the results, without a rank.
+    run "$SEARCHER" -d idx --format json Opnai
+    expect_rc 1
+    [ "$(cat out)" = '{"query":"Opnai","did_you_mean":"OpenAI"}' ] || fail "json: $(cat out)"
+    # A batch: a record per query with its qid; on stderr in text, with its line.
+    printf 'a\tOpnai\nb\tماسك\n' >queries.tsv
+    run "$SEARCHER" -d idx --batch queries.tsv --format json -n 1
+    expect_rc 0
+    grep -qxF '{"qid":"a","did_you_mean":"OpenAI"}' out || fail "batch json: $(cat out)"
+    [ "$(grep -c did_you_mean out)" = 1 ] || fail "batch json: $(cat out)"
+    run "$SEARCHER" -d idx --batch queries.tsv -n 1
+    expect_rc 0
+    [ "$(cat err)" = "queries.tsv:1: did you mean: OpenAI" ] || fail "batch stderr: $(cat err)"
+    # TREC rows are results only.
+    run "$SEARCHER" -d idx --format trec Opnai
+    expect_rc 1
+    [ ! -s out ] && [ ! -s err ] || fail "trec: $(cat out err)"
+    ;;
 *)
     fail "unknown case"
     ;;
