@@ -11,8 +11,8 @@
 # (acronyms), and the Arabic word does not start with the article ال and is
 # held by fewer than 1% of the articles (a gloss of a plain word: الرعاية
 # (care)). Arabic words glossed with the same Latin word are its spellings.
-# Names are sorted and dealt into halves A and B by turns (the weights were
-# set on A; both are reported).
+# Names are sorted and dealt into halves A and B by turns: tune on A,
+# report both.
 #
 # An article names the entity when it holds the Latin word (any case) or
 # one of its Arabic spellings as a word (after و ف ب ل ك and ال). Per query
