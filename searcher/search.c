@@ -233,6 +233,7 @@ typedef struct clause_terms {
     kh_script_t script;               /* of the first token */
     char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
     char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
+    char norm[KH_TOKEN_FORM_MAX + 1]; /* and its norm */
     kh_status_t st;
 } clause_terms_t;
 
@@ -259,6 +260,7 @@ static int add_clause_term(void *ctx, const kh_token_t *tok)
         ct->script = tok->script;
         memcpy(ct->key, tok->key, tok->key_len + 1);
         memcpy(ct->term, tok->term, tok->term_len + 1);
+        memcpy(ct->norm, tok->norm, tok->norm_len + 1);
     }
     if (!ct->st && ct->positive)
         ct->st = strings_add(&ct->b->positive, tok->term, ct->b->err);
@@ -442,6 +444,71 @@ static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int commo
     return st;
 }
 
+/*
+ * What the stemmer leaves on a word, resolved against the index's own
+ * vocabulary: a lone proclitic ل ب ك before a word (لماسك: Snowball keeps
+ * it, and the prefix step takes it only before a hamza-alef), and the alef
+ * of the sound feminine plural ـات (Snowball stems شركات to شركا, شركة to
+ * شرك). When the form without it is a word the index holds at least
+ * VOCABULARY_RATIO times as often as the word's own term (so the word as
+ * typed is rare, and the stripped form is no accident), the query word also
+ * matches the stripped form's term, at the same weight. Only rare words
+ * pay: a common word's own term is never that much rarer.
+ */
+#define VOCABULARY_RATIO 10.0
+#define VOCABULARY_MIN_DF 5
+
+/* Into other, the term of the Arabic word norm (term: its term) without a lone proclitic or the
+ * plural's alef; "" when none. */
+static kh_status_t stripped_form(kh_analyzer_t *a, const char *norm, const char *term,
+                                 char other[KH_TOKEN_FORM_MAX + 1], kh_error_t *err)
+{
+    static const char alef[] = "\u0627";
+    other[0] = '\0';
+    size_t norm_len = strlen(norm), term_len = strlen(term), len = 0;
+    kh_status_t st = KH_OK;
+    unsigned first = norm_len >= 2 ? ((unsigned)(norm[0] & 0x1F) << 6 | (norm[1] & 0x3F)) : 0;
+    int proclitic = ((unsigned char)norm[0] == 0xD9 && (first == 0x0644 || first == 0x0643)) ||
+                    ((unsigned char)norm[0] == 0xD8 && first == 0x0628);
+    if (proclitic && norm_len >= 8) /* at least three letters after it */
+        st = kh_analyzer_term(a, norm + 2, norm_len - 2, other, KH_TOKEN_FORM_MAX + 1, &len, err);
+    else if (term_len >= 8 && memcmp(term + term_len - 2, alef, 2) == 0)
+        snprintf(other, KH_TOKEN_FORM_MAX + 1, "%.*s", (int)(term_len - 2), term);
+    if (st || strchr(other, ' ') || strcmp(other, term) == 0)
+        other[0] = '\0';
+    return st;
+}
+
+static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_query_t **q)
+{
+    if (ct->script != KH_SCRIPT_ARABIC)
+        return KH_OK;
+    char other[KH_TOKEN_FORM_MAX + 1];
+    kh_status_t st = stripped_form(b->s->analyzer, ct->norm, ct->term, other, b->err);
+    if (st || !other[0])
+        return st;
+    unsigned df = 0, other_df = 0;
+    st = term_df(b, ct->term, &df, b->err);
+    if (!st)
+        st = term_df(b, other, &other_df, b->err);
+    if (st || other_df < VOCABULARY_MIN_DF || other_df < VOCABULARY_RATIO * df)
+        return st;
+    query_list_t alt = {0};
+    kh_query_t *extra = NULL;
+    st = list_push(&alt, *q, b->err);
+    *q = NULL;
+    if (!st)
+        st = kh_query_term(other, 1, 0, &extra, b->err);
+    if (!st)
+        st = list_push(&alt, extra, b->err);
+    if (!st)
+        st = list_combine(&alt, KH_OP_OR, q, b->err);
+    if (!st && ct->positive)
+        st = strings_add(&b->positive, other, b->err);
+    list_free(&alt);
+    return st;
+}
+
 static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
@@ -483,6 +550,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = is_common(b, b->words.items[b->words.n - 1], &common, b->err);
         b->word_common[b->words.n - 1] = (unsigned char)common;
     }
+    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
+        st = add_vocabulary_form(b, &ct, &q);
     if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
         st = add_name_keys(b, &ct, common, &q);
     if (st) {
@@ -1341,7 +1410,9 @@ static kh_status_t surface_of(kh_searcher_t *s, const char *term, char **out, kh
 
 typedef struct query_word {
     size_t start, end; /* in the query */
+    kh_script_t script;
     char term[KH_TOKEN_FORM_MAX + 1];
+    char norm[KH_TOKEN_FORM_MAX + 1];
     size_t chars;
 } query_word_t;
 
@@ -1361,6 +1432,8 @@ static int collect_word(void *ctx, const kh_token_t *tok)
     q->start = w->offset + tok->start;
     q->end = w->offset + tok->end;
     memcpy(q->term, tok->term, tok->term_len + 1);
+    memcpy(q->norm, tok->norm, tok->norm_len + 1);
+    q->script = tok->script;
     q->chars = 0;
     for (const char *p = tok->norm; *p; p++)
         q->chars += ((unsigned char)*p & 0xC0) != 0x80;
@@ -1399,6 +1472,14 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
         if (w->chars < SUGGEST_MIN_CHARS)
             continue;
         st = kh_db_term_freq(s->db, w->term, &df, err);
+        if (st || df > 0)
+            continue;
+        /* لماسك is ماسك to the search (add_vocabulary_form): nothing to offer. */
+        char other[KH_TOKEN_FORM_MAX + 1] = "";
+        if (w->script == KH_SCRIPT_ARABIC)
+            st = stripped_form(s->analyzer, w->norm, w->term, other, err);
+        if (!st && other[0])
+            st = kh_db_term_freq(s->db, other, &df, err);
         if (st || df > 0)
             continue;
         /* The first two letters: one byte each in ASCII, two in Arabic. */
