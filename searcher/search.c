@@ -1351,6 +1351,8 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
  * word that a passage holding it writes.
  */
 #define SUGGEST_MIN_CHARS 4
+/* A word offered is held by at least this many passages: not another typo. */
+#define SUGGEST_MIN_DF 2
 
 typedef struct suggest_scan {
     const char *term;
@@ -1364,7 +1366,8 @@ static int consider_term(void *ctx, const char *term, unsigned df)
 {
     suggest_scan_t *sc = ctx;
     size_t d = kh_similar_distance(sc->term, term);
-    if (d == 0 || d == (size_t)-1 || d > sc->max_distance || strlen(term) >= KH_TERM_MAX)
+    if (d == 0 || d == (size_t)-1 || d > sc->max_distance || strlen(term) >= KH_TERM_MAX ||
+        df < SUGGEST_MIN_DF)
         return 0;
     if (!sc->best[0] || d < sc->best_distance || (d == sc->best_distance && df > sc->best_df)) {
         strcpy(sc->best, term);
@@ -1491,7 +1494,13 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
         char prefix[16];
         memcpy(prefix, w->term, prefix_len);
         prefix[prefix_len] = '\0';
-        suggest_scan_t sc = {.term = w->term, .max_distance = w->chars <= 5 ? 1 : 2};
+        /* Stems of 3 letters have too many neighbours one letter away to offer one. */
+        size_t term_chars = 0;
+        for (const char *p = w->term; *p; p++)
+            term_chars += ((unsigned char)*p & 0xC0) != 0x80;
+        if (term_chars < SUGGEST_MIN_CHARS)
+            continue;
+        suggest_scan_t sc = {.term = w->term, .max_distance = term_chars <= 6 ? 1 : 2};
         st = kh_db_all_terms(s->db, prefix, consider_term, &sc, err);
         char *word = NULL;
         if (!st && sc.best[0])
