@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "khabar/phonetic.h"
 #include "khabar/stem.h"
 
 /*
@@ -13,8 +14,9 @@
  * 2: body and related passages carry their article's S-prefixed title terms
  *    with wdf 1 (were boolean): an index of version 1 would silently rank
  *    without the title weight.
+ * 3: tokens carry a phonetic key, indexed under KH_PREFIX_KEY_*.
  */
-#define ANALYZER_VERSION "2"
+#define ANALYZER_VERSION "3"
 
 struct kh_analyzer {
     kh_normalizer_t *normalizer;
@@ -22,6 +24,7 @@ struct kh_analyzer {
     kh_stemmer_t *english;
     char norm[KH_TOKEN_FORM_MAX + 1];
     char term[KH_TOKEN_FORM_MAX + 1];
+    char key[KH_PHONETIC_MAX + 1];
 };
 
 const char *kh_analyzer_version(void)
@@ -73,6 +76,23 @@ static size_t copy_term(char *dst, const char *s, size_t len)
     return len;
 }
 
+/*
+ * Where the phonetic key of an Arabic word starts in its norm: after the
+ * proclitics the prefix step took, but not after the article ال, which the
+ * key keeps. A name's own أل (ألتمان, Altman) looks like the article once
+ * normalised, and a user who types التمان without the hamza must reach the
+ * same passages; names in the news seldom take the article.
+ */
+static size_t key_start(const char *norm, size_t skip)
+{
+    static const char article[] = "\u0627\u0644", li[] = "\u0644\u0644"; /* ال, لل */
+    if (skip >= 4 && memcmp(norm + skip - 4, article, 4) == 0)
+        return skip - 4;
+    if (skip >= 4 && memcmp(norm + skip - 4, li, 4) == 0)
+        return skip - 2; /* للماسك: ل + (ا)ل, the article's alef dropped */
+    return skip;
+}
+
 /* Fills tok->term for a token whose norm is in a->norm. */
 static kh_status_t make_term(kh_analyzer_t *a, const char *orig, kh_token_t *tok, kh_error_t *err)
 {
@@ -91,6 +111,10 @@ static kh_status_t make_term(kh_analyzer_t *a, const char *orig, kh_token_t *tok
         tok->term_len = tok->norm_len;
         return KH_OK;
     }
+    size_t key_at = tok->script == KH_SCRIPT_ARABIC ? key_start(a->norm, skip) : 0;
+    tok->key_len = kh_phonetic_key(tok->script, a->norm + key_at, tok->norm_len - key_at, a->key,
+                                   sizeof a->key);
+    tok->key = a->key;
     const char *stem;
     size_t stem_len;
     kh_status_t st =
@@ -112,7 +136,7 @@ kh_status_t kh_analyzer_run(kh_analyzer_t *a, const char *text, size_t len, kh_t
     kh_segment_t span;
     unsigned position = 0;
     while (kh_tokenizer_next(&tokenizer, &span)) {
-        kh_token_t tok = {.start = span.start, .end = span.end, .script = span.script};
+        kh_token_t tok = {.start = span.start, .end = span.end, .script = span.script, .key = ""};
         kh_status_t st =
             kh_normalize_token(a->normalizer, text + span.start, span.end - span.start, span.script,
                                a->norm, sizeof a->norm, &tok.norm_len, err);

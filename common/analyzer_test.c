@@ -668,6 +668,44 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The phonetic key of each word (phonetic.h), taken after the article but not from a name's own أل.
+ */
+typedef struct {
+    char keys[MAX_TOKENS][40];
+    size_t n;
+} keys_t;
+
+static int collect_key(void *ctx, const kh_token_t *tok)
+{
+    keys_t *k = ctx;
+    if (k->n < MAX_TOKENS)
+        snprintf(k->keys[k->n++], sizeof k->keys[0], "%s", tok->key);
+    return 0;
+}
+
+static void test_phonetic_keys(void **state)
+{
+    kh_analyzer_t *a = *state;
+    static const struct {
+        const char *text;
+        const char *keys[MAX_TOKENS];
+    } rows[] = {
+        {"Musk ماسك وماسك الماسك للماسك مسك", {"msk", "msk", "msk", "lmsk", "lmsk", ""}},
+        {"Altman ألتمان التمان لألتمان وألتمان بالتمان",
+         {"ltmn", "ltmn", "ltmn", "ltmn", "ltmn", "ltmn"}},
+        {"Zuckerberg زوكربيرغ 2023", {"skrbrk", "skrbrk", ""}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        keys_t got = {0};
+        assert_int_equal(
+            kh_analyzer_run(a, rows[i].text, strlen(rows[i].text), collect_key, &got, NULL), KH_OK);
+        for (size_t j = 0; j < got.n; j++)
+            if (!rows[i].keys[j] || strcmp(got.keys[j], rows[i].keys[j]) != 0)
+                fail_msg("'%s': word %zu has key '%s', expected '%s'", rows[i].text, j + 1,
+                         got.keys[j], rows[i].keys[j] ? rows[i].keys[j] : "(no word)");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -687,6 +725,7 @@ int main(void)
         cmocka_unit_test(test_stop_early),
         cmocka_unit_test(test_join_and_term),
         cmocka_unit_test(test_arguments),
+        cmocka_unit_test(test_phonetic_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -85,6 +85,7 @@ typedef struct term_bag {
     size_t len, cap;
     size_t *at; /* where each occurrence starts in text (text may move as it grows) */
     size_t n, n_cap;
+    size_t n_keys; /* of the n, phonetic keys: not words, not counted in the length */
 } term_bag_t;
 
 static int bag_add(term_bag_t *bag, const char *term, size_t term_len)
@@ -132,10 +133,11 @@ static kh_status_t bag_flush(term_bag_t *bag, kh_doc_t *doc, kh_error_t *err)
         size_t j = i + 1;
         while (j < bag->n && strcmp(term, bag->text + bag->at[j]) == 0)
             j++;
-        st = kh_doc_add_term(doc, term, kh_impact((unsigned)(j - i), (unsigned)bag->n), err);
+        st = kh_doc_add_term(doc, term,
+                             kh_impact((unsigned)(j - i), (unsigned)(bag->n - bag->n_keys)), err);
         i = j;
     }
-    bag->len = bag->n = 0;
+    bag->len = bag->n = bag->n_keys = 0;
     return st;
 }
 
@@ -294,6 +296,21 @@ static kh_status_t ensure_docs(kh_writer_t *w, size_t n, kh_error_t *err)
     return KH_OK;
 }
 
+/* A word's phonetic key (schema.h: XNA, XNL) into the bag. */
+static int add_key(kh_writer_t *w, const kh_token_t *tok)
+{
+    char term[TERM_MAX];
+    int n = snprintf(term, sizeof term, "%s%s",
+                     tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
+                     tok->key);
+    if (bag_add(&w->bag, term, (size_t)n)) {
+        w->token_st = KH_ERR_NOMEM;
+        return 1;
+    }
+    w->bag.n_keys++;
+    return 0;
+}
+
 /*
  * One word of a passage into the writer's bag. No positions (schema.h): the
  * searcher checks phrases on the text. They were 136 of a compact index's
@@ -310,7 +327,7 @@ static int add_posting(void *ctx, const kh_token_t *tok)
         w->token_st = KH_ERR_NOMEM;
         return 1;
     }
-    return 0;
+    return tok->key_len ? add_key(w, tok) : 0;
 }
 
 static int collect_title_term(void *ctx, const kh_token_t *tok)

@@ -233,6 +233,36 @@ static void note_bounds(const kh_results_t *r, const char *qid, const char *wher
 }
 
 /*
+ * Did you mean (kh_searcher_suggest), after a query's results: in text, a
+ * line on stderr ("FILE:LINE: " before it in a batch); in JSON, a record (output.h); not in TREC
+ * and TSV, whose rows are results only, nor does it change the exit status.
+ */
+static kh_status_t suggest(const worker_t *w, const char *qid, const char *query, const char *where,
+                           FILE *out, FILE *errs, kh_error_t *err)
+{
+    kh_output_format_t format = w->run->output.format;
+    if (format != KH_OUTPUT_TEXT && format != KH_OUTPUT_JSON)
+        return KH_OK;
+    char *suggestion = NULL;
+    kh_status_t st = kh_searcher_suggest(w->searcher, query, &suggestion, err);
+    if (st || !suggestion)
+        return st;
+    if (format == KH_OUTPUT_TEXT) {
+        size_t len = strlen(suggestion), shown = kh_display_cut(suggestion, len, 200);
+        if (where) /* a batch: which line's query */
+            fprintf(errs, "%s: ", where);
+        fprintf(errs, "did you mean: ");
+        char clean[1024];
+        kh_display_clean(suggestion, shown, clean, sizeof clean);
+        fprintf(errs, "%s%s\n", clean, shown < len ? "..." : "");
+    } else {
+        st = kh_output_write_suggestion(out, &w->run->output, qid, query, suggestion, err);
+    }
+    free(suggestion);
+    return st;
+}
+
+/*
  * Runs one query, printing its results on out and its messages on err (the
  * streams of the process, or a batch thread's memory); returns QUERY_* bits.
  */
@@ -261,6 +291,8 @@ static int run_query(const worker_t *w, const char *qid, const char *query, cons
     note_bounds(&results, qid, where, errs);
     st = kh_output_write(out, &run->output, qid, query, &results, &err);
     kh_results_free(&results);
+    if (!st)
+        st = suggest(w, qid, query, where, out, errs, &err);
     /* Search, snippets and formatting: what a user waits for (benchmarks). */
     if (run->timing) {
         char id[256];

@@ -261,3 +261,25 @@ kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char 
         return kh_error_set(err, KH_ERR_IO, "cannot write the results");
     return KH_OK;
 }
+
+kh_status_t kh_output_write_suggestion(FILE *out, const kh_output_opts_t *opts, const char *qid,
+                                       const char *query, const char *suggestion, kh_error_t *err)
+{
+    if (opts->format != KH_OUTPUT_JSON)
+        return KH_OK;
+    const char *asked = qid ? qid : query;
+    json_t *obj = json_object();
+    int complete = obj != NULL;
+    complete &= !json_object_set_new(obj, qid ? "qid" : "query", json_text(asked, strlen(asked)));
+    complete &=
+        !json_object_set_new(obj, "did_you_mean", json_text(suggestion, strlen(suggestion)));
+    char *json = complete ? json_dumps(obj, JSON_COMPACT) : NULL;
+    json_decref(obj);
+    if (!json)
+        return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a suggestion");
+    put_json(out, json);
+    free(json);
+    if (fputc('\n', out) == EOF)
+        return kh_error_set(err, KH_ERR_IO, "cannot write the results");
+    return KH_OK;
+}

@@ -39,4 +39,14 @@ typedef struct kh_output_opts {
 kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char *qid,
                             const char *query, const kh_results_t *results, kh_error_t *err);
 
+/*
+ * Did you mean (kh_searcher_suggest): in JSON, one record after the query's
+ * results, {"query": QUERY, "did_you_mean": SUGGESTION} ("qid" in place of
+ * "query" in a batch), told from a result by having no "rank"; other
+ * formats write nothing here (the text format's line is on stderr, from
+ * main.c). Returns KH_ERR_IO when the stream fails, KH_ERR_NOMEM.
+ */
+kh_status_t kh_output_write_suggestion(FILE *out, const kh_output_opts_t *opts, const char *qid,
+                                       const char *query, const char *suggestion, kh_error_t *err);
+
 #endif

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "khabar/analyzer.h"
+#include "khabar/phonetic.h"
+#include "khabar/similar.h"
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
@@ -195,8 +197,9 @@ typedef struct build {
     unsigned n_passages; /* in the index, once looked up */
     query_list_t field_filter[KH_FIELD_DATE + 1]; /* same field OR'd, fields AND'd */
     strings_t positive;                           /* terms to highlight, sorted */
-    size_t n_query_terms;                         /* words taken from the query so far */
-    kh_phrases_t *phrases;                        /* checked on each passage's text (phrase.h) */
+    strings_t positive_keys; /* prefixed phonetic keys to highlight, sorted (add_name_keys) */
+    size_t n_query_terms;    /* words taken from the query so far */
+    kh_phrases_t *phrases;   /* checked on each passage's text (phrase.h) */
     size_t n_should_phrases, n_excluded_phrases;
     unsigned long phrase_limit;          /* the passages the check may read (phrase_bound) */
     unsigned long phrase_checked;        /* those it read */
@@ -225,6 +228,7 @@ static void build_free(build_t *b)
     for (size_t f = 0; f <= KH_FIELD_DATE; f++)
         list_free(&b->field_filter[f]);
     strings_free(&b->positive);
+    strings_free(&b->positive_keys);
     kh_phrases_free(b->phrases);
     for (unsigned i = 0; i < b->n_phrases && i < KH_QUERY_MAX_PHRASES; i++)
         free(b->phrase_clauses[i].key);
@@ -241,8 +245,12 @@ typedef struct clause_terms {
     const char *prefix;
     int positive;
     query_list_t terms;
-    strings_t words; /* the terms, unprefixed: words.items[0] the first */
-    int stop;        /* the (first) token is a stop word */
+    strings_t words;                  /* the terms, unprefixed: words.items[0] the first */
+    int stop;                         /* the (first) token is a stop word */
+    kh_script_t script;               /* of the first token */
+    char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
+    char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
+    char norm[KH_TOKEN_FORM_MAX + 1]; /* and its norm */
     kh_status_t st;
 } clause_terms_t;
 
@@ -264,8 +272,13 @@ static int add_clause_term(void *ctx, const kh_token_t *tok)
         ct->st = list_push(&ct->terms, q, ct->b->err);
     if (!ct->st)
         ct->st = strings_add(&ct->words, tok->term, ct->b->err);
-    if (!ct->st && ct->words.n == 1)
+    if (!ct->st && ct->words.n == 1) {
         ct->stop = kh_stopwords_has(ct->b->s->stopwords, tok->norm, tok->norm_len);
+        ct->script = tok->script;
+        memcpy(ct->key, tok->key, tok->key_len + 1);
+        memcpy(ct->term, tok->term, tok->term_len + 1);
+        memcpy(ct->norm, tok->norm, tok->norm_len + 1);
+    }
     if (!ct->st && ct->positive)
         ct->st = strings_add(&ct->b->positive, tok->term, ct->b->err);
     return ct->st != KH_OK;
@@ -498,6 +511,165 @@ static kh_status_t weigh_repeated_phrases(build_t *b, kh_error_t *err)
     return st;
 }
 
+/*
+ * Names across scripts and spellings: a word that has a phonetic key
+ * (phonetic.h) also matches the passages that hold a word of the same key,
+ * the query word's own term keeping the larger weight, so that the spelling
+ * typed ranks first: a Latin word looks for the Arabic spellings (XNA), an
+ * Arabic word for the Latin one (XNL) at NAME_CROSS_WEIGHT, and for its
+ * other Arabic spellings (XNA) at NAME_VARIANT_WEIGHT, which also puts the
+ * passages holding the word itself above those that only share its stem
+ * (ماسك, whose stem is that of الألماس). Latin words do not look for other
+ * Latin spellings: in English text the key would merge plain words (flow,
+ * fly, fell), and English spells a name one way. README, "Names", has the
+ * figures.
+ */
+#define NAME_CROSS_WEIGHT 0.5
+#define NAME_VARIANT_WEIGHT 0.3
+
+static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_error_t *err);
+
+/*
+ * What a key is looked for, and when. On the 200 ARCD questions against
+ * the 99 MB news corpus (-j 2, the same run): every key alternative cost
+ * 45% of the queries/s; dropping the keys held by many passages, 19%; as
+ * below, 1.8% more instructions (callgrind, -j 1). So
+ * an Arabic word looks for its variants only when its key is held by at
+ * most NAME_WORD_FRACTION of the passages (a name's key; a plain word's
+ * is shared by many words with long vowels), and for a Latin spelling only
+ * then; a Latin word looks for Arabic spellings whose key is held by at
+ * most NAME_KEY_FRACTION. NAME_KEY_MIN_DF is the floor of these limits: a
+ * small index has no long postings to fear.
+ */
+#define NAME_WORD_FRACTION 0.001
+#define NAME_KEY_FRACTION 0.01
+#define NAME_KEY_MIN_DF 100.0
+
+/* The key term under prefix into l, scaled by weight, unless held by more than max_df passages. */
+static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
+                            double max_df, int common, query_list_t *l, unsigned *df_out)
+{
+    char term[KH_TERM_MAX];
+    snprintf(term, sizeof term, "%s%s", prefix, key);
+    unsigned df = 0;
+    kh_status_t st = term_df(b, term, &df, b->err);
+    *df_out = df;
+    if (st || df == 0 || df > max_df)
+        return st;
+    if (common)
+        add_bound(b, df, weight);
+    kh_query_t *q = NULL;
+    st = kh_query_term(term, 1, 0, &q, b->err);
+    if (!st)
+        st = push_scaled(l, q, weight, b->err);
+    if (!st)
+        st = strings_add(&b->positive_keys, term, b->err);
+    return st;
+}
+
+/* Replaces *q, one word's query, by the OR of it and its key's alternatives. */
+static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_query_t **q)
+{
+    if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
+        return KH_OK;
+    int arabic = ct->script == KH_SCRIPT_ARABIC;
+    kh_status_t st = KH_OK;
+    if (!b->n_passages)
+        st = kh_db_doc_count(b->s->db, &b->n_passages, b->err);
+    double max_cross = NAME_KEY_FRACTION * b->n_passages;
+    double max_variant = NAME_WORD_FRACTION * b->n_passages;
+    if (max_cross < NAME_KEY_MIN_DF)
+        max_cross = NAME_KEY_MIN_DF;
+    if (max_variant < NAME_KEY_MIN_DF)
+        max_variant = NAME_KEY_MIN_DF;
+    query_list_t alt = {0};
+    if (!st)
+        st = list_push(&alt, *q, b->err);
+    *q = NULL;
+    unsigned df = 0;
+    if (!st)
+        st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
+                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
+                      arabic ? max_variant : max_cross, common, &alt, &df);
+    /* An Arabic word whose key many passages hold is a plain word: no Latin spelling. */
+    if (!st && arabic && df <= max_variant)
+        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt,
+                      &df);
+    if (!st && alt.n > 1) {
+        st = list_combine(&alt, KH_OP_OR, q, b->err);
+    } else if (!st) { /* no alternative: the word's own query back */
+        *q = alt.items[0];
+        alt.n = 0;
+    }
+    list_free(&alt);
+    return st;
+}
+
+/*
+ * What the stemmer leaves on a word, resolved against the index's own
+ * vocabulary: a lone proclitic ل ب ك before a word (لماسك: Snowball keeps
+ * it, and the prefix step takes it only before a hamza-alef), and the alef
+ * of the sound feminine plural ـات (Snowball stems شركات to شركا, شركة to
+ * شرك). When the form without it is a word the index holds at least
+ * VOCABULARY_RATIO times as often as the word's own term (so the word as
+ * typed is rare, and the stripped form is no accident), the query word also
+ * matches the stripped form's term, at the same weight. Only rare words
+ * pay: a common word's own term is never that much rarer.
+ */
+#define VOCABULARY_RATIO 10.0
+#define VOCABULARY_MIN_DF 5
+
+/* Into other, the term of the Arabic word norm (term: its term) without a lone proclitic or the
+ * plural's alef; "" when none. */
+static kh_status_t stripped_form(kh_analyzer_t *a, const char *norm, const char *term,
+                                 char other[KH_TOKEN_FORM_MAX + 1], kh_error_t *err)
+{
+    static const char alef[] = "\u0627";
+    other[0] = '\0';
+    size_t norm_len = strlen(norm), term_len = strlen(term), len = 0;
+    kh_status_t st = KH_OK;
+    unsigned first = norm_len >= 2 ? ((unsigned)(norm[0] & 0x1F) << 6 | (norm[1] & 0x3F)) : 0;
+    int proclitic = ((unsigned char)norm[0] == 0xD9 && (first == 0x0644 || first == 0x0643)) ||
+                    ((unsigned char)norm[0] == 0xD8 && first == 0x0628);
+    if (proclitic && norm_len >= 8) /* at least three letters after it */
+        st = kh_analyzer_term(a, norm + 2, norm_len - 2, other, KH_TOKEN_FORM_MAX + 1, &len, err);
+    else if (term_len >= 8 && memcmp(term + term_len - 2, alef, 2) == 0)
+        snprintf(other, KH_TOKEN_FORM_MAX + 1, "%.*s", (int)(term_len - 2), term);
+    if (st || strchr(other, ' ') || strcmp(other, term) == 0)
+        other[0] = '\0';
+    return st;
+}
+
+static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_query_t **q)
+{
+    if (ct->script != KH_SCRIPT_ARABIC)
+        return KH_OK;
+    char other[KH_TOKEN_FORM_MAX + 1];
+    kh_status_t st = stripped_form(b->s->analyzer, ct->norm, ct->term, other, b->err);
+    if (st || !other[0])
+        return st;
+    unsigned df = 0, other_df = 0;
+    st = term_df(b, ct->term, &df, b->err);
+    if (!st)
+        st = term_df(b, other, &other_df, b->err);
+    if (st || other_df < VOCABULARY_MIN_DF || other_df < VOCABULARY_RATIO * df)
+        return st;
+    query_list_t alt = {0};
+    kh_query_t *extra = NULL;
+    st = list_push(&alt, *q, b->err);
+    *q = NULL;
+    if (!st)
+        st = kh_query_term(other, 1, 0, &extra, b->err);
+    if (!st)
+        st = list_push(&alt, extra, b->err);
+    if (!st)
+        st = list_combine(&alt, KH_OP_OR, q, b->err);
+    if (!st && ct->positive)
+        st = strings_add(&b->positive, other, b->err);
+    list_free(&alt);
+    return st;
+}
+
 static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
@@ -550,6 +722,10 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = is_common(b, b->words.items[b->words.n - 1], &common, b->err);
         b->word_common[b->words.n - 1] = (unsigned char)common;
     }
+    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
+        st = add_vocabulary_form(b, &ct, &q);
+    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
+        st = add_name_keys(b, &ct, common, &q);
     if (st) {
         kh_query_free(q);
         return st;
@@ -902,12 +1078,27 @@ typedef struct highlight_ctx {
     int failed;
 } highlight_ctx_t;
 
+/* Whether tok's phonetic key is one the query looked for (add_name_keys). */
+static int key_matched(const build_t *b, const kh_token_t *tok)
+{
+    if (!tok->key_len || !b->positive_keys.n)
+        return 0;
+    char term[KH_TERM_MAX];
+    snprintf(term, sizeof term, "%s%s",
+             tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
+             tok->key);
+    const char *t = term;
+    return bsearch(&t, b->positive_keys.items, b->positive_keys.n, sizeof *b->positive_keys.items,
+                   compare_strings) != NULL;
+}
+
 static int mark_if_matched(void *ctx, const kh_token_t *tok)
 {
     highlight_ctx_t *hc = ctx;
     const char *key = tok->term;
-    if (!hc->b->positive.n || !bsearch(&key, hc->b->positive.items, hc->b->positive.n,
-                                       sizeof *hc->b->positive.items, compare_strings))
+    if ((!hc->b->positive.n || !bsearch(&key, hc->b->positive.items, hc->b->positive.n,
+                                        sizeof *hc->b->positive.items, compare_strings)) &&
+        !key_matched(hc->b, tok))
         return 0;
     kh_result_t *r = hc->result;
     if (r->n_highlights == hc->cap) {
@@ -1529,6 +1720,9 @@ static kh_status_t build_query(build_t *b, const char *query, const kh_parsed_qu
         st = assemble(b, xq, err);
     if (!st && b->positive.n)
         qsort(b->positive.items, b->positive.n, sizeof *b->positive.items, compare_strings);
+    if (!st && b->positive_keys.n)
+        qsort(b->positive_keys.items, b->positive_keys.n, sizeof *b->positive_keys.items,
+              compare_strings);
     return st;
 }
 
@@ -1624,5 +1818,185 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     snprintf(out->warning, sizeof out->warning, "%s", s->left_out);
     kh_query_free(xq);
     build_free(&b);
+    return st;
+}
+
+/*
+ * Did you mean. A word unknown to the index gets the closest known term
+ * that starts with the same two letters (a scan of the terms under that
+ * prefix: a few thousand at most on the news corpus, so a few
+ * milliseconds, paid only by a query with an unknown word), shown as the
+ * word that a passage holding it writes.
+ */
+#define SUGGEST_MIN_CHARS 4
+/* A word offered is held by at least this many passages: not another typo. */
+#define SUGGEST_MIN_DF 2
+
+typedef struct suggest_scan {
+    const char *term;
+    size_t max_distance;
+    char best[KH_TERM_MAX];
+    size_t best_distance;
+    unsigned best_df;
+} suggest_scan_t;
+
+static int consider_term(void *ctx, const char *term, unsigned df)
+{
+    suggest_scan_t *sc = ctx;
+    size_t d = kh_similar_distance(sc->term, term);
+    if (d == 0 || d == (size_t)-1 || d > sc->max_distance || strlen(term) >= KH_TERM_MAX ||
+        df < SUGGEST_MIN_DF)
+        return 0;
+    if (!sc->best[0] || d < sc->best_distance || (d == sc->best_distance && df > sc->best_df)) {
+        strcpy(sc->best, term);
+        sc->best_distance = d;
+        sc->best_df = df;
+    }
+    return 0;
+}
+
+typedef struct surface {
+    const char *term;
+    const char *text;
+    size_t start, end; /* found: end > start */
+} surface_t;
+
+static int find_surface(void *ctx, const kh_token_t *tok)
+{
+    surface_t *sf = ctx;
+    if (strcmp(tok->term, sf->term) != 0)
+        return 0;
+    sf->start = tok->start;
+    sf->end = tok->end;
+    return 1;
+}
+
+/* The word a passage holding term writes for it, into out (malloc'd), or NULL. */
+static kh_status_t surface_of(kh_searcher_t *s, const char *term, char **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_result_t r = {0};
+    kh_status_t st = kh_db_postings(s->db, term, first_docid, &r.docid, err);
+    if (st || !r.docid)
+        return st;
+    st = read_doc(s, &r, 1, err);
+    surface_t sf = {term, NULL, 0, 0};
+    if (!st && r.data.text)
+        st = kh_analyzer_run(s->analyzer, r.data.text, strlen(r.data.text), find_surface, &sf, err);
+    if (!st && sf.end > sf.start && !(*out = strndup(r.data.text + sf.start, sf.end - sf.start)))
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    free(r.storage);
+    return st;
+}
+
+typedef struct query_word {
+    size_t start, end; /* in the query */
+    kh_script_t script;
+    char term[KH_TOKEN_FORM_MAX + 1];
+    char norm[KH_TOKEN_FORM_MAX + 1];
+    size_t chars;
+} query_word_t;
+
+typedef struct query_words {
+    query_word_t items[16];
+    size_t n, offset;
+} query_words_t;
+
+static int collect_word(void *ctx, const kh_token_t *tok)
+{
+    query_words_t *w = ctx;
+    if (w->n == sizeof w->items / sizeof w->items[0])
+        return 1;
+    if (tok->script != KH_SCRIPT_LATIN && tok->script != KH_SCRIPT_ARABIC)
+        return 0;
+    query_word_t *q = &w->items[w->n++];
+    q->start = w->offset + tok->start;
+    q->end = w->offset + tok->end;
+    memcpy(q->term, tok->term, tok->term_len + 1);
+    memcpy(q->norm, tok->norm, tok->norm_len + 1);
+    q->script = tok->script;
+    q->chars = 0;
+    for (const char *p = tok->norm; *p; p++)
+        q->chars += ((unsigned char)*p & 0xC0) != 0x80;
+    return 0;
+}
+
+kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err)
+{
+    if (!s || !query || !out)
+        return kh_error_set(err, KH_ERR_ARG, "kh_searcher_suggest: NULL argument");
+    *out = NULL;
+    kh_parsed_query_t parsed;
+    kh_status_t st = kh_query_parse(query, strlen(query), &parsed, err);
+    if (st)
+        return st == KH_ERR_QUERY ? KH_OK : st; /* the search says what is wrong */
+    query_words_t words = {0};
+    for (size_t i = 0; !st && i < parsed.n; i++) {
+        const kh_clause_t *c = &parsed.clauses[i];
+        if (c->field != KH_FIELD_TEXT || c->occur == KH_OCCUR_MUST_NOT || c->phrase)
+            continue;
+        words.offset = c->start;
+        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, collect_word, &words,
+                             err);
+    }
+    kh_parsed_query_free(&parsed);
+    /* The query rebuilt with each unknown word replaced. */
+    char *fixed = NULL;
+    size_t fixed_len = 0, copied = 0;
+    FILE *f = st ? NULL : open_memstream(&fixed, &fixed_len);
+    if (!st && !f)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    int changed = 0;
+    for (size_t i = 0; !st && i < words.n; i++) {
+        query_word_t *w = &words.items[i];
+        unsigned df = 0;
+        if (w->chars < SUGGEST_MIN_CHARS)
+            continue;
+        st = kh_db_term_freq(s->db, w->term, &df, err);
+        if (st || df > 0)
+            continue;
+        /* لماسك is ماسك to the search (add_vocabulary_form): nothing to offer. */
+        char other[KH_TOKEN_FORM_MAX + 1] = "";
+        if (w->script == KH_SCRIPT_ARABIC)
+            st = stripped_form(s->analyzer, w->norm, w->term, other, err);
+        if (!st && other[0])
+            st = kh_db_term_freq(s->db, other, &df, err);
+        if (st || df > 0)
+            continue;
+        /* The first two letters: one byte each in ASCII, two in Arabic. */
+        size_t prefix_len = 0;
+        for (int letters = 0; letters < 2 && w->term[prefix_len]; letters++)
+            do
+                prefix_len++;
+            while (((unsigned char)w->term[prefix_len] & 0xC0) == 0x80);
+        char prefix[16];
+        memcpy(prefix, w->term, prefix_len);
+        prefix[prefix_len] = '\0';
+        /* Stems of 3 letters have too many neighbours one letter away to offer one. */
+        size_t term_chars = 0;
+        for (const char *p = w->term; *p; p++)
+            term_chars += ((unsigned char)*p & 0xC0) != 0x80;
+        if (term_chars < SUGGEST_MIN_CHARS)
+            continue;
+        suggest_scan_t sc = {.term = w->term, .max_distance = term_chars <= 6 ? 1 : 2};
+        st = kh_db_all_terms(s->db, prefix, consider_term, &sc, err);
+        char *word = NULL;
+        if (!st && sc.best[0])
+            st = surface_of(s, sc.best, &word, err);
+        if (!st && word) {
+            fprintf(f, "%.*s%s", (int)(w->start - copied), query + copied, word);
+            copied = w->end;
+            changed = 1;
+        }
+        free(word);
+    }
+    if (f) {
+        fputs(query + copied, f);
+        fclose(f);
+    }
+    if (!st && changed)
+        *out = fixed;
+    else
+        free(fixed);
     return st;
 }

@@ -122,6 +122,18 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
 
 void kh_results_free(kh_results_t *r);
 
+/*
+ * Did you mean: *out gets query with each word the index does not know (of
+ * at least 4 letters, ranked, not quoted) replaced by the closest word the
+ * index holds (compared by stems of 4 letters or more: one letter apart,
+ * two beyond 6 letters, the same first two letters, held by 2 passages or
+ * more, the most common of the closest), as a passage writes it; NULL when no word
+ * needs it or none is close. *out belongs to the caller (free()). A query
+ * the language rejects gives NULL and KH_OK (kh_searcher_run says why).
+ * Statuses: KH_OK, KH_ERR_ARG, KH_ERR_NOMEM, the index's errors.
+ */
+kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err);
+
 void kh_searcher_close(kh_searcher_t *s);
 
 #endif

@@ -25,7 +25,7 @@ for program in indexer searcher; do
         expect_rc 0
         grep -qE "^$program \(khabar\) [0-9]+\.[0-9]+\.[0-9]+" out ||
             fail "$program --version printed: $(cat out)"
-        expect_out "index schema 3"
+        expect_out "index schema 4"
         [ ! -s err ] || fail "stderr: $(cat err)"
         run "$binary" -V
         expect_rc 0

@@ -333,7 +333,7 @@ number_options)
     ;;
 count_committed)
     # After a fatal error the summary counts what the index holds.
-    mount_tmpfs small "size=1m"
+    mount_tmpfs small "size=2m"
     many_articles in.jsonl 3000
     run "$INDEXER" -q -d small/idx --batch-size 100 in.jsonl
     expect_rc 2

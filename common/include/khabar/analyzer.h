@@ -11,7 +11,10 @@
  *   2. normalisation (normalize.h) into the token's "norm";
  *   3. the term: Arabic -> light prefix step + Snowball arabic; Latin ->
  *      Snowball english; digits and other scripts -> the norm unchanged
- *      (stem.h).
+ *      (stem.h);
+ *   4. the phonetic key of a Latin or Arabic word (phonetic.h; the Arabic
+ *      one after the light prefix step), or "": how a name is found in the
+ *      other script and in its other spellings.
  * A token whose norm is empty (only tatweel or marks) is skipped and takes
  * no position. Norms and terms are at most KH_TOKEN_FORM_MAX (200) bytes: a
  * longer token is cut at a code point boundary, not skipped, so it keeps
@@ -39,6 +42,8 @@ typedef struct kh_token {
     size_t norm_len;
     const char *term; /* the index term (normalised, then stemmed), NUL-terminated, borrowed */
     size_t term_len;
+    const char *key; /* the phonetic key (phonetic.h), "" when none, NUL-terminated, borrowed */
+    size_t key_len;
 } kh_token_t;
 
 /* Called once per token, in text order; return nonzero to stop early. */

@@ -27,6 +27,12 @@
  *                passage of the article: what the title: filter searches;
  *                on the title passage boolean, elsewhere weighed as words
  *                are (kh_impact()), the passage's length being its own.
+ *   XNA XNL      the phonetic key (phonetic.h, in lower case) of each word
+ *                of the passage that has one: XNA for Arabic-script words,
+ *                XNL for Latin-script ones, so that a query word can look
+ *                for the other script's spellings of a name. Weighed as
+ *                words are (kh_impact()), with the passage's length in
+ *                words, which the keys do not change.
  *
  * Value slots
  *   KH_SLOT_ARTICLE_ID  the article id (collapse key for --per-article).
@@ -49,8 +55,8 @@
 extern "C" {
 #endif
 
-/* Bump when the layout below changes. 3: wdf is a word's BM25 weight. */
-#define KH_SCHEMA_VERSION "3"
+/* Bump when the layout below changes. 3: wdf is a word's BM25 weight. 4: XNA, XNL. */
+#define KH_SCHEMA_VERSION "4"
 
 #define KH_PREFIX_PASSAGE "Q"
 #define KH_PREFIX_ARTICLE "XA"
@@ -61,6 +67,8 @@ extern "C" {
 #define KH_PREFIX_MONTH "M"
 #define KH_PREFIX_YEAR "Y"
 #define KH_PREFIX_TITLE "S"
+#define KH_PREFIX_KEY_ARABIC "XNA"
+#define KH_PREFIX_KEY_LATIN "XNL"
 
 enum {
     KH_SLOT_ARTICLE_ID = 0,
@@ -135,7 +143,7 @@ typedef struct kh_passage_data {
     const char *section; /* as given, or "" */
     const char *text;    /* the passage text exactly as indexed */
     /* Filled by kh_passage_data_decode only: */
-    const char *record_id; /* "" or the passage whose data holds the article's record */
+    const char *record_id;       /* "" or the passage whose data holds the article's record */
     size_t text_start, text_len; /* the text's bytes in the record's text block */
 } kh_passage_data_t;
 

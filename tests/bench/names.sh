@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# names.sh - names across scripts and spellings (issue 15), on the news corpus.
+#
+# usage: tests/bench/names.sh [--index DIR] [--work DIR] [--data FILE]
+#
+# Builds the names set at run time from ../shared/data/saudinewsnet/docs.jsonl.gz
+# (never copied into the repository; the same input gives the same set):
+# every "Arabic (Latin)" gloss of the corpus, one to three Latin words in
+# brackets after as many Arabic ones, aligned word by word; a pair is kept
+# when the Latin word has at least 4 letters and is not written in capitals
+# (acronyms), and the Arabic word does not start with the article ال and is
+# held by fewer than 1% of the articles (a gloss of a plain word: الرعاية
+# (care)). Arabic words glossed with the same Latin word are its spellings.
+# Names are sorted and dealt into halves A and B by turns: tune on A,
+# report both.
+#
+# An article names the entity when it holds the Latin word (any case) or
+# one of its Arabic spellings as a word (after و ف ب ل ك and ال). Per query
+# (`searcher --batch --per-article -n 100 --format trec`): precision@10, the
+# share of the first 10 articles that name it, and recall@100, for the Latin
+# word, for each Arabic spelling, and for the Latin word quoted. Prints one
+# markdown table, the mean over each half.
+#
+#   --index DIR  the index of the corpus to search (default: builds one in --work)
+#   --work DIR   where the set, runs and (if built) the index go (default: a temporary folder)
+#   --data FILE  the corpus (default: ../shared/data/saudinewsnet/docs.jsonl.gz)
+# Environment: INDEXER, SEARCHER (default build/indexer/indexer, build/searcher/searcher).
+# Exit status 0; 2 on an error; 77 when the corpus is missing.
+set -u -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+data=$root/../shared/data/saudinewsnet/docs.jsonl.gz
+index=
+work=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --index) index=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    -h | --help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
+    *) echo "names.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+[ -r "$data" ] || { echo "skipped: no corpus at $data" >&2; exit 77; }
+indexer=${INDEXER:-$root/build/indexer/indexer}
+searcher=${SEARCHER:-$root/build/searcher/searcher}
+[ -x "$searcher" ] || { echo "names.sh: no searcher at $searcher" >&2; exit 2; }
+if [ -z "$work" ]; then
+    work=$(mktemp -d) || exit 2
+    trap 'rm -rf "$work"' EXIT
+fi
+mkdir -p "$work" || exit 2
+if [ -z "$index" ]; then
+    index=$work/index
+    "$indexer" -q -d "$index" "$data" || { echo "names.sh: indexing failed" >&2; exit 2; }
+fi
+
+python3 - "$data" "$work" <<'PY' || exit 2
+import collections, gzip, json, re, sys
+data, work = sys.argv[1], sys.argv[2]
+AR = "\u0621-\u064A"
+gloss = re.compile(r"((?:[%s]+\s+){0,2}[%s]+)\s*\(\s*([A-Za-z][A-Za-z' ]{2,40}?)\s*\)" % (AR, AR))
+word = re.compile(r"[%s]+|[A-Za-z]+" % AR)
+arts = []
+pairs = collections.Counter()
+for line in gzip.open(data, "rt", encoding="utf-8"):
+    d = json.loads(line)
+    text = d.get("title", "") + "\n" + d.get("text", "")
+    arts.append((d["id"], text))
+    for m in gloss.finditer(text):
+        aw, lw = m.group(1).split(), m.group(2).split()
+        if len(lw) > len(aw):
+            continue
+        for a, l in zip(aw[-len(lw):], lw):
+            if len(l) >= 4 and not l.isupper() and not a.startswith("\u0627\u0644"):
+                pairs[(a, l.lower())] += 1
+# Article frequency of every word, to drop glosses of plain Arabic words.
+df = collections.Counter()
+words_of = []
+for _, text in arts:
+    ws = set(w.lower() for w in word.findall(text))
+    words_of.append(ws)
+    df.update(ws)
+limit = 0.01 * len(arts)
+names = collections.defaultdict(set)
+for (a, l) in pairs:
+    if df[a] < limit:
+        names[l].add(a)
+def forms(a):
+    out = {a}
+    for p in ("\u0648", "\u0641", "\u0628", "\u0644", "\u0643"):  # و ف ب ل ك
+        out.add(p + a)
+    for f in list(out):
+        out.add("\u0627\u0644" + a)
+    return out
+with open(work + "/names.tsv", "w") as f, open(work + "/queries.tsv", "w") as q, open(work + "/qrels.txt", "w") as r:
+    for i, l in enumerate(sorted(names)):
+        half = "AB"[i % 2]
+        spellings = sorted(names[l])
+        want = set()
+        for a in spellings:
+            want |= forms(a)
+        rel = [arts[k][0] for k, ws in enumerate(words_of) if l in ws or ws & want]
+        f.write("%s\t%s\t%s\n" % (half, l, " ".join(spellings)))
+        qs = [("latin", l), ("quoted", '"%s"' % l)] + [("arabic", a) for a in spellings]
+        for j, (kind, text) in enumerate(qs):
+            qid = "%s-%d-%s-%d" % (half, i, kind, j)
+            q.write("%s\t%s\n" % (qid, text))
+            for doc in rel:
+                r.write("%s 0 %s 1\n" % (qid, doc))
+print("names: %d (pairs from %d glosses)" % (len(names), sum(pairs.values())), file=sys.stderr)
+PY
+
+"$searcher" -d "$index" --batch "$work/queries.tsv" --per-article -n 100 --format trec >"$work/run.trec" 2>"$work/run.err"
+rc=$?
+[ $rc -le 1 ] || { echo "names.sh: searcher exit $rc: $(head -3 "$work/run.err")" >&2; exit 2; }
+
+python3 - "$work" <<'PY'
+import collections, sys
+work = sys.argv[1]
+rel = collections.defaultdict(set)
+for line in open(work + "/qrels.txt"):
+    qid, _, doc, _ = line.split()
+    rel[qid].add(doc)
+run = collections.defaultdict(list)
+for line in open(work + "/run.trec"):
+    qid, _, doc, rank = line.split()[:4]
+    run[qid].append((int(rank), doc.split("#")[0]))
+rows = collections.defaultdict(list)
+for line in open(work + "/queries.tsv"):
+    qid = line.split("\t")[0]
+    half, _, kind, _ = qid.split("-")
+    got = [d for _, d in sorted(run.get(qid, []))]
+    p10 = sum(d in rel[qid] for d in got[:10]) / 10.0
+    r100 = len(set(got[:100]) & rel[qid]) / len(rel[qid]) if rel[qid] else 0.0
+    rows[(half, kind)].append((p10, r100))
+names = collections.Counter(l.split("\t")[0] for l in open(work + "/names.tsv"))
+print("| half | names | queries | kind | P@10 | R@100 |")
+print("| --- | ---: | ---: | --- | ---: | ---: |")
+for half in "AB":
+    for kind in ("latin", "arabic", "quoted"):
+        v = rows[(half, kind)]
+        if v:
+            print("| %s | %d | %d | %s | %.3f | %.3f |" % (half, names[half], len(v), kind,
+                  sum(p for p, _ in v) / len(v), sum(r for _, r in v) / len(v)))
+PY
