@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "test_fs.h"
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -83,34 +85,10 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(st.st_mode))
-        return unlink(path);
-    DIR *dir = opendir(path);
-    if (!dir)
-        return -1;
-    int rc = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, ".."))
-            continue;
-        char child[1024];
-        snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
-        if (remove_tree(child) != 0)
-            rc = -1;
-    }
-    closedir(dir);
-    return rmdir(path) == 0 ? rc : -1;
-}
-
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    int rc = remove_tree(f->dir);
+    int rc = test_fs_remove_tree(f->dir);
     free(f);
     return rc;
 }

@@ -26,15 +26,10 @@
 #error "KH_TEST_TMPDIR must name a scratch directory"
 #endif
 
-/* A fresh path KH_TEST_TMPDIR/pipeline_test.d/NAME (nothing there). */
+/* A fresh path for an index: KH_TEST_TMPDIR/pipeline_test.d/NAME (nothing there). */
 static const char *fresh_path(const char *name)
 {
-    static char path[4096];
-    snprintf(path, sizeof path, "%s/pipeline_test.d", KH_TEST_TMPDIR);
-    mkdir(path, 0700);
-    snprintf(path, sizeof path, "%s/pipeline_test.d/%s", KH_TEST_TMPDIR, name);
-    (void)test_fs_remove_tree(path);
-    return path;
+    return test_fs_fresh_path(KH_TEST_TMPDIR, "pipeline_test", name);
 }
 
 /* Article i of the input, Arabic or English: a title and 1 paragraph, 2 when i % 3. */

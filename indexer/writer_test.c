@@ -26,15 +26,10 @@
 #error "KH_TEST_TMPDIR must name a scratch directory"
 #endif
 
-/* A fresh, empty folder for an index: KH_TEST_TMPDIR/writer_test.d/NAME. */
+/* A fresh path for an index: KH_TEST_TMPDIR/writer_test.d/NAME (nothing there). */
 static const char *fresh_path(const char *name)
 {
-    static char path[4096];
-    snprintf(path, sizeof path, "%s/writer_test.d", KH_TEST_TMPDIR);
-    mkdir(path, 0700);
-    snprintf(path, sizeof path, "%s/writer_test.d/%s", KH_TEST_TMPDIR, name);
-    (void)test_fs_remove_tree(path);
-    return path;
+    return test_fs_fresh_path(KH_TEST_TMPDIR, "writer_test", name);
 }
 
 /* The article one JSON Lines line describes (kh_article_free). */

@@ -7,18 +7,19 @@
 #define KH_TEST_FS_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Removes path and all under it, following no link; 0, or -1 (a missing path is -1). */
+/* Removes path and all under it, following no link; 0 (a missing path too), or -1. */
 static inline int test_fs_remove_tree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
-        return -1;
+        return errno == ENOENT ? 0 : -1;
     if (!S_ISDIR(st.st_mode))
         return unlink(path);
     DIR *dir = opendir(path);
@@ -42,6 +43,21 @@ static inline int test_fs_remove_tree(const char *path)
     }
     closedir(dir);
     return rmdir(path) == 0 ? rc : -1;
+}
+
+/*
+ * A path where nothing is, for one test's index: DIR/TEST.d/NAME, DIR.d made
+ * when missing and whatever a run before left at the path removed. Borrowed
+ * until the next call.
+ */
+static inline const char *test_fs_fresh_path(const char *dir, const char *test, const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s.d", dir, test);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/%s.d/%s", dir, test, name);
+    (void)test_fs_remove_tree(path);
+    return path;
 }
 
 #endif
