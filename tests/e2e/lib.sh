@@ -64,3 +64,35 @@ ranked() {
 expect_same() {
     cmp -s "$1" "$2" || fail "$3: $(diff "$1" "$2" | head -n 20)"
 }
+
+# Remote shards served by xapian-tcpsrv on loopback (shards.sh,
+# safety_limits.sh; a script that uses them sets `trap stop_servers EXIT`).
+# free_port: a TCP port nobody listens on now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# serve DB PORT: starts xapian-tcpsrv on 127.0.0.1:PORT and waits until it
+# listens. In its own session: on SIGTERM, xapian-tcpsrv (forking mode) kills
+# its whole process group, which would otherwise be the script and CTest.
+servers=()
+serve() {
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$2" "$1" >"tcpsrv-$2.log" 2>&1 &
+    servers+=($!)
+    for _ in $(seq 1 100); do
+        grep -q "Listening" "tcpsrv-$2.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    fail "xapian-tcpsrv on port $2 did not start: $(cat "tcpsrv-$2.log")"
+}
+
+# stop_servers: ends every server serve() started with its forked children
+# (a stopped one, SIGSTOP, is resumed first so that it can die).
+stop_servers() {
+    for pid in "${servers[@]}"; do
+        kill -CONT -- "-$pid" 2>/dev/null
+        kill -- "-$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    servers=()
+}

@@ -26,31 +26,7 @@ PY
     expect_rc 0
 }
 
-# Remote shards: a free port, servers started in their own session (on
-# SIGTERM xapian-tcpsrv kills its process group) and ended on exit, stopped
-# ones resumed first so that they can die.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-servers=()
-stop_servers() {
-    for pid in "${servers[@]}"; do
-        kill -CONT -- "-$pid" 2>/dev/null
-        kill -- "-$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    servers=()
-}
-trap stop_servers EXIT
-serve() {
-    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$2" "$1" >"tcpsrv-$2.log" 2>&1 &
-    servers+=($!)
-    for _ in $(seq 1 100); do
-        grep -q "Listening" "tcpsrv-$2.log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "xapian-tcpsrv on port $2 did not start: $(cat "tcpsrv-$2.log")"
-}
+trap stop_servers EXIT # lib.sh: free_port, serve, stop_servers
 
 # stalled_batch N [OPTIONS...]: two shards, one read locally and one served
 # on 127.0.0.1:$port; the searcher (-j 2, --remote-timeout 1) opens both, the

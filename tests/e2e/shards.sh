@@ -64,33 +64,7 @@ same_runs() {
     expect_same "$1" "$2" "$3"
 }
 
-# free_port: a TCP port nobody listens on now.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-servers=()
-stop_servers() {
-    for pid in "${servers[@]}"; do
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    servers=()
-}
-trap stop_servers EXIT
-
-# serve DB PORT: starts xapian-tcpsrv on 127.0.0.1:PORT and waits until it
-# listens. In its own session: on SIGTERM, xapian-tcpsrv (forking mode) kills
-# its whole process group, which would otherwise be this script and CTest.
-serve() {
-    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$2" "$1" >"tcpsrv-$2.log" 2>&1 &
-    servers+=($!)
-    for _ in $(seq 1 100); do
-        grep -q "Listening" "tcpsrv-$2.log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "xapian-tcpsrv on port $2 did not start: $(cat "tcpsrv-$2.log")"
-}
+trap stop_servers EXIT # lib.sh: free_port, serve, stop_servers
 
 case "$case_name" in
 parallel_same_ranking)
