@@ -149,8 +149,8 @@ kh_status_t kh_analyzer_run(kh_analyzer_t *a, const char *text, size_t len, kh_t
         if (st)
             return st;
         tok.position = ++position;
-        if (fn(ctx, &tok))
-            break;
+        if ((st = fn(ctx, &tok, err)))
+            return st;
     }
     return KH_OK;
 }
@@ -163,8 +163,9 @@ typedef struct {
     size_t needed; /* bytes of the whole result, without the NUL */
 } join_state_t;
 
-static int join_one(void *ctx, const kh_token_t *tok)
+static kh_status_t join_one(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     join_state_t *j = ctx;
     const char *s = j->form == KH_FORM_NORM ? tok->norm : tok->term;
     size_t n = j->form == KH_FORM_NORM ? tok->norm_len : tok->term_len;
@@ -177,7 +178,7 @@ static int join_one(void *ctx, const kh_token_t *tok)
             j->out[at++] = j->sep;
         memcpy(j->out + at, s, n);
     }
-    return 0;
+    return KH_OK;
 }
 
 kh_status_t kh_analyzer_join(kh_analyzer_t *a, const char *text, size_t len, kh_form_t form,

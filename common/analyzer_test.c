@@ -48,8 +48,9 @@ typedef struct {
     size_t stop_after; /* 0: never stop */
 } got_list_t;
 
-static int collect(void *ctx, const kh_token_t *t)
+static kh_status_t collect(void *ctx, const kh_token_t *t, kh_error_t *err)
 {
+    (void)err;
     got_list_t *g = ctx;
     assert_true(g->n < sizeof g->tok / sizeof *g->tok);
     /* The strings are NUL-terminated at their length, and never longer than a term may be. */
@@ -63,7 +64,7 @@ static int collect(void *ctx, const kh_token_t *t)
     o->script = t->script;
     memcpy(o->norm, t->norm, t->norm_len + 1);
     memcpy(o->term, t->term, t->term_len + 1);
-    return g->stop_after && g->n == g->stop_after;
+    return g->stop_after && g->n == g->stop_after ? KH_STOP : KH_OK;
 }
 
 /* Runs the analyzer on an exact-size heap copy of text. */
@@ -604,8 +605,30 @@ static void test_stop_early(void **state)
     got.stop_after = 2;
     kh_error_t err;
     const char *text = "one two three four";
-    assert_int_equal(kh_analyzer_run(*state, text, strlen(text), collect, &got, &err), KH_OK);
+    assert_int_equal(kh_analyzer_run(*state, text, strlen(text), collect, &got, &err), KH_STOP);
     assert_int_equal(got.n, 2);
+}
+
+/* A callback that fails on its second token, as an allocation would. */
+static kh_status_t fail_second(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)tok;
+    if (++*(int *)ctx == 2)
+        return kh_error_set(err, KH_ERR_NOMEM, "no room for the second word");
+    return KH_OK;
+}
+
+/* The callback's error is what the run returns, its message intact, and no token follows it. */
+static void test_callback_error_returned(void **state)
+{
+    int seen = 0;
+    kh_error_t err;
+    const char *text = "one two three four";
+    assert_int_equal(kh_analyzer_run(*state, text, strlen(text), fail_second, &seen, &err),
+                     KH_ERR_NOMEM);
+    assert_int_equal(err.status, KH_ERR_NOMEM);
+    assert_string_equal(err.message, "no room for the second word");
+    assert_int_equal(seen, 2);
 }
 
 static void test_join_and_term(void **state)
@@ -675,12 +698,13 @@ typedef struct {
     size_t n;
 } keys_t;
 
-static int collect_key(void *ctx, const kh_token_t *tok)
+static kh_status_t collect_key(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     keys_t *k = ctx;
     if (k->n < MAX_TOKENS)
         snprintf(k->keys[k->n++], sizeof k->keys[0], "%s", tok->key);
-    return 0;
+    return KH_OK;
 }
 
 static void test_phonetic_keys(void **state)
@@ -726,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_join_and_term),
         cmocka_unit_test(test_arguments),
         cmocka_unit_test(test_phonetic_keys),
+        cmocka_unit_test(test_callback_error_returned),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -64,12 +64,13 @@ typedef struct {
     int tokens;
 } look_t;
 
-static int look_up(void *ctx, const kh_token_t *tok)
+static kh_status_t look_up(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     look_t *l = ctx;
     l->tokens++;
     l->stop = kh_stopwords_has(l->set, tok->norm, tok->norm_len);
-    return 0;
+    return KH_OK;
 }
 
 static void test_rows(void **state)

@@ -154,8 +154,7 @@ struct kh_writer {
     size_t docs_cap;
     char **title_terms; /* the current article's title stems, for the S prefix */
     size_t n_title_terms, title_terms_cap;
-    term_bag_t bag;       /* the terms of the passage being built */
-    kh_status_t token_st; /* why a token callback stopped kh_analyzer_run (which returns KH_OK) */
+    term_bag_t bag;                            /* the terms of the passage being built */
     unsigned long arabic_tokens, latin_tokens; /* to guess a missing lang */
 };
 
@@ -297,18 +296,16 @@ static kh_status_t ensure_docs(kh_writer_t *w, size_t n, kh_error_t *err)
 }
 
 /* A word's phonetic key (schema.h: XNA, XNL) into the bag. */
-static int add_key(kh_writer_t *w, const kh_token_t *tok)
+static kh_status_t add_key(kh_writer_t *w, const kh_token_t *tok, kh_error_t *err)
 {
     char term[TERM_MAX];
     int n = snprintf(term, sizeof term, "%s%s",
                      tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
                      tok->key);
-    if (bag_add(&w->bag, term, (size_t)n)) {
-        w->token_st = KH_ERR_NOMEM;
-        return 1;
-    }
+    if (bag_add(&w->bag, term, (size_t)n))
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
     w->bag.n_keys++;
-    return 0;
+    return KH_OK;
 }
 
 /*
@@ -316,41 +313,35 @@ static int add_key(kh_writer_t *w, const kh_token_t *tok)
  * searcher checks phrases on the text. They were 136 of a compact index's
  * 308 MB and 41% of the indexing time.
  */
-static int add_posting(void *ctx, const kh_token_t *tok)
+static kh_status_t add_posting(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     kh_writer_t *w = ctx;
     if (tok->script == KH_SCRIPT_ARABIC)
         w->arabic_tokens++;
     else if (tok->script == KH_SCRIPT_LATIN)
         w->latin_tokens++;
-    if (bag_add(&w->bag, tok->term, tok->term_len)) {
-        w->token_st = KH_ERR_NOMEM;
-        return 1;
-    }
-    return tok->key_len ? add_key(w, tok) : 0;
+    if (bag_add(&w->bag, tok->term, tok->term_len))
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    return tok->key_len ? add_key(w, tok, err) : KH_OK;
 }
 
-static int collect_title_term(void *ctx, const kh_token_t *tok)
+static kh_status_t collect_title_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     kh_writer_t *w = ctx;
     if (w->n_title_terms == w->title_terms_cap) {
         size_t cap = w->title_terms_cap ? 2 * w->title_terms_cap : 16;
         char **terms = realloc(w->title_terms, cap * sizeof *terms);
-        if (!terms) {
-            w->token_st = KH_ERR_NOMEM;
-            return 1;
-        }
+        if (!terms)
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
         w->title_terms = terms;
         w->title_terms_cap = cap;
     }
     char term[TERM_MAX];
     snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, tok->term);
-    if (!(w->title_terms[w->n_title_terms] = strdup(term))) {
-        w->token_st = KH_ERR_NOMEM;
-        return 1;
-    }
+    if (!(w->title_terms[w->n_title_terms] = strdup(term)))
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
     w->n_title_terms++;
-    return 0;
+    return KH_OK;
 }
 
 static void clear_title_terms(kh_writer_t *w)
@@ -527,11 +518,8 @@ static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_pa
         return st;
 
     clear_title_terms(w);
-    w->token_st = KH_OK;
     if (a->title)
         st = kh_analyzer_run(w->analyzer, a->title, strlen(a->title), collect_title_term, w, err);
-    if (!st && w->token_st)
-        st = kh_error_set(err, w->token_st, NULL);
     if (st)
         return st;
 
@@ -544,8 +532,6 @@ static kh_status_t build_docs(kh_writer_t *w, const kh_article_t *a, const kh_pa
     for (size_t i = 0; i < n; i++) {
         st = kh_analyzer_run(w->analyzer, passages[i].text, strlen(passages[i].text), add_posting,
                              w, err);
-        if (!st && w->token_st)
-            st = kh_error_set(err, w->token_st, NULL);
         if (!st)
             st = add_title_terms(w, &passages[i], w->docs[i], err);
         if (!st)

@@ -33,42 +33,37 @@ typedef struct candidates {
     unsigned doc_len; /* its length as the index counts it */
     unsigned total;   /* passages in the index */
     const kh_feedback_t *f;
-    kh_status_t st;
-    kh_error_t *err;
 } candidates_t;
 
-static int count_token(void *ctx, const kh_token_t *tok)
+static kh_status_t count_token(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     (void)tok;
+    (void)err;
     ((candidates_t *)ctx)->doc_len++;
-    return 0;
+    return KH_OK;
 }
 
-static int add_candidate(void *ctx, const kh_token_t *tok)
+static kh_status_t add_candidate(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     candidates_t *c = ctx;
     c->doc_len++;
     const char *key = tok->term;
     if (c->f->n_query_terms && bsearch(&key, c->f->query_terms, c->f->n_query_terms,
                                        sizeof *c->f->query_terms, compare_strings))
-        return 0; /* the query's own words */
+        return KH_OK; /* the query's own words */
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
         candidate_t *items = realloc(c->items, cap * sizeof *items);
-        if (!items) {
-            c->st = kh_error_set(c->err, KH_ERR_NOMEM, NULL);
-            return 1;
-        }
+        if (!items)
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
         c->items = items;
         c->cap = cap;
     }
     char *term = strdup(tok->term);
-    if (!term) {
-        c->st = kh_error_set(c->err, KH_ERR_NOMEM, NULL);
-        return 1;
-    }
+    if (!term)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
     c->items[c->n++] = (candidate_t){.term = term, .wdf = 1, .docs = 1};
-    return 0;
+    return KH_OK;
 }
 
 static int by_term(const void *a, const void *b)
@@ -137,8 +132,6 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
         if (!st && passage->kind != KH_KIND_TITLE && passage->title)
             st = kh_analyzer_run(f->analyzer, passage->title, strlen(passage->title), count_token,
                                  c, err);
-        if (!st)
-            st = c->st;
         if (st)
             break;
         merge_runs(c, c->first, 1);
@@ -301,7 +294,7 @@ static int by_score(const void *a, const void *b)
 kh_status_t kh_feedback_apply(const kh_feedback_t *f, kh_results_t *out, size_t n_top,
                               kh_error_t *err)
 {
-    candidates_t c = {.f = f, .err = err};
+    candidates_t c = {.f = f};
     kh_status_t st = n_top ? feedback_terms(f, out, n_top, &c, err) : KH_OK;
     if (!st && c.n)
         st = reweigh(f, &c, out, err);

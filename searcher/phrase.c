@@ -52,7 +52,6 @@ typedef struct tokens {
     size_t len, cap;
     size_t *offset; /* of each token's term in chars */
     size_t n, cap_tokens;
-    int failed;
 } tokens_t;
 
 struct kh_phrases {
@@ -292,13 +291,14 @@ typedef struct alone {
     int count, value;
 } alone_t;
 
-static int note_alone(void *ctx, const kh_token_t *tok)
+static kh_status_t note_alone(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     alone_t *al = ctx;
     if (++al->count > 1 || tok->start != 0 || tok->end != al->len)
-        return 1;
+        return KH_STOP;
     al->value = term_index(al->p, tok->term);
-    return 0;
+    return KH_OK;
 }
 
 /*
@@ -322,23 +322,23 @@ static kh_status_t learn(kh_phrases_t *p, kh_analyzer_t *a, const char *form,
         return KH_OK;
     alone_t al = {p, len, 0, FORM_OTHER};
     kh_status_t st = kh_analyzer_run(a, form, len, note_alone, &al, err);
+    if (st == KH_STOP) /* not one word spanning the form: al says which case */
+        st = KH_OK;
     if (!st && al.count <= 1)
         *value = al.count ? al.value : FORM_NO_WORD;
     return st;
 }
 
-static int keep_token(void *ctx, const kh_token_t *tok)
+static kh_status_t keep_token(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     tokens_t *t = ctx;
     if (grow((void **)&t->chars, &t->cap, t->len + tok->term_len + 1, 1) ||
-        grow((void **)&t->offset, &t->cap_tokens, t->n + 1, sizeof *t->offset)) {
-        t->failed = 1;
-        return 1;
-    }
+        grow((void **)&t->offset, &t->cap_tokens, t->n + 1, sizeof *t->offset))
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
     memcpy(t->chars + t->len, tok->term, tok->term_len + 1);
     t->offset[t->n++] = t->len;
     t->len += tok->term_len + 1;
-    return 0;
+    return KH_OK;
 }
 
 static kh_status_t push_id(kh_phrases_t *p, int id, kh_error_t *err)
@@ -355,10 +355,7 @@ static kh_status_t ids_in_context(kh_phrases_t *p, kh_analyzer_t *a, const char 
 {
     tokens_t *t = &p->scratch;
     t->len = t->n = 0;
-    t->failed = 0;
     kh_status_t st = kh_analyzer_run(a, text, len, keep_token, t, err);
-    if (!st && t->failed)
-        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     p->n_ids = 0;
     for (size_t i = 0; !st && i < t->n; i++)
         st = push_id(p, term_index(p, t->chars + t->offset[i]), err);

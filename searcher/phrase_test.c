@@ -17,12 +17,13 @@ typedef struct terms {
     size_t n;
 } terms_t;
 
-static int keep(void *ctx, const kh_token_t *tok)
+static kh_status_t keep(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     terms_t *t = ctx;
     assert_true(t->n < 8);
     t->t[t->n++] = strdup(tok->term);
-    return 0;
+    return KH_OK;
 }
 
 static void add(kh_phrases_t *p, kh_analyzer_t *a, kh_phrase_kind_t kind, const char *words)

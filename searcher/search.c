@@ -254,37 +254,36 @@ typedef struct clause_terms {
     char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
     char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
     char norm[KH_TOKEN_FORM_MAX + 1]; /* and its norm */
-    kh_status_t st;
 } clause_terms_t;
 
-static int add_clause_term(void *ctx, const kh_token_t *tok)
+static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     clause_terms_t *ct = ctx;
     /* Words past the cap are dropped: see KH_QUERY_MAX_WORDS. */
     if (ct->b->n_query_terms++ >= KH_QUERY_MAX_WORDS)
-        return 1;
+        return KH_STOP;
     char term[KH_TERM_MAX];
     size_t plen = strlen(ct->prefix);
     if (plen + tok->term_len + 1 > sizeof term)
-        return 0; /* the analyzer caps terms well below this */
+        return KH_OK; /* the analyzer caps terms well below this */
     memcpy(term, ct->prefix, plen);
     memcpy(term + plen, tok->term, tok->term_len + 1);
     kh_query_t *q;
-    ct->st = kh_query_term(term, 1, 0, &q, ct->b->err);
-    if (!ct->st)
-        ct->st = list_push(&ct->terms, q, ct->b->err);
-    if (!ct->st)
-        ct->st = strings_add(&ct->words, tok->term, ct->b->err);
-    if (!ct->st && ct->words.n == 1) {
+    kh_status_t st = kh_query_term(term, 1, 0, &q, err);
+    if (!st)
+        st = list_push(&ct->terms, q, err);
+    if (!st)
+        st = strings_add(&ct->words, tok->term, err);
+    if (!st && ct->words.n == 1) {
         ct->stop = kh_stopwords_has(ct->b->s->stopwords, tok->norm, tok->norm_len);
         ct->script = tok->script;
         memcpy(ct->key, tok->key, tok->key_len + 1);
         memcpy(ct->term, tok->term, tok->term_len + 1);
         memcpy(ct->norm, tok->norm, tok->norm_len + 1);
     }
-    if (!ct->st && ct->positive)
-        ct->st = strings_add(&ct->b->positive, tok->term, ct->b->err);
-    return ct->st != KH_OK;
+    if (!st && ct->positive)
+        st = strings_add(&ct->b->positive, tok->term, err);
+    return st;
 }
 
 /* Moves the positive term just remembered for a stop word aside, until we know it is needed. */
@@ -682,8 +681,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     size_t positive_before = b->positive.n;
     kh_status_t st = kh_analyzer_run(b->s->analyzer, query + c->start, c->end - c->start,
                                      add_clause_term, &ct, b->err);
-    if (!st)
-        st = ct.st;
+    if (st == KH_STOP) /* the word cap */
+        st = KH_OK;
     /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
     int phrase = !st && !title && ct.words.n >= 2 && c->phrase;
     char *key = NULL;
@@ -1078,7 +1077,6 @@ typedef struct highlight_ctx {
     const build_t *b;
     kh_result_t *result;
     size_t cap;
-    int failed;
 } highlight_ctx_t;
 
 /* Whether tok's phonetic key is one the query looked for (add_name_keys). */
@@ -1095,27 +1093,25 @@ static int key_matched(const build_t *b, const kh_token_t *tok)
                    compare_strings) != NULL;
 }
 
-static int mark_if_matched(void *ctx, const kh_token_t *tok)
+static kh_status_t mark_if_matched(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
     highlight_ctx_t *hc = ctx;
     const char *key = tok->term;
     if ((!hc->b->positive.n || !bsearch(&key, hc->b->positive.items, hc->b->positive.n,
                                         sizeof *hc->b->positive.items, compare_strings)) &&
         !key_matched(hc->b, tok))
-        return 0;
+        return KH_OK;
     kh_result_t *r = hc->result;
     if (r->n_highlights == hc->cap) {
         size_t cap = hc->cap ? 2 * hc->cap : 8;
         kh_span_t *spans = realloc(r->highlights, cap * sizeof *spans);
-        if (!spans) {
-            hc->failed = 1;
-            return 1;
-        }
+        if (!spans)
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
         r->highlights = spans;
         hc->cap = cap;
     }
     r->highlights[r->n_highlights++] = (kh_span_t){tok->start, tok->end};
-    return 0;
+    return KH_OK;
 }
 
 static int first_docid(void *ctx, unsigned docid, unsigned wdf)
@@ -1634,11 +1630,9 @@ static kh_status_t highlight(build_t *b, kh_results_t *out, kh_error_t *err)
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < out->n; i++) {
         kh_result_t *r = &out->items[i];
-        highlight_ctx_t hc = {b, r, 0, 0};
+        highlight_ctx_t hc = {b, r, 0};
         st = kh_analyzer_run(b->s->analyzer, r->data.text, strlen(r->data.text), mark_if_matched,
                              &hc, err);
-        if (!st && hc.failed)
-            st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     }
     return st;
 }
@@ -1864,14 +1858,15 @@ typedef struct surface {
     size_t start, end; /* found: end > start */
 } surface_t;
 
-static int find_surface(void *ctx, const kh_token_t *tok)
+static kh_status_t find_surface(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     surface_t *sf = ctx;
     if (strcmp(tok->term, sf->term) != 0)
-        return 0;
+        return KH_OK;
     sf->start = tok->start;
     sf->end = tok->end;
-    return 1;
+    return KH_STOP;
 }
 
 /* The word a passage holding term writes for it, into out (malloc'd), or NULL. */
@@ -1886,6 +1881,8 @@ static kh_status_t surface_of(kh_searcher_t *s, const char *term, char **out, kh
     surface_t sf = {term, NULL, 0, 0};
     if (!st && r.data.text)
         st = kh_analyzer_run(s->analyzer, r.data.text, strlen(r.data.text), find_surface, &sf, err);
+    if (st == KH_STOP) /* found */
+        st = KH_OK;
     if (!st && sf.end > sf.start && !(*out = strndup(r.data.text + sf.start, sf.end - sf.start)))
         st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     free(r.storage);
@@ -1905,13 +1902,14 @@ typedef struct query_words {
     size_t n, offset;
 } query_words_t;
 
-static int collect_word(void *ctx, const kh_token_t *tok)
+static kh_status_t collect_word(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     query_words_t *w = ctx;
     if (w->n == sizeof w->items / sizeof w->items[0])
-        return 1;
+        return KH_STOP;
     if (tok->script != KH_SCRIPT_LATIN && tok->script != KH_SCRIPT_ARABIC)
-        return 0;
+        return KH_OK;
     query_word_t *q = &w->items[w->n++];
     q->start = w->offset + tok->start;
     q->end = w->offset + tok->end;
@@ -1921,7 +1919,7 @@ static int collect_word(void *ctx, const kh_token_t *tok)
     q->chars = 0;
     for (const char *p = tok->norm; *p; p++)
         q->chars += ((unsigned char)*p & 0xC0) != 0x80;
-    return 0;
+    return KH_OK;
 }
 
 kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err)
@@ -1941,6 +1939,8 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
         words.offset = c->start;
         st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, collect_word, &words,
                              err);
+        if (st == KH_STOP) /* words is full */
+            st = KH_OK;
     }
     kh_parsed_query_free(&parsed);
     /* The query rebuilt with each unknown word replaced. */

@@ -17,8 +17,9 @@ typedef struct check {
     unsigned last_position;
 } check_t;
 
-static int check_token(void *ctx, const kh_token_t *tok)
+static kh_status_t check_token(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
+    (void)err;
     check_t *c = ctx;
     /* abort() rather than assert(): the checks must hold in release builds too. */
     if (tok->start >= tok->end || tok->end > c->len || tok->start < c->last_end)
@@ -29,7 +30,7 @@ static int check_token(void *ctx, const kh_token_t *tok)
         abort();
     c->last_end = tok->end;
     c->last_position = tok->position;
-    return 0;
+    return KH_OK;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

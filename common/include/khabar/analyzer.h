@@ -46,8 +46,13 @@ typedef struct kh_token {
     size_t key_len;
 } kh_token_t;
 
-/* Called once per token, in text order; return nonzero to stop early. */
-typedef int (*kh_token_fn)(void *ctx, const kh_token_t *tok);
+/*
+ * Called once per token, in text order. Returns KH_OK to go on, KH_STOP to
+ * end the walk early, or an error status (having set err, which may be
+ * NULL, with its message). kh_analyzer_run returns whatever ended it, as
+ * FTS5's xTokenize does, so a callback's failure is never lost.
+ */
+typedef kh_status_t (*kh_token_fn)(void *ctx, const kh_token_t *tok, kh_error_t *err);
 
 /* An analyzer: stemmers and buffers reused across tokens. Not thread-safe: one per thread. */
 typedef struct kh_analyzer kh_analyzer_t;
@@ -70,8 +75,9 @@ void kh_analyzer_free(kh_analyzer_t *a);
  * itself never fails on bad bytes). The token's strings are valid only
  * during the callback. Per token nothing is allocated, except that the
  * normaliser's scratch buffer may grow once for an unusually long token.
- * Returns KH_OK (also when fn stopped early), KH_ERR_ARG (a NULL a or fn,
- * or NULL text with len > 0) or KH_ERR_NOMEM.
+ * Returns KH_OK when every token was seen, else what fn returned (KH_STOP
+ * when it stopped early, or its error), KH_ERR_ARG (a NULL a or fn, or
+ * NULL text with len > 0) or KH_ERR_NOMEM.
  */
 kh_status_t kh_analyzer_run(kh_analyzer_t *a, const char *text, size_t len, kh_token_fn fn,
                             void *ctx, kh_error_t *err);

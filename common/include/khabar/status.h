@@ -3,7 +3,9 @@
  * and the error struct that carries a message with context.
  *
  * The codes and their default messages come from one X-macro list, so a
- * code can never lack a message. KH_OK is 0: "if (st)" means "failed".
+ * code can never lack a message. KH_OK is 0: "if (st)" means "failed"
+ * or, for KH_STOP only, "a callback ended a walk early" (not an error:
+ * the walker returns it so the caller knows the walk was cut short).
  */
 #ifndef KHABAR_STATUS_H
 #define KHABAR_STATUS_H
@@ -16,6 +18,7 @@ extern "C" {
 
 #define KH_STATUS_LIST(X)                                                                          \
     X(KH_OK, "success")                                                                            \
+    X(KH_STOP, "stopped early")                                                                    \
     X(KH_ERR_NOMEM, "out of memory")                                                               \
     X(KH_ERR_ARG, "invalid argument")                                                              \
     X(KH_ERR_IO, "input/output error")                                                             \
