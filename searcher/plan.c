@@ -957,7 +957,7 @@ kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err)
         return st;
     if (p->full)
         fprintf(f, "common bound: %.6g\n", p->common_max);
-    fprintf(f, "phrases: %zu checked, %u ignored\n", kh_phrases_count(p->phrases),
+    fprintf(f, "phrases: %zu to check on the text, %u ignored\n", kh_phrases_count(p->phrases),
             p->phrases_ignored);
     describe_strings(f, "highlight", p->terms, p->n_terms);
     describe_strings(f, "keys", p->keys, p->n_keys);
