@@ -101,6 +101,42 @@ static void strings_free(strings_t *l)
 }
 
 /*
+ * Sticky errors, as FTS5's helpers take their rc: each step below does
+ * nothing once *st holds an error (and frees the query it was given), so
+ * a run of steps is checked once, after the last.
+ */
+static kh_query_t *term_query(const char *term, kh_status_t *st, kh_error_t *err)
+{
+    kh_query_t *q = NULL;
+    if (!*st)
+        *st = kh_query_term(term, 1, 0, &q, err);
+    return q;
+}
+
+static void push(query_list_t *l, kh_query_t *q, kh_status_t *st, kh_error_t *err)
+{
+    if (*st)
+        kh_query_free(q);
+    else
+        *st = list_push(l, q, err);
+}
+
+/* The list combined with op (list_combine), or NULL. */
+static kh_query_t *combined(query_list_t *l, kh_query_op_t op, kh_status_t *st, kh_error_t *err)
+{
+    kh_query_t *q = NULL;
+    if (!*st)
+        *st = list_combine(l, op, &q, err);
+    return q;
+}
+
+static void add_string(strings_t *l, const char *s, kh_status_t *st, kh_error_t *err)
+{
+    if (!*st)
+        *st = strings_add(l, s, err);
+}
+
+/*
  * The translation's scratch: the subqueries of each kind and what the
  * clauses met so far decided. What outlives it moves into the plan.
  */
@@ -177,12 +213,10 @@ static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t 
         return KH_OK; /* the analyzer caps terms well below this */
     memcpy(term, ct->prefix, plen);
     memcpy(term + plen, tok->term, tok->term_len + 1);
-    kh_query_t *q;
-    kh_status_t st = kh_query_term(term, 1, 0, &q, err);
-    if (!st)
-        st = list_push(&ct->terms, q, err);
-    if (!st)
-        st = strings_add(&ct->words, tok->term, err);
+    kh_status_t st = KH_OK;
+    kh_query_t *q = term_query(term, &st, err);
+    push(&ct->terms, q, &st, err);
+    add_string(&ct->words, tok->term, &st, err);
     if (!st && ct->words.n == 1) {
         ct->stop = kh_stopwords_has(ct->b->src->stopwords, tok->norm, tok->norm_len);
         ct->script = tok->script;
@@ -190,8 +224,8 @@ static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t 
         memcpy(ct->term, tok->term, tok->term_len + 1);
         memcpy(ct->norm, tok->norm, tok->norm_len + 1);
     }
-    if (!st && ct->positive)
-        st = strings_add(&ct->b->positive, tok->term, err);
+    if (ct->positive)
+        add_string(&ct->b->positive, tok->term, &st, err);
     return st;
 }
 
@@ -439,7 +473,8 @@ static kh_status_t weigh_repeated_phrases(build_t *b, kh_error_t *err)
 #define NAME_CROSS_WEIGHT 0.5
 #define NAME_VARIANT_WEIGHT 0.3
 
-static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_error_t *err);
+static void push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_status_t *st,
+                        kh_error_t *err);
 
 /*
  * What a key is looked for, and when. On the 200 ARCD questions against
@@ -470,12 +505,9 @@ static kh_status_t push_key(build_t *b, const char *prefix, const char *key, dou
         return st;
     if (common)
         add_bound(b, df, weight);
-    kh_query_t *q = NULL;
-    st = kh_query_term(term, 1, 0, &q, b->err);
-    if (!st)
-        st = push_scaled(l, q, weight, b->err);
-    if (!st)
-        st = strings_add(&b->positive_keys, term, b->err);
+    kh_query_t *q = term_query(term, &st, b->err);
+    push_scaled(l, q, weight, &st, b->err);
+    add_string(&b->positive_keys, term, &st, b->err);
     return st;
 }
 
@@ -565,17 +597,11 @@ static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_
     if (st || other_df < VOCABULARY_MIN_DF || other_df < VOCABULARY_RATIO * df)
         return st;
     query_list_t alt = {0};
-    kh_query_t *extra = NULL;
-    st = list_push(&alt, *q, b->err);
-    *q = NULL;
-    if (!st)
-        st = kh_query_term(other, 1, 0, &extra, b->err);
-    if (!st)
-        st = list_push(&alt, extra, b->err);
-    if (!st)
-        st = list_combine(&alt, KH_OP_OR, q, b->err);
-    if (!st && ct->positive)
-        st = strings_add(&b->positive, other, b->err);
+    push(&alt, *q, &st, b->err);
+    push(&alt, term_query(other, &st, b->err), &st, b->err);
+    *q = combined(&alt, KH_OP_OR, &st, b->err);
+    if (ct->positive)
+        add_string(&b->positive, other, &st, b->err);
     list_free(&alt);
     return st;
 }
@@ -684,13 +710,15 @@ static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_
                      b->err);
 }
 
-/* query scaled by factor into list l (query is freed). */
-static kh_status_t push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_error_t *err)
+/* q scaled by factor into list l (q is freed); sticky, as push(). */
+static void push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_status_t *st,
+                        kh_error_t *err)
 {
     kh_query_t *scaled = NULL;
-    kh_status_t st = kh_query_scale(q, factor, &scaled, err);
+    if (!*st)
+        *st = kh_query_scale(q, factor, &scaled, err);
     kh_query_free(q);
-    return st ? st : list_push(l, scaled, err);
+    push(l, scaled, st, err);
 }
 
 enum { TITLE_ALL, TITLE_SELECTING, TITLE_COMMON };
@@ -719,18 +747,12 @@ static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_e
         unsigned df;
         if (which == TITLE_COMMON && !(st = term_df(b, term, &df, err)))
             add_bound(b, df, b->opts->title_weight);
-        kh_query_t *q;
-        if (!st)
-            st = kh_query_term(term, 1, 0, &q, err);
-        if (!st)
-            st = list_push(&terms, q, err);
+        push(&terms, term_query(term, &st, err), &st, err);
     }
-    kh_query_t *any = NULL;
-    if (!st)
-        st = list_combine(&terms, KH_OP_OR, &any, err);
+    kh_query_t *any = combined(&terms, KH_OP_OR, &st, err);
     list_free(&terms);
-    if (!st && any)
-        st = push_scaled(l, any, b->opts->title_weight, err);
+    if (any)
+        push_scaled(l, any, b->opts->title_weight, &st, err);
     return st;
 }
 
@@ -764,16 +786,15 @@ static kh_status_t set_common_aside(build_t *b, kh_query_t **out, kh_error_t *er
         /* A copy: b->should keeps its own for the plain query. */
         kh_query_t *copy = NULL;
         st = kh_query_combine(KH_OP_OR, &b->should.items[i], 1, 0, &copy, err);
-        if (!st)
-            st = list_push(&side[b->common_at[i]], copy, err);
+        push(&side[b->common_at[i]], copy, &st, err);
     }
     if (!st)
         st = add_title_weight(b, TITLE_SELECTING, &side[0], err);
     if (!st)
         st = add_title_weight(b, TITLE_COMMON, &side[1], err);
     kh_query_t *pair[2] = {NULL, NULL};
-    for (int k = 0; !st && k < 2; k++)
-        st = list_combine(&side[k], KH_OP_OR, &pair[k], err);
+    for (int k = 0; k < 2; k++)
+        pair[k] = combined(&side[k], KH_OP_OR, &st, err);
     if (!st)
         st = kh_query_combine(KH_OP_AND_MAYBE, pair, 2, 0, out, err);
     for (int k = 0; k < 2; k++) {
@@ -783,23 +804,21 @@ static kh_status_t set_common_aside(build_t *b, kh_query_t **out, kh_error_t *er
     return st;
 }
 
-/* *q FILTER filter AND_NOT exclude (either NULL for none); *q NULL stays NULL. */
-static kh_status_t narrow(kh_query_t **q, const kh_query_t *filter, const kh_query_t *exclude,
-                          kh_error_t *err)
+/* *q FILTER filter AND_NOT exclude (either NULL for none); *q NULL stays NULL. Sticky. */
+static void narrow(kh_query_t **q, const kh_query_t *filter, const kh_query_t *exclude,
+                   kh_status_t *st, kh_error_t *err)
 {
     const kh_query_t *by[] = {filter, exclude};
     const kh_query_op_t op[] = {KH_OP_FILTER, KH_OP_AND_NOT};
-    for (size_t i = 0; *q && i < 2; i++) {
+    for (size_t i = 0; !*st && *q && i < 2; i++) {
         if (!by[i])
             continue;
         kh_query_t *pair[] = {*q, (kh_query_t *)by[i]}, *narrowed = NULL;
-        kh_status_t st = kh_query_combine(op[i], pair, 2, 0, &narrowed, err);
-        if (st)
-            return st;
+        if ((*st = kh_query_combine(op[i], pair, 2, 0, &narrowed, err)) != KH_OK)
+            return;
         kh_query_free(*q);
         *q = narrowed;
     }
-    return KH_OK;
 }
 
 /*
@@ -817,9 +836,8 @@ static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
         query_list_t swap = b->should;
         b->should = b->stopped;
         b->stopped = swap;
-        for (size_t i = 0; !st && i < b->stopped_terms.n; i++) {
-            st = strings_add(&b->positive, b->stopped_terms.items[i], err);
-        }
+        for (size_t i = 0; i < b->stopped_terms.n; i++)
+            add_string(&b->positive, b->stopped_terms.items[i], &st, err);
     }
     /*
      * Phrases alone ("a b" or "a b" "c d"): a passage must hold one of them.
@@ -834,10 +852,8 @@ static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
         st = set_common_aside(b, &aside, err);
     if (!st)
         st = add_title_weight(b, TITLE_ALL, &b->should, err);
-    if (!st)
-        st = list_combine(&b->must, KH_OP_AND, &must, err);
-    if (!st)
-        st = list_combine(&b->should, KH_OP_OR, &should, err);
+    must = combined(&b->must, KH_OP_AND, &st, err);
+    should = combined(&b->should, KH_OP_OR, &st, err);
     if (!st && must && should) {
         kh_query_t *pair[] = {must, should};
         st = kh_query_combine(KH_OP_AND_MAYBE, pair, 2, 0, &main, err);
@@ -858,26 +874,20 @@ static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
     /* Filters: each field's values OR'd, the fields AND'd. */
     query_list_t filters = {0};
     for (size_t f = 0; !st && f <= KH_FIELD_DATE; f++) {
-        kh_query_t *q = NULL;
-        st = list_combine(&b->field_filter[f], f == KH_FIELD_TITLE ? KH_OP_AND : KH_OP_OR, &q, err);
-        if (!st && q)
-            st = list_push(&filters, q, err);
+        kh_query_t *q =
+            combined(&b->field_filter[f], f == KH_FIELD_TITLE ? KH_OP_AND : KH_OP_OR, &st, err);
+        if (q)
+            push(&filters, q, &st, err);
     }
-    kh_query_t *filter = NULL;
-    if (!st)
-        st = list_combine(&filters, KH_OP_AND, &filter, err);
+    kh_query_t *filter = combined(&filters, KH_OP_AND, &st, err);
     list_free(&filters);
 
     /* Only filters or only exclusions: every passage they allow, in index order. */
     if (!st && !main && (filter || b->must_not.n || b->n_excluded_phrases))
         st = kh_query_match_all(&main, err);
-    kh_query_t *exclude = NULL;
-    if (!st)
-        st = list_combine(&b->must_not, KH_OP_OR, &exclude, err);
-    if (!st)
-        st = narrow(&main, filter, exclude, err);
-    if (!st)
-        st = narrow(&b->plan->full, filter, exclude, err);
+    kh_query_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
+    narrow(&main, filter, exclude, &st, err);
+    narrow(&b->plan->full, filter, exclude, &st, err);
     kh_query_free(filter);
     kh_query_free(exclude);
     if (st) {
