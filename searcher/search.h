@@ -81,7 +81,7 @@ typedef struct kh_results {
     kh_result_t *items;
     size_t n;
     unsigned long long estimated; /* matches in all, as Xapian estimates them (with common
-                                     words set aside, search.c: those holding another word) */
+                                     words set aside, plan.c: those holding another word) */
     unsigned long phrase_checked; /* candidate passages checked for the query's phrases */
     int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
                        passages passed: the results are the best of those checked */
