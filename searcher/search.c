@@ -816,25 +816,30 @@ static int left_out_down_shards(kh_searcher_t *s, kh_status_t st, const kh_searc
     return 1;
 }
 
+/* s's stop words those of lists (stopwords.h), built when the lists change. */
+static kh_status_t use_stop_lists(kh_searcher_t *s, unsigned lists, kh_error_t *err)
+{
+    if (lists == s->stop_lists && (!lists || s->stopwords))
+        return KH_OK;
+    kh_stopwords_free(s->stopwords);
+    s->stopwords = NULL;
+    s->stop_lists = 0;
+    kh_status_t st = lists ? kh_stopwords_new(s->analyzer, lists, &s->stopwords, err) : KH_OK;
+    if (!st)
+        s->stop_lists = lists;
+    return st;
+}
+
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                             kh_results_t *out, kh_error_t *err)
 {
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
-    if (opts->stopwords != s->stop_lists || (opts->stopwords && !s->stopwords)) {
-        kh_stopwords_free(s->stopwords);
-        s->stopwords = NULL;
-        s->stop_lists = 0;
-        if (opts->stopwords) {
-            kh_status_t st = kh_stopwords_new(s->analyzer, opts->stopwords, &s->stopwords, err);
-            if (st)
-                return st;
-            s->stop_lists = opts->stopwords;
-        }
-    }
     kh_parsed_query_t parsed;
-    kh_status_t st = kh_query_parse(query, strlen(query), &parsed, err);
+    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
+    if (!st)
+        st = kh_query_parse(query, strlen(query), &parsed, err);
     if (st)
         return st;
 
@@ -986,6 +991,45 @@ static kh_status_t collect_word(void *ctx, const kh_token_t *tok, kh_error_t *er
     return KH_OK;
 }
 
+/* The word a passage writes for the closest known term to w, into *word (malloc'd), or NULL. */
+static kh_status_t suggestion_for(kh_searcher_t *s, const query_word_t *w, char **word,
+                                  kh_error_t *err)
+{
+    *word = NULL;
+    unsigned df = 0;
+    if (w->chars < SUGGEST_MIN_CHARS)
+        return KH_OK;
+    kh_status_t st = kh_db_term_freq(s->db, w->term, &df, err);
+    if (st || df > 0)
+        return st;
+    /* لماسك is ماسك to the search (add_vocabulary_form): nothing to offer. */
+    char other[KH_TOKEN_FORM_MAX + 1] = "";
+    if (w->script == KH_SCRIPT_ARABIC)
+        st = kh_plan_stripped_form(s->analyzer, w->norm, w->term, other, err);
+    if (!st && other[0])
+        st = kh_db_term_freq(s->db, other, &df, err);
+    if (st || df > 0)
+        return st;
+    /* The first two letters: one byte each in ASCII, two in Arabic. */
+    size_t prefix_len = 0;
+    for (int letters = 0; letters < 2 && w->term[prefix_len]; letters++)
+        do
+            prefix_len++;
+        while (((unsigned char)w->term[prefix_len] & 0xC0) == 0x80);
+    char prefix[16];
+    memcpy(prefix, w->term, prefix_len);
+    prefix[prefix_len] = '\0';
+    /* Stems of 3 letters have too many neighbours one letter away to offer one. */
+    size_t term_chars = 0;
+    for (const char *p = w->term; *p; p++)
+        term_chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (term_chars < SUGGEST_MIN_CHARS)
+        return KH_OK;
+    suggest_scan_t sc = {.term = w->term, .max_distance = term_chars <= 6 ? 1 : 2};
+    st = kh_db_all_terms(s->db, prefix, consider_term, &sc, err);
+    return st ? st : sc.best[0] ? surface_of(s, sc.best, word, err) : KH_OK;
+}
+
 kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err)
 {
     if (!s || !query || !out)
@@ -1016,40 +1060,8 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
     int changed = 0;
     for (size_t i = 0; !st && i < words.n; i++) {
         query_word_t *w = &words.items[i];
-        unsigned df = 0;
-        if (w->chars < SUGGEST_MIN_CHARS)
-            continue;
-        st = kh_db_term_freq(s->db, w->term, &df, err);
-        if (st || df > 0)
-            continue;
-        /* لماسك is ماسك to the search (add_vocabulary_form): nothing to offer. */
-        char other[KH_TOKEN_FORM_MAX + 1] = "";
-        if (w->script == KH_SCRIPT_ARABIC)
-            st = kh_plan_stripped_form(s->analyzer, w->norm, w->term, other, err);
-        if (!st && other[0])
-            st = kh_db_term_freq(s->db, other, &df, err);
-        if (st || df > 0)
-            continue;
-        /* The first two letters: one byte each in ASCII, two in Arabic. */
-        size_t prefix_len = 0;
-        for (int letters = 0; letters < 2 && w->term[prefix_len]; letters++)
-            do
-                prefix_len++;
-            while (((unsigned char)w->term[prefix_len] & 0xC0) == 0x80);
-        char prefix[16];
-        memcpy(prefix, w->term, prefix_len);
-        prefix[prefix_len] = '\0';
-        /* Stems of 3 letters have too many neighbours one letter away to offer one. */
-        size_t term_chars = 0;
-        for (const char *p = w->term; *p; p++)
-            term_chars += ((unsigned char)*p & 0xC0) != 0x80;
-        if (term_chars < SUGGEST_MIN_CHARS)
-            continue;
-        suggest_scan_t sc = {.term = w->term, .max_distance = term_chars <= 6 ? 1 : 2};
-        st = kh_db_all_terms(s->db, prefix, consider_term, &sc, err);
         char *word = NULL;
-        if (!st && sc.best[0])
-            st = surface_of(s, sc.best, &word, err);
+        st = suggestion_for(s, w, &word, err);
         if (!st && word) {
             fprintf(f, "%.*s%s", (int)(w->start - copied), query + copied, word);
             copied = w->end;
