@@ -822,13 +822,12 @@ static void narrow(kh_query_t **q, const kh_query_t *filter, const kh_query_t *e
 }
 
 /*
- * (must AND_MAYBE should) FILTER fields AND_NOT must_not, or with common
- * words set aside (should AND_MAYBE common) and b->plan->full the same with every
- * word selecting; NULL when nothing can match.
+ * The ranked words into *out: must AND_MAYBE should, or with common words
+ * set aside (should AND_MAYBE common) and b->plan->full the former; NULL
+ * when no word is ranked.
  */
-static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
+static kh_status_t ranked(build_t *b, kh_query_t **out, kh_error_t *err)
 {
-    *out = NULL;
     kh_query_t *must = NULL, *should = NULL, *main = NULL;
     kh_status_t st = KH_OK;
     /* A query of stop words only ("the who", "من هو") looks for them after all. */
@@ -870,6 +869,19 @@ static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
         aside = NULL;
     }
     kh_query_free(aside);
+    *out = main;
+    return st;
+}
+
+/*
+ * ranked() FILTER fields AND_NOT must_not, and b->plan->full the same;
+ * NULL when nothing can match.
+ */
+static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_query_t *main = NULL;
+    kh_status_t st = ranked(b, &main, err);
 
     /* Filters: each field's values OR'd, the fields AND'd. */
     query_list_t filters = {0};
