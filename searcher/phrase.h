@@ -35,6 +35,7 @@ typedef struct kh_phrases kh_phrases_t;
 /* An empty set of phrases into *out. KH_OK or KH_ERR_NOMEM. */
 kh_status_t kh_phrases_new(kh_phrases_t **out, kh_error_t *err);
 
+/* Frees p, its phrases and the word forms it remembered. NULL is fine. */
 void kh_phrases_free(kh_phrases_t *p);
 
 /*

@@ -81,7 +81,7 @@ typedef struct kh_results {
     kh_result_t *items;
     size_t n;
     unsigned long long estimated; /* matches in all, as Xapian estimates them (with common
-                                     words set aside, search.c: those holding another word) */
+                                     words set aside, plan.c: those holding another word) */
     unsigned long phrase_checked; /* candidate passages checked for the query's phrases */
     int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
                        passages passed: the results are the best of those checked */
@@ -120,6 +120,13 @@ kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                             kh_results_t *out, kh_error_t *err);
 
+/*
+ * Frees the results of r (each one's text and highlights, and the array)
+ * and empties it (items NULL, n 0); the counts and the warning stay. r
+ * itself is the caller's and must not be NULL; an emptied or zeroed r is
+ * fine. Results do not depend on their searcher: they may be freed after
+ * kh_searcher_close().
+ */
 void kh_results_free(kh_results_t *r);
 
 /*
@@ -134,6 +141,11 @@ void kh_results_free(kh_results_t *r);
  */
 kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err);
 
+/*
+ * Closes the index and frees s (its analyzer, stop words and the last
+ * article record read). NULL is fine. Results already returned stay valid,
+ * but their docids no longer name anything.
+ */
 void kh_searcher_close(kh_searcher_t *s);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * weight.h - how the searcher weighs a term in a passage, shared by the
- * ranking (search.c) and the feedback (feedback.c) so that the weights they
- * add up are the same.
+ * ranking (search.c, and plan.c's bound on the common words) and the
+ * feedback (feedback.c) so that the weights they add up are the same.
  */
 #ifndef KHABAR_SEARCHER_WEIGHT_H
 #define KHABAR_SEARCHER_WEIGHT_H

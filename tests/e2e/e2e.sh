@@ -309,7 +309,7 @@ missing_index)
     ;;
 common_words)
     # Words in more than 5% of the passages only add weight beside rarer
-    # words (search.c, COMMON_FRACTION); what a user sees must not change.
+    # words (plan.c, COMMON_FRACTION); what a user sees must not change.
     # 60 articles, 120 passages: "harbor" in 8 (common), "zebra" in 3. The
     # zebra paragraphs are long, so the short harbor paragraphs outweigh
     # them: they must still come first, found only because the searcher

@@ -1,0 +1,987 @@
+/*
+ * plan.c - a parsed query into what to search (plan.h). Building reads
+ * the index's document frequencies: see plan.h for how a plan relates to
+ * the searcher's retries.
+ */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "khabar/phonetic.h"
+#include "khabar/terms.h"
+#include "weight.h"
+
+/* A growable list of Xapian subqueries. */
+typedef struct query_list {
+    kh_query_t **items;
+    size_t n, cap;
+} query_list_t;
+
+static kh_status_t list_push(query_list_t *l, kh_query_t *q, kh_error_t *err)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        kh_query_t **items = realloc(l->items, cap * sizeof *items);
+        if (!items) {
+            kh_query_free(q);
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
+        }
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = q;
+    return KH_OK;
+}
+
+static void list_free(query_list_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        kh_query_free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}
+
+/*
+ * Combines a list into one query with op (NULL when the list is empty);
+ * a single item is returned as it is.
+ */
+static kh_status_t list_combine(query_list_t *l, kh_query_op_t op, kh_query_t **out,
+                                kh_error_t *err)
+{
+    *out = NULL;
+    if (l->n == 0)
+        return KH_OK;
+    if (l->n == 1) {
+        *out = l->items[0];
+        l->n = 0;
+        return KH_OK;
+    }
+    return kh_query_combine(op, l->items, l->n, 0, out, err);
+}
+
+/* A growable list of strings that it owns. */
+typedef struct strings {
+    char **items;
+    size_t n, cap;
+} strings_t;
+
+/* Appends owned (freed if it cannot be kept). */
+static kh_status_t strings_take(strings_t *l, char *owned, kh_error_t *err)
+{
+    if (owned && l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        char **items = realloc(l->items, cap * sizeof *items);
+        if (items) {
+            l->items = items;
+            l->cap = cap;
+        }
+    }
+    if (!owned || l->n == l->cap) {
+        free(owned);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    l->items[l->n++] = owned;
+    return KH_OK;
+}
+
+static kh_status_t strings_add(strings_t *l, const char *s, kh_error_t *err)
+{
+    return strings_take(l, strdup(s), err);
+}
+
+static void strings_free(strings_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    *l = (strings_t){0};
+}
+
+/*
+ * Sticky errors, as FTS5's helpers take their rc: each step below does
+ * nothing once *st holds an error (and frees the query it was given), so
+ * a run of steps is checked once, after the last.
+ */
+static kh_query_t *term_query(const char *term, kh_status_t *st, kh_error_t *err)
+{
+    kh_query_t *q = NULL;
+    if (!*st)
+        *st = kh_query_term(term, 1, 0, &q, err);
+    return q;
+}
+
+static void push(query_list_t *l, kh_query_t *q, kh_status_t *st, kh_error_t *err)
+{
+    if (*st)
+        kh_query_free(q);
+    else
+        *st = list_push(l, q, err);
+}
+
+/* The list combined with op (list_combine), or NULL. */
+static kh_query_t *combined(query_list_t *l, kh_query_op_t op, kh_status_t *st, kh_error_t *err)
+{
+    kh_query_t *q = NULL;
+    if (!*st)
+        *st = list_combine(l, op, &q, err);
+    return q;
+}
+
+static void add_string(strings_t *l, const char *s, kh_status_t *st, kh_error_t *err)
+{
+    if (!*st)
+        *st = strings_add(l, s, err);
+}
+
+/*
+ * The translation's scratch: the subqueries of each kind and what the
+ * clauses met so far decided. What outlives it moves into the plan.
+ */
+typedef struct build {
+    const kh_plan_source_t *src;
+    const kh_search_opts_t *opts;
+    kh_plan_t *plan; /* being built: full, common_max, phrases, phrases_ignored */
+    query_list_t should, must, must_not;
+    query_list_t stopped; /* ranked stop words, used only when nothing else is ranked */
+    strings_t stopped_terms;
+    strings_t words; /* ranked words' terms in query order, for the title weight */
+    unsigned char common_at[KH_QUERY_MAX_WORDS]; /* should.items[i] is a common word (is_common) */
+    unsigned char word_common[KH_QUERY_MAX_WORDS]; /* words.items[i] is one */
+    unsigned n_passages;                           /* in the index, once looked up */
+    query_list_t field_filter[KH_FIELD_DATE + 1];  /* same field OR'd, fields AND'd */
+    strings_t positive;                            /* terms to highlight (plan->terms) */
+    strings_t positive_keys; /* prefixed phonetic keys to highlight (add_name_keys) */
+    size_t n_query_terms;    /* words taken from the query so far */
+    size_t n_should_phrases, n_excluded_phrases;
+    unsigned n_phrases; /* phrases met (past KH_QUERY_MAX_PHRASES: plan->phrases_ignored) */
+    struct phrase_clause {
+        char *key;          /* how it occurs, then its terms (phrase_key) */
+        query_list_t *list; /* its AND in Xapian's query: list->items[at]; NULL: none */
+        size_t at;
+        unsigned times; /* given so many times in the query */
+    } phrase_clauses[KH_QUERY_MAX_PHRASES];
+    kh_error_t *err;
+} build_t;
+
+static void build_free(build_t *b)
+{
+    list_free(&b->should);
+    list_free(&b->must);
+    list_free(&b->must_not);
+    list_free(&b->stopped);
+    strings_free(&b->stopped_terms);
+    strings_free(&b->words);
+    for (size_t f = 0; f <= KH_FIELD_DATE; f++)
+        list_free(&b->field_filter[f]);
+    strings_free(&b->positive);
+    strings_free(&b->positive_keys);
+    for (unsigned i = 0; i < b->n_phrases && i < KH_QUERY_MAX_PHRASES; i++)
+        free(b->phrase_clauses[i].key);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The terms of one clause's text, as a term, a PHRASE or an AND of prefixed terms. */
+typedef struct clause_terms {
+    build_t *b;
+    const char *prefix;
+    int positive;
+    query_list_t terms;
+    strings_t words;                  /* the terms, unprefixed: words.items[0] the first */
+    int stop;                         /* the (first) token is a stop word */
+    kh_script_t script;               /* of the first token */
+    char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
+    char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
+    char norm[KH_TOKEN_FORM_MAX + 1]; /* and its norm */
+} clause_terms_t;
+
+static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    clause_terms_t *ct = ctx;
+    /* Words past the cap are dropped: see KH_QUERY_MAX_WORDS. */
+    if (ct->b->n_query_terms++ >= KH_QUERY_MAX_WORDS)
+        return KH_STOP;
+    char term[KH_TERM_MAX];
+    size_t plen = strlen(ct->prefix);
+    if (plen + tok->term_len + 1 > sizeof term)
+        return KH_OK; /* the analyzer caps terms well below this */
+    memcpy(term, ct->prefix, plen);
+    memcpy(term + plen, tok->term, tok->term_len + 1);
+    kh_status_t st = KH_OK;
+    kh_query_t *q = term_query(term, &st, err);
+    push(&ct->terms, q, &st, err);
+    add_string(&ct->words, tok->term, &st, err);
+    if (!st && ct->words.n == 1) {
+        ct->stop = kh_stopwords_has(ct->b->src->stopwords, tok->norm, tok->norm_len);
+        ct->script = tok->script;
+        memcpy(ct->key, tok->key, tok->key_len + 1);
+        memcpy(ct->term, tok->term, tok->term_len + 1);
+        memcpy(ct->norm, tok->norm, tok->norm_len + 1);
+    }
+    if (ct->positive)
+        add_string(&ct->b->positive, tok->term, &st, err);
+    return st;
+}
+
+/* Moves the positive term just remembered for a stop word aside, until we know it is needed. */
+static kh_status_t set_stop_word_aside(build_t *b, kh_query_t *q, kh_error_t *err)
+{
+    kh_status_t st = strings_take(&b->stopped_terms, b->positive.items[--b->positive.n], err);
+    if (st) {
+        kh_query_free(q);
+        return st;
+    }
+    return list_push(&b->stopped, q, err);
+}
+
+/*
+ * Several words in one clause ("a b" quoted, or closed-source written as
+ * one) must stay together: Xapian matches the AND of their terms, and the
+ * passages it finds are checked for the phrase on their text (phrase.h).
+ */
+static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t *ct, kh_query_t **q)
+{
+    kh_phrase_kind_t kind = c->occur == KH_OCCUR_MUST_NOT                     ? KH_PHRASE_EXCLUDED
+                            : c->occur == KH_OCCUR_MUST || b->opts->all_words ? KH_PHRASE_REQUIRED
+                                                                              : KH_PHRASE_ANY;
+    kh_status_t st = b->plan->phrases ? KH_OK : kh_phrases_new(&b->plan->phrases, b->err);
+    if (!st)
+        st = kh_phrases_add(b->plan->phrases, kind, (const char *const *)ct->words.items,
+                            ct->words.n, b->err);
+    if (st)
+        return st;
+    if (kind == KH_PHRASE_ANY)
+        b->n_should_phrases++;
+    if (kind == KH_PHRASE_EXCLUDED) {
+        /* Excluding the AND would also drop passages with the words apart. */
+        b->n_excluded_phrases++;
+        kh_query_free(*q);
+        *q = NULL;
+    }
+    return KH_OK;
+}
+
+/*
+ * Words held by more than this fraction of the passages are set aside when a
+ * query has rarer words too: the rarer ones select the passages and the
+ * common ones only add their weight (should AND_MAYBE common), the way the
+ * "common terms" queries of Lucene-based engines work. Xapian 1.4's matcher
+ * otherwise walks every posting of a common word: a stray "ال" (the Arabic
+ * article on its own, in 68,000 of the 212,000 passages of the news corpus)
+ * multiplied the matcher's instructions for "ولد جمال خاشقجي" by 15. Unlike
+ * those engines, the ranking stays exact: when the last wanted passage
+ * weighs no more than the common words could give a passage on their own
+ * (common_max), a passage holding only common words might belong among the
+ * results, and the search runs again with every word selecting (rank).
+ * First 200 ARCD questions on that corpus, TREC output identical to the
+ * plain query's at every fraction tried: at 5%, 84 set words aside and 11
+ * of them ran again; the first 100 took 1.41 G instructions instead of 1.92
+ * G (callgrind); 2%: 1.77 G (76 ran again), 10%: 1.40 G (none ran again).
+ */
+#define COMMON_FRACTION 0.05
+
+/* How many passages hold term (and how many the index has, in b->n_passages). */
+static kh_status_t term_df(build_t *b, const char *term, unsigned *df, kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    if (!b->n_passages)
+        st = kh_db_doc_count(b->src->db, &b->n_passages, err);
+    *df = 0;
+    return st ? st : kh_db_term_freq(b->src->db, term, df, err);
+}
+
+/* Adds to common_max the most a term held by df passages gives at scale. */
+static void add_bound(build_t *b, unsigned df, double scale)
+{
+    if (df)
+        b->plan->common_max +=
+            scale * kh_term_weight(kh_bm25_idf(df, b->n_passages), KH_IMPACT_MAX);
+}
+
+static kh_status_t is_common(build_t *b, const char *term, int *common, kh_error_t *err)
+{
+    unsigned df;
+    kh_status_t st = term_df(b, term, &df, err);
+    *common = !st && df > COMMON_FRACTION * b->n_passages;
+    if (*common)
+        add_bound(b, df, 1.0);
+    return st;
+}
+
+/* A term and how often a clause gives it, for and_of_distinct. */
+typedef struct term_count {
+    const char *word;
+    size_t at; /* its first place in the clause */
+} term_count_t;
+
+static int compare_term_counts(const void *a, const void *b)
+{
+    const term_count_t *x = a, *y = b;
+    int c = strcmp(x->word, y->word);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/*
+ * The AND of a clause's terms, each distinct term once, weighed by how often
+ * the clause gives it (OP_SCALE_WEIGHT: "a b a" weighs a twice, as the AND
+ * of all three did). A phrase of 1,000 words, "في من" 500 times, had Xapian
+ * walk the same two posting lists 500 times each: 17 s.
+ */
+static kh_status_t and_of_distinct(clause_terms_t *ct, kh_query_t **out, kh_error_t *err)
+{
+    size_t n = ct->terms.n;
+    if (n < 2 || ct->words.n != n)
+        return list_combine(&ct->terms, KH_OP_AND, out, err);
+    term_count_t *order = malloc(n * sizeof *order);
+    unsigned *times = calloc(n, sizeof *times);
+    if (!order || !times) {
+        free(order);
+        free(times);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (term_count_t){ct->words.items[i], i};
+    qsort(order, n, sizeof *order, compare_term_counts);
+    for (size_t i = 0, run = 0; i < n; i++) {
+        if (strcmp(order[run].word, order[i].word) != 0)
+            run = i;
+        times[order[run].at]++;
+    }
+    free(order);
+    /* The first of each term, in the clause's order, scaled by its count. */
+    kh_status_t st = KH_OK;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        kh_query_t *q = ct->terms.items[i];
+        ct->terms.items[i] = NULL;
+        if (!times[i] || st) {
+            kh_query_free(q);
+        } else if (times[i] == 1) {
+            ct->terms.items[kept++] = q;
+        } else {
+            kh_query_t *scaled = NULL;
+            st = kh_query_scale(q, times[i], &scaled, err);
+            kh_query_free(q);
+            if (!st)
+                ct->terms.items[kept++] = scaled;
+        }
+    }
+    ct->terms.n = kept;
+    free(times);
+    return st ? st : list_combine(&ct->terms, KH_OP_AND, out, err);
+}
+
+/* A phrase clause's identity: how it occurs, then its terms, into *key (malloc'd). */
+static kh_status_t phrase_key(const build_t *b, const kh_clause_t *c, const strings_t *words,
+                              char **key, kh_error_t *err)
+{
+    size_t len = 2;
+    for (size_t i = 0; i < words->n; i++)
+        len += strlen(words->items[i]) + 1;
+    if (!(*key = malloc(len)))
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    char *at = *key;
+    *at++ = c->occur == KH_OCCUR_MUST_NOT                     ? '-'
+            : c->occur == KH_OCCUR_MUST || b->opts->all_words ? '+'
+                                                              : ' ';
+    for (size_t i = 0; i < words->n; i++) {
+        size_t n = strlen(words->items[i]);
+        *at++ = '\x1f'; /* no term holds a control character */
+        memcpy(at, words->items[i], n);
+        at += n;
+    }
+    *at = '\0';
+    return KH_OK;
+}
+
+/*
+ * Quoted phrases only: a word written with a hyphen ("closed-source") is a
+ * phrase too, but a bound on those would change the ranking of ordinary
+ * queries (cranfield has up to four in one question).
+ *
+ * Whether a phrase clause is one the query gave before: it then only
+ * counts once more (assemble() weighs the first by the count, as Xapian
+ * weighed the OR of all of them), and costs Xapian no second AND. A 6 KB
+ * query of one common phrase pasted 300 times took 70 s. Otherwise a
+ * phrase past the first KH_QUERY_MAX_PHRASES is ignored, as words past
+ * KH_QUERY_MAX_WORDS are (search.h), its terms no longer highlighted; and
+ * the phrase is kept in b->phrase_clauses, its key taken from *key.
+ */
+static int phrase_repeated_or_ignored(build_t *b, clause_terms_t *ct, size_t positive_before,
+                                      char **key)
+{
+    unsigned kept = b->n_phrases < KH_QUERY_MAX_PHRASES ? b->n_phrases : KH_QUERY_MAX_PHRASES;
+    int seen = 0;
+    for (unsigned i = 0; i < kept && !seen; i++)
+        if (strcmp(b->phrase_clauses[i].key, *key) == 0) {
+            b->phrase_clauses[i].times++;
+            seen = 1;
+        }
+    if (!seen && b->n_phrases++ < KH_QUERY_MAX_PHRASES) {
+        b->phrase_clauses[kept] = (struct phrase_clause){*key, NULL, 0, 1};
+        *key = NULL;
+        return 0;
+    }
+    if (!seen)
+        b->plan->phrases_ignored++;
+    while (b->positive.n > positive_before)
+        free(b->positive.items[--b->positive.n]);
+    strings_free(&ct->words);
+    list_free(&ct->terms);
+    free(*key);
+    *key = NULL;
+    return 1;
+}
+
+/* Each phrase given several times weighs as many times its first AND. */
+static kh_status_t weigh_repeated_phrases(build_t *b, kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    for (unsigned i = 0; !st && i < b->n_phrases && i < KH_QUERY_MAX_PHRASES; i++) {
+        struct phrase_clause *pc = &b->phrase_clauses[i];
+        if (pc->times < 2 || !pc->list || pc->list == &b->must_not)
+            continue;
+        kh_query_t *scaled = NULL;
+        st = kh_query_scale(pc->list->items[pc->at], pc->times, &scaled, err);
+        if (!st) {
+            kh_query_free(pc->list->items[pc->at]);
+            pc->list->items[pc->at] = scaled;
+        }
+    }
+    return st;
+}
+
+/*
+ * Names across scripts and spellings: a word that has a phonetic key
+ * (phonetic.h) also matches the passages that hold a word of the same key,
+ * the query word's own term keeping the larger weight, so that the spelling
+ * typed ranks first: a Latin word looks for the Arabic spellings (XNA), an
+ * Arabic word for the Latin one (XNL) at NAME_CROSS_WEIGHT, and for its
+ * other Arabic spellings (XNA) at NAME_VARIANT_WEIGHT, which also puts the
+ * passages holding the word itself above those that only share its stem
+ * (ماسك, whose stem is that of الألماس). Latin words do not look for other
+ * Latin spellings: in English text the key would merge plain words (flow,
+ * fly, fell), and English spells a name one way. README, "Names", has the
+ * figures.
+ */
+#define NAME_CROSS_WEIGHT 0.5
+#define NAME_VARIANT_WEIGHT 0.3
+
+static void push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_status_t *st,
+                        kh_error_t *err);
+
+/*
+ * What a key is looked for, and when. On the 200 ARCD questions against
+ * the 99 MB news corpus (-j 2, the same run): every key alternative cost
+ * 45% of the queries/s; dropping the keys held by many passages, 19%; as
+ * below, 1.8% more instructions (callgrind, -j 1). So
+ * an Arabic word looks for its variants only when its key is held by at
+ * most NAME_WORD_FRACTION of the passages (a name's key; a plain word's
+ * is shared by many words with long vowels), and for a Latin spelling only
+ * then; a Latin word looks for Arabic spellings whose key is held by at
+ * most NAME_KEY_FRACTION. NAME_KEY_MIN_DF is the floor of these limits: a
+ * small index has no long postings to fear.
+ */
+#define NAME_WORD_FRACTION 0.001
+#define NAME_KEY_FRACTION 0.01
+#define NAME_KEY_MIN_DF 100.0
+
+/* The key term under prefix into l, scaled by weight, unless held by more than max_df passages. */
+static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
+                            double max_df, int common, query_list_t *l, unsigned *df_out)
+{
+    char term[KH_TERM_MAX];
+    snprintf(term, sizeof term, "%s%s", prefix, key);
+    unsigned df = 0;
+    kh_status_t st = term_df(b, term, &df, b->err);
+    *df_out = df;
+    if (st || df == 0 || df > max_df)
+        return st;
+    if (common)
+        add_bound(b, df, weight);
+    kh_query_t *q = term_query(term, &st, b->err);
+    push_scaled(l, q, weight, &st, b->err);
+    add_string(&b->positive_keys, term, &st, b->err);
+    return st;
+}
+
+/* Replaces *q, one word's query, by the OR of it and its key's alternatives. */
+static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_query_t **q)
+{
+    if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
+        return KH_OK;
+    int arabic = ct->script == KH_SCRIPT_ARABIC;
+    kh_status_t st = KH_OK;
+    if (!b->n_passages)
+        st = kh_db_doc_count(b->src->db, &b->n_passages, b->err);
+    double max_cross = NAME_KEY_FRACTION * b->n_passages;
+    double max_variant = NAME_WORD_FRACTION * b->n_passages;
+    if (max_cross < NAME_KEY_MIN_DF)
+        max_cross = NAME_KEY_MIN_DF;
+    if (max_variant < NAME_KEY_MIN_DF)
+        max_variant = NAME_KEY_MIN_DF;
+    query_list_t alt = {0};
+    if (!st)
+        st = list_push(&alt, *q, b->err);
+    *q = NULL;
+    unsigned df = 0;
+    if (!st)
+        st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
+                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
+                      arabic ? max_variant : max_cross, common, &alt, &df);
+    /* An Arabic word whose key many passages hold is a plain word: no Latin spelling. */
+    if (!st && arabic && df <= max_variant)
+        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt,
+                      &df);
+    if (!st && alt.n > 1) {
+        st = list_combine(&alt, KH_OP_OR, q, b->err);
+    } else if (!st) { /* no alternative: the word's own query back */
+        *q = alt.items[0];
+        alt.n = 0;
+    }
+    list_free(&alt);
+    return st;
+}
+
+/*
+ * What the stemmer leaves on a word, resolved against the index's own
+ * vocabulary: a lone proclitic ل ب ك before a word (لماسك: Snowball keeps
+ * it, and the prefix step takes it only before a hamza-alef), and the alef
+ * of the sound feminine plural ـات (Snowball stems شركات to شركا, شركة to
+ * شرك). When the form without it is a word the index holds at least
+ * VOCABULARY_RATIO times as often as the word's own term (so the word as
+ * typed is rare, and the stripped form is no accident), the query word also
+ * matches the stripped form's term, at the same weight. Only rare words
+ * pay: a common word's own term is never that much rarer.
+ */
+#define VOCABULARY_RATIO 10.0
+#define VOCABULARY_MIN_DF 5
+
+kh_status_t kh_plan_stripped_form(kh_analyzer_t *a, const char *norm, const char *term,
+                                  char other[KH_TOKEN_FORM_MAX + 1], kh_error_t *err)
+{
+    static const char alef[] = "\u0627";
+    other[0] = '\0';
+    size_t norm_len = strlen(norm), term_len = strlen(term), len = 0;
+    kh_status_t st = KH_OK;
+    unsigned first = norm_len >= 2 ? ((unsigned)(norm[0] & 0x1F) << 6 | (norm[1] & 0x3F)) : 0;
+    int proclitic = ((unsigned char)norm[0] == 0xD9 && (first == 0x0644 || first == 0x0643)) ||
+                    ((unsigned char)norm[0] == 0xD8 && first == 0x0628);
+    if (proclitic && norm_len >= 8) /* at least three letters after it */
+        st = kh_analyzer_term(a, norm + 2, norm_len - 2, other, KH_TOKEN_FORM_MAX + 1, &len, err);
+    else if (term_len >= 8 && memcmp(term + term_len - 2, alef, 2) == 0)
+        snprintf(other, KH_TOKEN_FORM_MAX + 1, "%.*s", (int)(term_len - 2), term);
+    if (st || strchr(other, ' ') || strcmp(other, term) == 0)
+        other[0] = '\0';
+    return st;
+}
+
+static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_query_t **q)
+{
+    if (ct->script != KH_SCRIPT_ARABIC)
+        return KH_OK;
+    char other[KH_TOKEN_FORM_MAX + 1];
+    kh_status_t st = kh_plan_stripped_form(b->src->analyzer, ct->norm, ct->term, other, b->err);
+    if (st || !other[0])
+        return st;
+    unsigned df = 0, other_df = 0;
+    st = term_df(b, ct->term, &df, b->err);
+    if (!st)
+        st = term_df(b, other, &other_df, b->err);
+    if (st || other_df < VOCABULARY_MIN_DF || other_df < VOCABULARY_RATIO * df)
+        return st;
+    query_list_t alt = {0};
+    push(&alt, *q, &st, b->err);
+    push(&alt, term_query(other, &st, b->err), &st, b->err);
+    *q = combined(&alt, KH_OP_OR, &st, b->err);
+    if (ct->positive)
+        add_string(&b->positive, other, &st, b->err);
+    list_free(&alt);
+    return st;
+}
+
+static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
+{
+    int title = c->field == KH_FIELD_TITLE;
+    clause_terms_t ct = {.b = b,
+                         .prefix = title ? KH_PREFIX_TITLE : "",
+                         .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
+    size_t positive_before = b->positive.n;
+    kh_status_t st = kh_analyzer_run(b->src->analyzer, query + c->start, c->end - c->start,
+                                     add_clause_term, &ct, b->err);
+    if (st == KH_STOP) /* the word cap */
+        st = KH_OK;
+    /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
+    int phrase = !st && !title && ct.words.n >= 2 && c->phrase;
+    char *key = NULL;
+    if (phrase && (st = phrase_key(b, c, &ct.words, &key, b->err)) != KH_OK) {
+        list_free(&ct.terms);
+        strings_free(&ct.words);
+        return st;
+    }
+    if (phrase && phrase_repeated_or_ignored(b, &ct, positive_before, &key))
+        return KH_OK;
+    kh_query_t *q = NULL;
+    /* title: words are boolean filters and need only all be there. */
+    if (!st)
+        st = and_of_distinct(&ct, &q, b->err);
+    list_free(&ct.terms);
+    if (!st && !title && ct.words.n >= 2)
+        st = note_phrase(b, c, &ct, &q);
+    int one_word = !title && ct.words.n == 1 && !c->phrase;
+    int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
+    if (!st && q && one_word && !aside && c->occur != KH_OCCUR_MUST_NOT)
+        st = strings_add(&b->words, ct.words.items[0], b->err);
+    strings_free(&ct.words);
+    if (st || !q) {
+        kh_query_free(q);
+        return st; /* punctuation only, or an excluded phrase: nothing for Xapian */
+    }
+    if (title)
+        return list_push(c->occur == KH_OCCUR_MUST_NOT ? &b->must_not : &b->field_filter[c->field],
+                         q, b->err);
+    if (aside)
+        return set_stop_word_aside(b, q, b->err);
+    query_list_t *dest = c->occur == KH_OCCUR_MUST       ? &b->must
+                         : c->occur == KH_OCCUR_MUST_NOT ? &b->must_not
+                         : b->opts->all_words            ? &b->must
+                                                         : &b->should;
+    int common = 0;
+    if (dest == &b->should && one_word && b->should.n < KH_QUERY_MAX_WORDS &&
+        b->words.n <= KH_QUERY_MAX_WORDS) {
+        st = is_common(b, b->words.items[b->words.n - 1], &common, b->err);
+        b->word_common[b->words.n - 1] = (unsigned char)common;
+    }
+    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
+        st = add_vocabulary_form(b, &ct, &q);
+    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
+        st = add_name_keys(b, &ct, common, &q);
+    if (st) {
+        kh_query_free(q);
+        return st;
+    }
+    if (dest == &b->should && b->should.n < KH_QUERY_MAX_WORDS)
+        b->common_at[b->should.n] = (unsigned char)common;
+    st = list_push(dest, q, b->err);
+    if (!st && phrase) {
+        /* Where its AND is, for weigh_repeated_phrases(). */
+        b->phrase_clauses[b->n_phrases - 1].list = dest;
+        b->phrase_clauses[b->n_phrases - 1].at = dest->n - 1;
+    }
+    return st;
+}
+
+static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_t *c)
+{
+    const char *value = query + c->start;
+    size_t len = c->end - c->start;
+    kh_query_t *q = NULL;
+    kh_status_t st = KH_OK;
+    if (c->field == KH_FIELD_DATE) {
+        char lo[9], hi[10];
+        st = kh_query_date_range(value, len, lo, hi, b->err);
+        /* "2023" as an upper bound covers every date of 2023: 20231231 < "2023~". */
+        if (!st && hi[0])
+            strcat(hi, "~");
+        if (!st)
+            st = kh_query_value_range(KH_SLOT_DATE, lo[0] ? lo : NULL, hi[0] ? hi : NULL, &q,
+                                      b->err);
+    } else {
+        char term[KH_TERM_MAX], raw[KH_TERM_MAX];
+        if (len >= sizeof raw)
+            return kh_error_set(b->err, KH_ERR_QUERY, "filter value too long: '%.40s...'", value);
+        memcpy(raw, value, len);
+        raw[len] = '\0';
+        if (c->field == KH_FIELD_LANG)
+            kh_terms_lang(raw, term);
+        else if (kh_terms_section(b->src->analyzer, raw, len, term) || !term[0])
+            return kh_error_set(b->err, KH_ERR_QUERY, "section:%s has no words to look for", raw);
+        st = kh_query_term(term, 1, 0, &q, b->err);
+    }
+    if (st)
+        return st;
+    return list_push(c->occur == KH_OCCUR_MUST_NOT ? &b->must_not : &b->field_filter[c->field], q,
+                     b->err);
+}
+
+/* q scaled by factor into list l (q is freed); sticky, as push(). */
+static void push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_status_t *st,
+                        kh_error_t *err)
+{
+    kh_query_t *scaled = NULL;
+    if (!*st)
+        *st = kh_query_scale(q, factor, &scaled, err);
+    kh_query_free(q);
+    push(l, scaled, st, err);
+}
+
+enum { TITLE_ALL, TITLE_SELECTING, TITLE_COMMON };
+
+/*
+ * Title weight: each ranked word also looked for among the S-prefixed title
+ * terms that every passage of an article carries (writer.c), so that the
+ * paragraph answering "when was X born" ranks by its article being about X
+ * even where the paragraph says "he". The title terms of the ranked words
+ * (of the selecting or the common ones only), OR'd and scaled by the title
+ * weight, into list l; nothing when there are none. Those of common words
+ * add their bound to common_max.
+ */
+static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_error_t *err)
+{
+    if (b->opts->title_weight <= 0 || b->words.n == 0)
+        return KH_OK;
+    query_list_t terms = {0};
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < b->words.n; i++) {
+        int common = b->word_common[i];
+        if (which != TITLE_ALL && common != (which == TITLE_COMMON))
+            continue;
+        char term[KH_TERM_MAX];
+        snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, b->words.items[i]);
+        unsigned df;
+        if (which == TITLE_COMMON && !(st = term_df(b, term, &df, err)))
+            add_bound(b, df, b->opts->title_weight);
+        push(&terms, term_query(term, &st, err), &st, err);
+    }
+    kh_query_t *any = combined(&terms, KH_OP_OR, &st, err);
+    list_free(&terms);
+    if (any)
+        push_scaled(l, any, b->opts->title_weight, &st, err);
+    return st;
+}
+
+/* Whether some ranked word is given twice (Xapian then weighs it by its count in the query). */
+static int repeated_word(const build_t *b)
+{
+    for (size_t i = 0; i < b->words.n; i++)
+        for (size_t j = i + 1; j < b->words.n; j++)
+            if (strcmp(b->words.items[i], b->words.items[j]) == 0)
+                return 1;
+    return 0;
+}
+
+/*
+ * With common words among the ranked ones: (selecting AND_MAYBE common),
+ * each side with its words' title terms, into *out. NULL when the query
+ * ranks every word alike: required words (must AND_MAYBE should weighs the
+ * rest only), no selecting word, a word given twice, a long text.
+ */
+static kh_status_t set_common_aside(build_t *b, kh_query_t **out, kh_error_t *err)
+{
+    *out = NULL;
+    size_t n_common = 0;
+    for (size_t i = 0; i < b->should.n && i < KH_QUERY_MAX_WORDS; i++)
+        n_common += b->common_at[i];
+    if (!n_common || n_common == b->should.n || b->must.n || b->should.n >= 64 || repeated_word(b))
+        return KH_OK;
+    query_list_t side[2] = {{0}}; /* selecting, common */
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < b->should.n; i++) {
+        /* A copy: b->should keeps its own for the plain query. */
+        kh_query_t *copy = NULL;
+        st = kh_query_combine(KH_OP_OR, &b->should.items[i], 1, 0, &copy, err);
+        push(&side[b->common_at[i]], copy, &st, err);
+    }
+    if (!st)
+        st = add_title_weight(b, TITLE_SELECTING, &side[0], err);
+    if (!st)
+        st = add_title_weight(b, TITLE_COMMON, &side[1], err);
+    kh_query_t *pair[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++)
+        pair[k] = combined(&side[k], KH_OP_OR, &st, err);
+    if (!st)
+        st = kh_query_combine(KH_OP_AND_MAYBE, pair, 2, 0, out, err);
+    for (int k = 0; k < 2; k++) {
+        list_free(&side[k]);
+        kh_query_free(pair[k]);
+    }
+    return st;
+}
+
+/* *q FILTER filter AND_NOT exclude (either NULL for none); *q NULL stays NULL. Sticky. */
+static void narrow(kh_query_t **q, const kh_query_t *filter, const kh_query_t *exclude,
+                   kh_status_t *st, kh_error_t *err)
+{
+    const kh_query_t *by[] = {filter, exclude};
+    const kh_query_op_t op[] = {KH_OP_FILTER, KH_OP_AND_NOT};
+    for (size_t i = 0; !*st && *q && i < 2; i++) {
+        if (!by[i])
+            continue;
+        kh_query_t *pair[] = {*q, (kh_query_t *)by[i]}, *narrowed = NULL;
+        if ((*st = kh_query_combine(op[i], pair, 2, 0, &narrowed, err)) != KH_OK)
+            return;
+        kh_query_free(*q);
+        *q = narrowed;
+    }
+}
+
+/*
+ * The ranked words into *out: must AND_MAYBE should, or with common words
+ * set aside (should AND_MAYBE common) and b->plan->full the former; NULL
+ * when no word is ranked.
+ */
+static kh_status_t ranked(build_t *b, kh_query_t **out, kh_error_t *err)
+{
+    kh_query_t *must = NULL, *should = NULL, *main = NULL;
+    kh_status_t st = KH_OK;
+    /* A query of stop words only ("the who", "من هو") looks for them after all. */
+    if (b->should.n == 0 && b->must.n == 0 && b->stopped.n) {
+        query_list_t swap = b->should;
+        b->should = b->stopped;
+        b->stopped = swap;
+        for (size_t i = 0; i < b->stopped_terms.n; i++)
+            add_string(&b->positive, b->stopped_terms.items[i], &st, err);
+    }
+    /*
+     * Phrases alone ("a b" or "a b" "c d"): a passage must hold one of them.
+     * Beside other words they only rank, as the AND of their words.
+     */
+    if (b->plan->phrases && (b->n_should_phrases < b->should.n || b->must.n))
+        kh_phrases_drop_any(b->plan->phrases);
+    kh_query_t *aside = NULL;
+    if (!st)
+        st = weigh_repeated_phrases(b, err);
+    if (!st)
+        st = set_common_aside(b, &aside, err);
+    if (!st)
+        st = add_title_weight(b, TITLE_ALL, &b->should, err);
+    must = combined(&b->must, KH_OP_AND, &st, err);
+    should = combined(&b->should, KH_OP_OR, &st, err);
+    if (!st && must && should) {
+        kh_query_t *pair[] = {must, should};
+        st = kh_query_combine(KH_OP_AND_MAYBE, pair, 2, 0, &main, err);
+    } else if (!st) {
+        main = must ? must : should;
+        must = should = NULL;
+    }
+    kh_query_free(must);
+    kh_query_free(should);
+    /* With common words set aside, the query above is what rank() falls back to. */
+    if (!st && aside) {
+        b->plan->full = main;
+        main = aside;
+        aside = NULL;
+    }
+    kh_query_free(aside);
+    *out = main;
+    return st;
+}
+
+/*
+ * ranked() FILTER fields AND_NOT must_not, and b->plan->full the same;
+ * NULL when nothing can match.
+ */
+static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_query_t *main = NULL;
+    kh_status_t st = ranked(b, &main, err);
+
+    /* Filters: each field's values OR'd, the fields AND'd. */
+    query_list_t filters = {0};
+    for (size_t f = 0; !st && f <= KH_FIELD_DATE; f++) {
+        kh_query_t *q =
+            combined(&b->field_filter[f], f == KH_FIELD_TITLE ? KH_OP_AND : KH_OP_OR, &st, err);
+        if (q)
+            push(&filters, q, &st, err);
+    }
+    kh_query_t *filter = combined(&filters, KH_OP_AND, &st, err);
+    list_free(&filters);
+
+    /* Only filters or only exclusions: every passage they allow, in index order. */
+    if (!st && !main && (filter || b->must_not.n || b->n_excluded_phrases))
+        st = kh_query_match_all(&main, err);
+    kh_query_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
+    narrow(&main, filter, exclude, &st, err);
+    narrow(&b->plan->full, filter, exclude, &st, err);
+    kh_query_free(filter);
+    kh_query_free(exclude);
+    if (st) {
+        kh_query_free(main);
+        return st;
+    }
+    *out = main;
+    return KH_OK;
+}
+
+kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
+                          const kh_parsed_query_t *parsed, kh_plan_t *out, kh_error_t *err)
+{
+    *out = (kh_plan_t){0};
+    build_t b = {.src = src, .opts = src->opts, .plan = out, .err = err};
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < parsed->n; i++) {
+        const kh_clause_t *c = &parsed->clauses[i];
+        st = c->field == KH_FIELD_TEXT || c->field == KH_FIELD_TITLE ? text_clause(&b, query, c)
+                                                                     : filter_clause(&b, query, c);
+    }
+    if (!st)
+        st = assemble(&b, &out->query, err);
+    /* Sorted for the highlighter's and feedback's binary searches. */
+    if (!st && b.positive.n)
+        qsort(b.positive.items, b.positive.n, sizeof *b.positive.items, compare_strings);
+    if (!st && b.positive_keys.n)
+        qsort(b.positive_keys.items, b.positive_keys.n, sizeof *b.positive_keys.items,
+              compare_strings);
+    out->terms = b.positive.items;
+    out->n_terms = b.positive.n;
+    out->keys = b.positive_keys.items;
+    out->n_keys = b.positive_keys.n;
+    b.positive = b.positive_keys = (strings_t){0};
+    build_free(&b);
+    return st;
+}
+
+void kh_plan_free(kh_plan_t *p)
+{
+    if (!p)
+        return;
+    kh_query_free(p->query);
+    kh_query_free(p->full);
+    kh_phrases_free(p->phrases);
+    strings_t terms = {p->terms, p->n_terms, p->n_terms}, keys = {p->keys, p->n_keys, p->n_keys};
+    strings_free(&terms);
+    strings_free(&keys);
+    *p = (kh_plan_t){0};
+}
+
+/* "name: " and q as Xapian describes it, or "(none)". */
+static kh_status_t describe_query(FILE *f, const char *name, const kh_query_t *q, kh_error_t *err)
+{
+    char *text = NULL;
+    kh_status_t st = q ? kh_query_describe(q, &text, err) : KH_OK;
+    if (!st)
+        fprintf(f, "%s: %s\n", name, text ? text : "(none)");
+    free(text);
+    return st;
+}
+
+static void describe_strings(FILE *f, const char *name, char *const *items, size_t n)
+{
+    fprintf(f, "%s:", name);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, " %s", items[i]);
+    fputc('\n', f);
+}
+
+kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err)
+{
+    kh_status_t st = describe_query(f, "query", p->query, err);
+    if (!st)
+        st = describe_query(f, "full", p->full, err);
+    if (st)
+        return st;
+    if (p->full)
+        fprintf(f, "common bound: %.6g\n", p->common_max);
+    fprintf(f, "phrases: %zu to check on the text, %u ignored\n", kh_phrases_count(p->phrases),
+            p->phrases_ignored);
+    describe_strings(f, "highlight", p->terms, p->n_terms);
+    describe_strings(f, "keys", p->keys, p->n_keys);
+    return ferror(f) ? kh_error_set(err, KH_ERR_IO, "writing the query plan failed") : KH_OK;
+}

@@ -1,0 +1,193 @@
+/*
+ * Unit tests for the plan (plan.h), through kh_plan_describe(), on a tiny
+ * index: what a query searches (the Xapian query, with common words set
+ * aside the full query and their bound), the phrases it checks and the
+ * words it highlights, for a few queries in English and Arabic.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "test_fs.h"
+
+#include "khabar/analyzer.h"
+#include "khabar/stopwords.h"
+#include "khabar/xdb.h"
+#include "plan.h"
+#include "query.h"
+#include "writer.h"
+
+#ifndef KH_TEST_TMPDIR
+#error "KH_TEST_TMPDIR must name a scratch directory"
+#endif
+
+/*
+ * 44 passages, one per article: "news" is in all of them (a common
+ * word: more than 5% of the passages), "zebra" in two (4.5%: rare), "stripes" in one;
+ * the Arabic ones say "الخبر" (the news) in both and "غزال" in one.
+ */
+static const char *const passages[][3] = {
+    {"z1", "en", "zebra stripes news"},
+    {"z2", "en", "zebra savanna news"},
+    {"a1", "ar", "غزال الخبر"},
+    {"a2", "ar", "الخبر اليوم"},
+};
+#define N_FILLER 40
+
+static char index_path[4096];
+
+static int add_article(kh_writer_t *w, const char *id, const char *lang, const char *text)
+{
+    char json[512];
+    snprintf(json, sizeof json, "{\"id\": \"%s\", \"lang\": \"%s\", \"text\": \"%s\"}", id, lang,
+             text);
+    kh_error_t err = {0};
+    kh_article_reader_t *r = NULL;
+    kh_article_t *a = NULL;
+    kh_status_t st =
+        kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err);
+    if (!st)
+        st = kh_article_reader_next(r, &a, &err);
+    if (!st)
+        st = kh_writer_add(w, a, NULL, &err);
+    kh_article_free(a);
+    kh_article_reader_close(r);
+    return st ? -1 : 0;
+}
+
+/* Writes the tiny index through the indexer's writer. */
+static int make_index(void **state)
+{
+    (void)state;
+    char folder[4000];
+    snprintf(folder, sizeof folder, "%s/plan_test.d", KH_TEST_TMPDIR);
+    (void)test_fs_remove_tree(folder);
+    mkdir(folder, 0700);
+    snprintf(index_path, sizeof index_path, "%s/idx", folder);
+    kh_writer_t *w = NULL;
+    kh_error_t err = {0};
+    if (kh_writer_open(index_path, NULL, &w, &err) != KH_OK)
+        return -1;
+    for (size_t i = 0; i < sizeof passages / sizeof passages[0]; i++)
+        if (add_article(w, passages[i][0], passages[i][1], passages[i][2]))
+            return -1;
+    for (int i = 0; i < N_FILLER; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "f%d", i);
+        if (add_article(w, id, "en", "harbour ferry news"))
+            return -1;
+    }
+    return kh_writer_close(w, 1, &err) == KH_OK ? 0 : -1;
+}
+
+typedef struct row {
+    const char *query;
+    const char *expected; /* kh_plan_describe()'s lines */
+} row_t;
+
+static const row_t rows[] = {
+    /* A rare and a common word: the rare one selects, the common one only weighs (and bounds
+       what a passage holding only common words can weigh). */
+    {"zebra news", "query: Query(((zebra OR 0.5 * Szebra) AND_MAYBE (news OR 0.5 * Snews)))\n"
+                   "full: Query((zebra OR news OR 0.5 * (Szebra OR Snews)))\n"
+                   "common bound: 2.98541\n"
+                   "phrases: 0 to check on the text, 0 ignored\n"
+                   "highlight: news zebra\n"
+                   "keys:\n"},
+    /* A phrase beside other words only ranks, as the AND of its words: none to check. */
+    {"\"zebra stripes\" news",
+     "query: Query(((zebra AND stripe) AND_MAYBE (news OR 0.5 * Snews)))\n"
+     "full: Query(((zebra AND stripe) OR news OR 0.5 * Snews))\n"
+     "common bound: 2.98541\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: news stripe zebra\n"
+     "keys:\n"},
+    /* A required phrase is checked on the text; an excluded word is not highlighted. */
+    {"+\"zebra stripes\" -savanna", "query: Query(((zebra AND stripe) AND_NOT savanna))\n"
+                                    "full: (none)\n"
+                                    "phrases: 1 to check on the text, 0 ignored\n"
+                                    "highlight: stripe zebra\n"
+                                    "keys:\n"},
+    /* Exclusions alone: every other passage. */
+    {"-zebra", "query: Query((<alldocuments> AND_NOT zebra))\n"
+               "full: (none)\n"
+               "phrases: 0 to check on the text, 0 ignored\n"
+               "highlight:\n"
+               "keys:\n"},
+    /* A filter; an Arabic word also looks for its other spellings by its phonetic key. */
+    {"lang:ar غزال",
+     "query: Query((((غزال OR 0.2999999999999999889 * XNAksl) OR 0.5 * Sغزال) FILTER Lar))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: غزال\n"
+     "keys: XNAksl\n"},
+    /* A stop word beside another word is neither searched nor highlighted. */
+    {"the news", "query: Query((news OR 0.5 * Snews))\n"
+                 "full: (none)\n"
+                 "phrases: 0 to check on the text, 0 ignored\n"
+                 "highlight: news\n"
+                 "keys:\n"},
+    /* Phrases past KH_QUERY_MAX_PHRASES (3) are ignored, their words not highlighted. */
+    {"ferry \"a b\" \"c d\" \"e f\" \"g h\"",
+     "query: Query((((a AND b) OR (c AND d) OR (e AND f)) AND_MAYBE (ferri OR 0.5 * Sferri)))\n"
+     "full: Query((ferri OR (a AND b) OR (c AND d) OR (e AND f) OR 0.5 * Sferri))\n"
+     "common bound: 5.56836\n"
+     "phrases: 0 to check on the text, 1 ignored\n"
+     "highlight: a b c d e f ferri\n"
+     "keys:\n"},
+};
+
+static void describes_plan(void **state)
+{
+    (void)state;
+    kh_db_t *db = NULL;
+    kh_analyzer_t *analyzer = NULL;
+    kh_stopwords_t *stopwords = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_db_open(index_path, KH_DB_READ_ONLY, &db, &err), KH_OK);
+    assert_int_equal(kh_analyzer_new(&analyzer, &err), KH_OK);
+    assert_int_equal(kh_stopwords_new(analyzer, KH_STOP_DEFAULT, &stopwords, &err), KH_OK);
+    kh_search_opts_t opts = kh_search_opts_default();
+    kh_plan_source_t src = {db, analyzer, stopwords, &opts};
+    int failed = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kh_parsed_query_t parsed;
+        const char *q = rows[i].query;
+        assert_int_equal(kh_query_parse(q, strlen(q), &parsed, &err), KH_OK);
+        kh_plan_t plan;
+        if (kh_plan_build(&src, q, &parsed, &plan, &err) != KH_OK)
+            fail_msg("'%s': %s", q, err.message);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        assert_non_null(f);
+        assert_int_equal(kh_plan_describe(&plan, f, &err), KH_OK);
+        fclose(f);
+        if (strcmp(text, rows[i].expected) != 0) {
+            print_error("'%s': the plan is\n%s\nexpected\n%s\n", q, text, rows[i].expected);
+            failed++;
+        }
+        free(text);
+        kh_plan_free(&plan);
+        kh_parsed_query_free(&parsed);
+    }
+    kh_stopwords_free(stopwords);
+    kh_analyzer_free(analyzer);
+    kh_db_close(db);
+    assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(describes_plan),
+    };
+    return cmocka_run_group_tests(tests, make_index, NULL);
+}
