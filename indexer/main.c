@@ -24,6 +24,7 @@
 #include "khabar/schema.h"
 #include "khabar/similar.h"
 #include "layout.h"
+#include "options.h"
 #include "pipeline.h"
 #include "writer.h"
 
@@ -208,36 +209,82 @@ typedef struct walk_stack {
     int depth;
 } walk_stack_t;
 
-static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
+static int walk(inputs_t *in, const char *dir, walk_stack_t *stack);
+
+/* One entry of a folder walked: a folder is walked, an article file taken. Returns 0, or -1. */
+static int walk_entry(inputs_t *in, const char *path, walk_stack_t *stack)
+{
+    char name_shown[8192];
+    struct stat est;
+    kh_format_t format;
+    if (stat(path, &est) != 0) {
+        fprintf(stderr, "indexer: %s: %s\n", shown(path, name_shown), strerror(errno));
+        in->bad = 1;
+    } else if (S_ISDIR(est.st_mode)) {
+        return walk(in, path, stack);
+    } else if (kh_format_from_path(path, &format) != KH_OK) {
+        /* Other files in a folder (images, README.md) are not articles: passed over. */
+    } else if (!S_ISREG(est.st_mode)) {
+        /* A FIFO would block the run (and its write lock) until
+         * something writes to it; a device would never end. Named
+         * on the command line, it is read: the user means it. */
+        fprintf(stderr,
+                "indexer: %s: %s, not a regular file: passed over (name it on the "
+                "command line to read it)\n",
+                path,
+                S_ISFIFO(est.st_mode)                          ? "a FIFO"
+                : S_ISSOCK(est.st_mode)                        ? "a socket"
+                : S_ISCHR(est.st_mode) || S_ISBLK(est.st_mode) ? "a device"
+                                                               : "a special file");
+        in->bad = 1;
+    } else {
+        return add_input(in, path, (double)est.st_size);
+    }
+    return 0;
+}
+
+/*
+ * Enters dir unless it is one of the folders being walked (a symlink
+ * loop) or too deep. Returns 0 when entered, else -1 after the message.
+ */
+static int walk_enter(inputs_t *in, const char *dir, walk_stack_t *stack)
 {
     char name_shown[8192];
     struct stat st;
     if (stat(dir, &st) != 0) {
         fprintf(stderr, "indexer: %s: %s\n", shown(dir, name_shown), strerror(errno));
         in->bad = 1;
-        return 0;
+        return -1;
     }
     for (int i = 0; i < stack->depth; i++) {
         if (stack->dev[i] == st.st_dev && stack->ino[i] == st.st_ino) {
             fprintf(stderr, "indexer: %s: symbolic link loop, not followed\n",
                     shown(dir, name_shown));
             in->bad = 1;
-            return 0;
+            return -1;
         }
     }
     if (stack->depth == (int)(sizeof stack->dev / sizeof stack->dev[0])) {
         fprintf(stderr, "indexer: %s: folders nested too deep, not followed\n",
                 shown(dir, name_shown));
         in->bad = 1;
-        return 0;
+        return -1;
     }
     stack->dev[stack->depth] = st.st_dev;
     stack->ino[stack->depth] = st.st_ino;
     stack->depth++;
+    return 0;
+}
 
+/* The article files under dir, in sorted order, into in. Returns 0, or -1 (out of memory). */
+static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
+{
+    if (walk_enter(in, dir, stack))
+        return 0;
     struct dirent **entries;
     int n = scandir(dir, &entries, NULL, by_name);
     if (n < 0) {
+        char name_shown[8192];
         fprintf(stderr, "indexer: %s: %s\n", shown(dir, name_shown), strerror(errno));
         in->bad = 1;
         stack->depth--;
@@ -247,44 +294,17 @@ static int walk(inputs_t *in, const char *dir, walk_stack_t *stack)
     for (int i = 0; i < n; i++) {
         const char *name = entries[i]->d_name;
         /* Hidden entries (., .., .git, editor files) are not articles. */
-        if (name[0] == '.' || rc) {
-            free(entries[i]);
-            continue;
-        }
-        size_t len = strlen(dir) + 1 + strlen(name) + 1;
-        char *path = malloc(len);
-        if (!path) {
-            rc = -1;
-        } else {
-            snprintf(path, len, "%s/%s", dir, name);
-            struct stat est;
-            kh_format_t format;
-            if (stat(path, &est) != 0) {
-                fprintf(stderr, "indexer: %s: %s\n", shown(path, name_shown), strerror(errno));
-                in->bad = 1;
-            } else if (S_ISDIR(est.st_mode)) {
-                rc = walk(in, path, stack);
-            } else if (kh_format_from_path(path, &format) != KH_OK) {
-                /* passed over: below */
-            } else if (!S_ISREG(est.st_mode)) {
-                /* A FIFO would block the run (and its write lock) until
-                 * something writes to it; a device would never end. Named
-                 * on the command line, it is read: the user means it. */
-                fprintf(stderr,
-                        "indexer: %s: %s, not a regular file: passed over (name it on the "
-                        "command line to read it)\n",
-                        path,
-                        S_ISFIFO(est.st_mode)                          ? "a FIFO"
-                        : S_ISSOCK(est.st_mode)                        ? "a socket"
-                        : S_ISCHR(est.st_mode) || S_ISBLK(est.st_mode) ? "a device"
-                                                                       : "a special file");
-                in->bad = 1;
+        if (name[0] != '.' && !rc) {
+            size_t len = strlen(dir) + 1 + strlen(name) + 1;
+            char *path = malloc(len);
+            if (!path) {
+                rc = -1;
             } else {
-                rc = add_input(in, path, (double)est.st_size);
+                snprintf(path, len, "%s/%s", dir, name);
+                rc = walk_entry(in, path, stack);
             }
-            /* Other files in a folder (images, README.md) are not articles: passed over. */
+            free(path);
         }
-        free(path);
         free(entries[i]);
     }
     free(entries);
@@ -326,7 +346,18 @@ typedef struct run {
     int compact;       /* --compact 1, --no-compact 0, else -1: KH_COMPACT_AUTO */
     long wait_seconds; /* --wait: 0 no, -1 no limit */
     int creating;      /* nothing is at index yet (or an empty folder) */
+    char default_index[4096];
+    unsigned long missing; /* --delete: ids not in the index */
 } run_t;
+
+/*
+ * When the run compacts (pipeline.h): --compact always, --no-compact never,
+ * else the pipeline decides by what the run created, replaced or deleted.
+ */
+static kh_compact_mode_t compaction_policy(int compact)
+{
+    return compact < 0 ? KH_COMPACT_AUTO : compact ? KH_COMPACT_ALWAYS : KH_COMPACT_NEVER;
+}
 
 /*
  * Opens run->index into run->pipeline. --wait: another indexer holds the
@@ -341,9 +372,7 @@ static kh_status_t open_index(run_t *run, kh_error_t *err)
     kh_status_t st = run->creating ? kh_make_parent_dirs(run->index, err) : KH_OK;
     struct timespec wait_start;
     clock_gettime(CLOCK_MONOTONIC, &wait_start);
-    run->opts.compact = run->compact < 0 ? KH_COMPACT_AUTO
-                        : run->compact   ? KH_COMPACT_ALWAYS
-                                         : KH_COMPACT_NEVER;
+    run->opts.compact = compaction_policy(run->compact);
     run->opts.progress = progress_phase;
     run->opts.progress_ctx = &run->progress;
     while (!st) {
@@ -366,12 +395,52 @@ static void report_open_failure(run_t *run, kh_status_t st, const kh_error_t *er
                 : "");
 }
 
+/*
+ * Hands one article read to the pipeline (which takes it, whatever
+ * happens), opening a new index first. Returns EXIT_FATAL after the
+ * message, else 0.
+ */
+static int add_article(run_t *run, kh_article_t *article)
+{
+    kh_error_t err;
+    char message_shown[8192], id_shown[8192];
+    kh_status_t st;
+    /* A new index is created by the first article read: a run that
+     * reads none (a mistyped path) leaves nothing behind. */
+    if (!run->pipeline && (st = open_index(run, &err)) != KH_OK) {
+        report_open_failure(run, st, &err);
+        kh_article_free(article);
+        return EXIT_FATAL;
+    }
+    int duplicate = 0;
+    st = kh_pipeline_note_id(run->pipeline, article->id, &duplicate, &err);
+    if (!st && duplicate) {
+        progress_clear(&run->progress);
+        fprintf(stderr,
+                "indexer: %s:%u: article id '%s' was given before in this run; the last "
+                "one wins\n",
+                shown(article->file, message_shown), article->line, shown(article->id, id_shown));
+    }
+    /* The article is written later, on another thread: a failure comes back
+     * from a later call, or from kh_pipeline_close(), with its FILE:LINE. */
+    if (!st)
+        st = kh_pipeline_add(run->pipeline, article, &err);
+    else
+        kh_article_free(article);
+    if (st) {
+        progress_clear(&run->progress);
+        fprintf(stderr, "indexer: %s\n", err.message);
+        return EXIT_FATAL;
+    }
+    return 0;
+}
+
 /* Indexes one input; returns EXIT_FATAL on a fatal error, else 0. */
 static int index_file(run_t *run, const char *path)
 {
     kh_article_reader_t *reader;
     kh_error_t err;
-    char message_shown[8192], id_shown[8192];
+    char message_shown[8192];
     kh_status_t st = kh_article_reader_open(path, run->format, &reader, &err);
     if (st) {
         progress_clear(&run->progress);
@@ -393,38 +462,8 @@ static int index_file(run_t *run, const char *path)
                 break;
             continue;
         }
-        if (!article)
+        if (!article || (rc = add_article(run, article)) != 0)
             break;
-        /* A new index is created by the first article read: a run that
-         * reads none (a mistyped path) leaves nothing behind. */
-        if (!run->pipeline && (st = open_index(run, &err)) != KH_OK) {
-            report_open_failure(run, st, &err);
-            kh_article_free(article);
-            rc = EXIT_FATAL;
-            break;
-        }
-        int duplicate = 0;
-        st = kh_pipeline_note_id(run->pipeline, article->id, &duplicate, &err);
-        if (!st && duplicate) {
-            progress_clear(&run->progress);
-            fprintf(stderr,
-                    "indexer: %s:%u: article id '%s' was given before in this run; the last "
-                    "one wins\n",
-                    shown(article->file, message_shown), article->line,
-                    shown(article->id, id_shown));
-        }
-        /* The article is written later, on another thread: a failure comes back
-         * from a later call, or from kh_pipeline_close(), with its FILE:LINE. */
-        if (!st)
-            st = kh_pipeline_add(run->pipeline, article, &err);
-        else
-            kh_article_free(article);
-        if (st) {
-            progress_clear(&run->progress);
-            fprintf(stderr, "indexer: %s\n", err.message);
-            rc = EXIT_FATAL;
-            break;
-        }
         run->progress.articles++;
         progress_draw(&run->progress, run->pipeline, reader, 0);
     }
@@ -436,213 +475,35 @@ static int index_file(run_t *run, const char *path)
     return rc;
 }
 
-/*
- * A whole number from min to max, in decimal digits only: "nan", "inf",
- * "1e3", "-1", " 5", "0x10" and "" are refused (strtoul takes some of
- * them). Returns 0, or -1.
- */
-static int parse_count(const char *text, unsigned long min, unsigned long max, unsigned long *out)
+static void free_inputs(inputs_t *inputs)
 {
-    if (!text || !*text || strspn(text, "0123456789") != strlen(text))
-        return -1;
-    errno = 0;
-    unsigned long value = strtoul(text, NULL, 10);
-    if (errno || value < min || value > max)
-        return -1;
-    *out = value;
+    for (size_t i = 0; i < inputs->n; i++)
+        free(inputs->paths[i]);
+    free(inputs->paths);
+}
+
+/* The index: -d's, else the default path. Returns 0, or -1 after the message. */
+static int resolve_index(run_t *run, const char *given)
+{
+    kh_error_t err;
+    if (!given) {
+        if (kh_default_index_path(run->default_index, sizeof run->default_index, &err)) {
+            fprintf(stderr, "indexer: %s\n", err.message);
+            return -1;
+        }
+        given = run->default_index;
+    }
+    run->index = given;
     return 0;
 }
 
 /*
- * The one-line message for an option getopt_long() refused (opterr is 0):
- * unknown, or missing its value; an unknown long option names the closest
- * one when one is close ("--formt": did you mean --format?). The argument is
- * quoted whole and cleaned, never a byte of a UTF-8 character alone.
+ * What a compaction cut short by a crash left (compact.h); before the open,
+ * which would create a fresh index where a cut fallback swap left none.
  */
-static void bad_option(int argc, char **argv, int missing_value, const struct option *options)
+static void clean_leftovers(const char *index)
 {
-    /* getopt_long() has moved past the argument it refused, unless more of its letters follow. */
-    const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
-    if (optopt && optind < argc && argv[optind][0] == '-' && strchr(argv[optind], optopt) &&
-        !strchr(arg, optopt))
-        arg = argv[optind];
-    char shown[256];
-    kh_display_clean(arg, strlen(arg), shown, sizeof shown);
-    if (missing_value) {
-        fprintf(stderr, "indexer: option '%s' needs a value\n", shown);
-        return;
-    }
-    if (strncmp(arg, "--", 2) != 0) {
-        fprintf(stderr, "indexer: unknown option '%s'\n", shown);
-        return;
-    }
-    const char *names[64];
-    size_t n = 0;
-    for (const struct option *o = options; o->name && n < 64; o++)
-        names[n++] = o->name;
-    char typed[128];
-    snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
-    long closest = kh_similar_closest(typed, names, n);
-    if (closest >= 0 && strcmp(names[closest], typed) == 0)
-        fprintf(stderr, "indexer: option '--%s' takes no value\n", typed);
-    else if (closest >= 0)
-        fprintf(stderr, "indexer: unknown option '%s'; did you mean --%s?\n", shown,
-                names[closest]);
-    else
-        fprintf(stderr, "indexer: unknown option '%s'\n", shown);
-}
-
-int main(int argc, char **argv)
-{
-    enum {
-        OPT_DELETE = 256,
-        OPT_FORMAT,
-        OPT_BATCH,
-        OPT_WINDOW,
-        OPT_OVERLAP,
-        OPT_STRICT,
-        OPT_SHARDS,
-        OPT_WAIT,
-        OPT_COMPACT,
-        OPT_NO_COMPACT,
-    };
-    static const struct option options[] = {
-        {"index", required_argument, NULL, 'd'},
-        {"delete", no_argument, NULL, OPT_DELETE},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"batch-size", required_argument, NULL, OPT_BATCH},
-        {"window", required_argument, NULL, OPT_WINDOW},
-        {"overlap", required_argument, NULL, OPT_OVERLAP},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"shards", required_argument, NULL, OPT_SHARDS},
-        {"wait", optional_argument, NULL, OPT_WAIT},
-        {"compact", no_argument, NULL, OPT_COMPACT},
-        {"no-compact", no_argument, NULL, OPT_NO_COMPACT},
-        {"jobs", required_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    run_t run = {.format = KH_FORMAT_AUTO, .compact = -1};
-    run.opts = (kh_pipeline_opts_t){.shards = 0, .jobs = 0, .writer = kh_writer_opts_default()};
-    kh_pipeline_opts_t *opts = &run.opts;
-    const char *index = NULL;
-    char default_index[4096];
-    int delete_mode = 0, quiet = 0, c;
-    while ((c = getopt_long(argc, argv, ":d:j:qhV", options, NULL)) != -1) {
-        unsigned long value = 0;
-        if (c == OPT_BATCH || c == OPT_WINDOW || c == OPT_OVERLAP || c == OPT_SHARDS || c == 'j' ||
-            (c == OPT_WAIT && optarg)) {
-            unsigned long min = c == OPT_OVERLAP || c == OPT_WAIT ? 0 : 1;
-            unsigned long max = c == OPT_SHARDS ? KH_PIPELINE_MAX_SHARDS
-                                : c == 'j'      ? KH_PIPELINE_MAX_JOBS
-                                : c == OPT_WAIT ? 31536000 /* a year, in seconds */
-                                                : 10000000;
-            if (parse_count(optarg, min, max, &value)) {
-                fprintf(stderr, "indexer: --%s wants a whole number from %lu to %lu, not '%s'\n",
-                        c == OPT_BATCH    ? "batch-size"
-                        : c == OPT_WINDOW ? "window"
-                        : c == OPT_SHARDS ? "shards"
-                        : c == OPT_WAIT   ? "wait"
-                        : c == 'j'        ? "jobs"
-                                          : "overlap",
-                        min, max, optarg);
-                return EXIT_FATAL;
-            }
-        }
-        switch (c) {
-        case 'd':
-            index = optarg;
-            break;
-        case OPT_DELETE:
-            delete_mode = 1;
-            break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "auto") == 0)
-                run.format = KH_FORMAT_AUTO;
-            else if (strcmp(optarg, "text") == 0 || strcmp(optarg, "txt") == 0)
-                run.format = KH_FORMAT_TEXT;
-            else if (strcmp(optarg, "jsonl") == 0)
-                run.format = KH_FORMAT_JSONL;
-            else {
-                fprintf(stderr, "indexer: unknown format '%s' (auto, text, jsonl)\n", optarg);
-                return EXIT_FATAL;
-            }
-            break;
-        case OPT_BATCH:
-            opts->writer.batch_articles = (unsigned)value;
-            break;
-        case OPT_WINDOW:
-            opts->writer.passage.window_words = (unsigned)value;
-            break;
-        case OPT_OVERLAP:
-            opts->writer.passage.overlap_words = (unsigned)value;
-            break;
-        case OPT_SHARDS:
-            opts->shards = (unsigned)value;
-            break;
-        case 'j':
-            opts->jobs = (unsigned)value;
-            break;
-        case OPT_WAIT: /* seconds to wait for the lock; -1: no limit */
-            run.wait_seconds = optarg ? (long)value : -1;
-            break;
-        case OPT_STRICT:
-            run.strict = 1;
-            break;
-        case OPT_COMPACT:
-            run.compact = 1;
-            break;
-        case OPT_NO_COMPACT:
-            run.compact = 0;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_ALL_IN;
-        case 'V':
-            printf("indexer (khabar) %s\nwrites index schema %s, analyzer %s\n", KH_VERSION,
-                   KH_SCHEMA_VERSION, kh_analyzer_version());
-            return EXIT_ALL_IN;
-        default:
-            bad_option(argc, argv, c == ':', options);
-            fputs("indexer: try 'indexer --help'\n", stderr);
-            return EXIT_FATAL;
-        }
-    }
-    /* --compact and nothing else: compaction is the run's only work. */
-    int compact_only = run.compact == 1 && !delete_mode && optind == argc;
-    if (optind == argc && !compact_only) {
-        fputs(delete_mode ? "indexer: --delete needs article ids\n" : "indexer: nothing to index\n",
-              stderr);
-        usage(stderr);
-        return EXIT_FATAL;
-    }
-    if (opts->writer.passage.overlap_words >= opts->writer.passage.window_words) {
-        fputs("indexer: --overlap must be smaller than --window\n", stderr);
-        return EXIT_FATAL;
-    }
     kh_error_t err;
-    if (!index) {
-        if (kh_default_index_path(default_index, sizeof default_index, &err)) {
-            fprintf(stderr, "indexer: %s\n", err.message);
-            return EXIT_FATAL;
-        }
-        index = default_index;
-    }
-    run.index = index;
-
-    inputs_t inputs = {0};
-    if (!delete_mode && collect_inputs(&inputs, argv + optind, argc - optind)) {
-        fputs("indexer: out of memory\n", stderr);
-        return EXIT_FATAL;
-    }
-    /* What a compaction cut short by a crash left (compact.h); before the
-     * open, which would create a fresh index where a cut fallback swap left
-     * none. */
     unsigned leftovers = 0, kept = 0;
     if (kh_compact_cleanup(index, &leftovers, &kept, &err) == KH_OK && leftovers)
         fprintf(stderr, "indexer: removed %u leftover folder%s of a compaction cut short (*%s*)\n",
@@ -653,89 +514,161 @@ int main(int argc, char **argv)
                 "files that are not an index's: left as %s\n",
                 kept, kept == 1 ? "" : "s", KH_COMPACT_SUFFIX, kept == 1 ? "s" : "",
                 kept == 1 ? "it is" : "they are");
-    /* Only a new or empty folder, or an index and nothing else: any other
-     * folder is the user's, and nothing in it is touched (layout.h). */
-    kh_layout_t layout;
-    kh_status_t open_st = kh_layout_of(index, &layout, &err);
-    run.creating = layout == KH_LAYOUT_MISSING || layout == KH_LAYOUT_EMPTY;
-    if (!open_st && run.creating && (delete_mode || compact_only))
-        open_st =
-            kh_error_set(&err, KH_ERR_DB_NOT_FOUND, "%s: no index at this path (nothing to %s)",
-                         index, delete_mode ? "delete" : "compact");
-    /* An index that exists is opened (and locked) before reading; a new one
-     * by the first article read (index_file()). */
-    if (!open_st && !run.creating)
-        open_st = open_index(&run, &err);
-    if (open_st) {
-        report_open_failure(&run, open_st, &err);
-        for (size_t i = 0; i < inputs.n; i++)
-            free(inputs.paths[i]);
-        free(inputs.paths);
-        return EXIT_FATAL;
-    }
+}
 
-    progress_t *p = &run.progress;
+/*
+ * Opens the index before anything is read when it exists; a new one is
+ * created by the first article read (index_file()). Only a new or empty
+ * folder, or an index and nothing else: any other folder is the user's,
+ * and nothing in it is touched (layout.h). Returns 0, or -1 after the message.
+ */
+static int open_at_start(run_t *run, const kh_indexer_args_t *args)
+{
+    kh_error_t err;
+    kh_layout_t layout;
+    kh_status_t st = kh_layout_of(run->index, &layout, &err);
+    run->creating = layout == KH_LAYOUT_MISSING || layout == KH_LAYOUT_EMPTY;
+    if (!st && run->creating && (args->delete_mode || args->compact_only))
+        st = kh_error_set(&err, KH_ERR_DB_NOT_FOUND, "%s: no index at this path (nothing to %s)",
+                          run->index, args->delete_mode ? "delete" : "compact");
+    if (!st && !run->creating)
+        st = open_index(run, &err);
+    if (st) {
+        report_open_failure(run, st, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static void progress_start(progress_t *p, int quiet, const inputs_t *inputs)
+{
     p->live = !quiet && isatty(STDERR_FILENO);
-    p->files_total = inputs.n;
-    p->bytes_total = inputs.stdin_given ? 0 : inputs.bytes;
+    p->files_total = inputs->n;
+    p->bytes_total = inputs->stdin_given ? 0 : inputs->bytes;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
     p->last = p->start;
+}
 
-    int rc = inputs.bad ? EXIT_SKIPPED : EXIT_ALL_IN;
-    unsigned long missing = 0;
-    if (delete_mode) {
-        char id_shown[8192];
-        for (int i = optind; i < argc && rc != EXIT_FATAL; i++) {
-            int found;
-            if (kh_pipeline_delete(run.pipeline, argv[i], &found, &err)) {
-                fprintf(stderr, "indexer: deleting '%s': %s\n", shown(argv[i], id_shown),
-                        err.message);
-                rc = EXIT_FATAL;
-            } else if (!found) {
-                fprintf(stderr, "indexer: '%s' is not in the index\n", shown(argv[i], id_shown));
-                missing++;
-                rc = EXIT_SKIPPED;
-            }
-        }
-    } else {
-        for (size_t i = 0; i < inputs.n && rc != EXIT_FATAL; i++) {
-            p->files = i + 1;
-            if (index_file(&run, inputs.paths[i]) == EXIT_FATAL)
-                rc = EXIT_FATAL;
-            else if (run.skipped_any) {
-                rc = EXIT_SKIPPED;
-                if (run.strict)
-                    break;
-            }
+/* --delete: removes the articles of ids; returns the exit status so far. */
+static int delete_articles(run_t *run, char **ids, int n)
+{
+    kh_error_t err;
+    char id_shown[8192];
+    int rc = EXIT_ALL_IN;
+    for (int i = 0; i < n && rc != EXIT_FATAL; i++) {
+        int found;
+        if (kh_pipeline_delete(run->pipeline, ids[i], &found, &err)) {
+            fprintf(stderr, "indexer: deleting '%s': %s\n", shown(ids[i], id_shown), err.message);
+            rc = EXIT_FATAL;
+        } else if (!found) {
+            fprintf(stderr, "indexer: '%s' is not in the index\n", shown(ids[i], id_shown));
+            run->missing++;
+            rc = EXIT_SKIPPED;
         }
     }
-    if (run.strict && run.skipped_any && rc != EXIT_FATAL) {
+    return rc;
+}
+
+/* Indexes the inputs in order; returns the exit status so far. */
+static int index_inputs(run_t *run, const inputs_t *inputs)
+{
+    int rc = inputs->bad ? EXIT_SKIPPED : EXIT_ALL_IN;
+    for (size_t i = 0; i < inputs->n && rc != EXIT_FATAL; i++) {
+        run->progress.files = i + 1;
+        if (index_file(run, inputs->paths[i]) == EXIT_FATAL)
+            rc = EXIT_FATAL;
+        else if (run->skipped_any) {
+            rc = EXIT_SKIPPED;
+            if (run->strict)
+                break;
+        }
+    }
+    if (run->strict && run->skipped_any && rc != EXIT_FATAL) {
         /* Exit status 1 as for any bad input: the index is whole, holding what came before it. */
-        progress_clear(p);
+        progress_clear(&run->progress);
         fputs("indexer: stopped at the first bad article (--strict): the articles before it "
               "are in, none after it was read\n",
               stderr);
     }
-    progress_draw(p, run.pipeline, NULL, 1);
-    progress_input_done(p);
+    return rc;
+}
 
-    /* After a fatal error the open batches are dropped: nothing half-written is
-     * committed. Closing waits for the articles still on their way. */
-    kh_writer_stats_t stats;
-    kh_pipeline_compaction_t compaction;
-    int was_fatal = rc == EXIT_FATAL, opened = run.pipeline != NULL;
-    if (!opened && !was_fatal)
+/*
+ * Closes the pipeline: commits unless the run failed (after a fatal error
+ * the open batches are dropped: nothing half-written is committed), waiting
+ * for the articles still on their way, and compacts as the policy says.
+ * Returns the exit status; *uncommitted set when the last batch was not.
+ */
+static int close_pipeline(run_t *run, int rc, kh_writer_stats_t *stats,
+                          kh_pipeline_compaction_t *compaction, int *uncommitted)
+{
+    kh_error_t err;
+    progress_t *p = &run->progress;
+    int was_fatal = rc == EXIT_FATAL;
+    if (!run->pipeline && !was_fatal)
         fprintf(stderr, "indexer: %s: %s was not created\n",
-                p->skipped ? "no article could be indexed" : "no article was read", index);
-    int uncommitted = was_fatal;
-    if (kh_pipeline_close(run.pipeline, !was_fatal, &stats, &compaction, &err)) {
+                p->skipped ? "no article could be indexed" : "no article was read", run->index);
+    *uncommitted = was_fatal;
+    if (kh_pipeline_close(run->pipeline, !was_fatal, stats, compaction, &err)) {
         progress_clear(p);
         if (!was_fatal) /* a failure already reported was the reason to stop */
             fprintf(stderr, "indexer: %s\n", err.message);
         rc = EXIT_FATAL;
-        uncommitted = 1;
+        *uncommitted = 1;
     }
     progress_clear(p);
+    return rc;
+}
+
+/*
+ * The summary's words on compaction: why it compacted, or that it did not
+ * and would gain by it: the passages the run removed (replaced or deleted)
+ * left their blocks part-empty (pipeline.h). A new index, or --compact,
+ * needs no word.
+ */
+static void compaction_note(char *out, size_t size, const kh_pipeline_compaction_t *compaction,
+                            int compact)
+{
+    char before[32], after[32];
+    *out = '\0';
+    /* Passages given twice in the run count twice: shown as 100% at most. */
+    double share = compaction->passages_before ? 100.0 * (double)compaction->passages_removed /
+                                                     (double)compaction->passages_before
+                                               : 0;
+    unsigned removed_share = share > 100 ? 100 : (unsigned)(share + 0.5);
+    if (compaction->compacted) {
+        char why[96] = "";
+        if (compaction->why == KH_COMPACTED_REMOVED)
+            snprintf(why, sizeof why,
+                     " (this run replaced or deleted %u%% of the index's passages)", removed_share);
+        format_size(before, sizeof before, compaction->bytes_before);
+        format_size(after, sizeof after, compaction->bytes_after);
+        snprintf(out, size, "; compacted %s -> %s in %.2f s%s", before, after, compaction->seconds,
+                 why);
+    } else if (compact == 0 && compaction->passages_before &&
+               compaction->passages_removed * 100 >=
+                   compaction->passages_before * KH_PIPELINE_COMPACT_SHARE) {
+        format_size(after, sizeof after, compaction->bytes_now);
+        snprintf(out, size,
+                 "; the index is %s, this run replaced or deleted %u%% of its passages: "
+                 "--compact would shrink it",
+                 after, removed_share);
+    }
+}
+
+/*
+ * Ends the run: the last progress, the close, the compaction's outcome and
+ * the summary line. Returns the exit status.
+ */
+static int finish_run(run_t *run, int rc, int compact_only)
+{
+    progress_t *p = &run->progress;
+    progress_draw(p, run->pipeline, NULL, 1);
+    progress_input_done(p);
+    kh_writer_stats_t stats;
+    kh_pipeline_compaction_t compaction;
+    int opened = run->pipeline != NULL, uncommitted;
+    rc = close_pipeline(run, rc, &stats, &compaction, &uncommitted);
     /* A failed compaction is a warning only: the articles are in, and the
      * index is the uncompacted one, whole. Unless compacting was all the run
      * was asked to do: then its failure is the run's. */
@@ -747,41 +680,65 @@ int main(int argc, char **argv)
         fprintf(stderr, "indexer: warning: compaction failed, the index is left as it was: %s\n",
                 compaction.failure.message);
     }
-    /* Why it compacted, or that it did not and would gain by it: the
-     * passages the run removed (replaced or deleted) left their blocks
-     * part-empty (pipeline.h). A new index, or --compact, needs no word. */
-    char compacted[256] = "", before[32], after[32];
-    /* Passages given twice in the run count twice: shown as 100% at most. */
-    double share = compaction.passages_before ? 100.0 * (double)compaction.passages_removed /
-                                                    (double)compaction.passages_before
-                                              : 0;
-    unsigned removed_share = share > 100 ? 100 : (unsigned)(share + 0.5);
-    if (compaction.compacted) {
-        char why[96] = "";
-        if (compaction.why == KH_COMPACTED_REMOVED)
-            snprintf(why, sizeof why,
-                     " (this run replaced or deleted %u%% of the index's passages)", removed_share);
-        format_size(before, sizeof before, compaction.bytes_before);
-        format_size(after, sizeof after, compaction.bytes_after);
-        snprintf(compacted, sizeof compacted, "; compacted %s -> %s in %.2f s%s", before, after,
-                 compaction.seconds, why);
-    } else if (run.compact == 0 && compaction.passages_before &&
-               compaction.passages_removed * 100 >=
-                   compaction.passages_before * KH_PIPELINE_COMPACT_SHARE) {
-        format_size(after, sizeof after, compaction.bytes_now);
-        snprintf(compacted, sizeof compacted,
-                 "; the index is %s, this run replaced or deleted %u%% of its passages: "
-                 "--compact would shrink it",
-                 after, removed_share);
-    }
+    char compacted[256];
+    compaction_note(compacted, sizeof compacted, &compaction, run->compact);
     fprintf(
         stderr,
         "indexer: %lu added, %lu replaced, %lu deleted, %lu skipped; %lu passages; %.2f s%s%s\n",
-        stats.added, stats.replaced, stats.deleted, p->skipped + missing, stats.passages,
+        stats.added, stats.replaced, stats.deleted, p->skipped + run->missing, stats.passages,
         seconds_since(&p->start), compacted,
         uncommitted && opened ? " (last batch not committed)" : "");
-    for (size_t i = 0; i < inputs.n; i++)
-        free(inputs.paths[i]);
-    free(inputs.paths);
     return rc;
+}
+
+/*
+ * One run: index the inputs, delete ids (--delete) or compact (--compact
+ * alone: the compaction is done by the close, which finish_run() does).
+ */
+static int run_indexer(run_t *run, const kh_indexer_args_t *args)
+{
+    inputs_t inputs = {0};
+    if (!args->delete_mode && collect_inputs(&inputs, args->words, args->n_words)) {
+        fputs("indexer: out of memory\n", stderr);
+        return EXIT_FATAL;
+    }
+    clean_leftovers(run->index);
+    if (open_at_start(run, args)) {
+        free_inputs(&inputs);
+        return EXIT_FATAL;
+    }
+    progress_start(&run->progress, args->quiet, &inputs);
+    int rc = args->delete_mode    ? delete_articles(run, args->words, args->n_words)
+             : args->compact_only ? EXIT_ALL_IN
+                                  : index_inputs(run, &inputs);
+    rc = finish_run(run, rc, args->compact_only);
+    free_inputs(&inputs);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    kh_indexer_args_t args;
+    switch (kh_indexer_args_parse(argc, argv, &args, stderr)) {
+    case KH_INDEXER_RUN:
+        break;
+    case KH_INDEXER_HELP:
+        usage(stdout);
+        return EXIT_ALL_IN;
+    case KH_INDEXER_VERSION:
+        printf("indexer (khabar) %s\nwrites index schema %s, analyzer %s\n", KH_VERSION,
+               KH_SCHEMA_VERSION, kh_analyzer_version());
+        return EXIT_ALL_IN;
+    case KH_INDEXER_BAD_USAGE:
+        usage(stderr);
+        return EXIT_FATAL;
+    case KH_INDEXER_BAD:
+        return EXIT_FATAL;
+    }
+    run_t run = {.format = args.format, .strict = args.strict, .compact = args.compact};
+    run.opts = args.pipeline;
+    run.wait_seconds = args.wait_seconds;
+    if (resolve_index(&run, args.index))
+        return EXIT_FATAL;
+    return run_indexer(&run, &args);
 }

@@ -2,9 +2,6 @@
  * searcher: ranks passages of a khabar index for keyword queries.
  * Parses argv, prints, picks the exit status; the work is in search.c.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +14,11 @@
 #include "khabar/analyzer.h"
 #include "khabar/paths.h"
 #include "khabar/schema.h"
-#include "khabar/similar.h"
 #include "khabar/xdb.h"
 #include "batch.h"
+#include "options.h"
 #include "output.h"
+#include "say.h"
 #include "search.h"
 
 /* Exit statuses, like grep's; and 3: results from some shards only (--allow-partial). */
@@ -69,124 +67,15 @@ static void usage(FILE *f)
           f);
 }
 
-/*
- * Writes "searcher: MESSAGE\n" on f with the message made safe for a
- * terminal (khabar/display.h): messages quote queries, qids, ids and file
- * names, and none of them may drive the terminal or split a character.
- */
+/* "searcher: MESSAGE" on f, cleaned for a terminal (say.h). */
 static void say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void say(FILE *f, const char *fmt, ...)
 {
-    char small[1024], *message = small;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    kh_vsay(f, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof small && (message = malloc((size_t)n + 1))) {
-        va_start(ap, fmt);
-        vsnprintf(message, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    if (!message) /* out of memory: the start of it, cleaned all the same */
-        message = small, n = (int)strlen(small);
-    char shown[2048];
-    size_t need = kh_display_clean(message, (size_t)n, shown, sizeof shown);
-    char *big = need < sizeof shown ? NULL : malloc(need + 1);
-    if (big)
-        kh_display_clean(message, (size_t)n, big, need + 1);
-    fprintf(f, "searcher: %s\n", big ? big : shown);
-    free(big);
-    if (message != small)
-        free(message);
-}
-
-/*
- * A decimal number: strtod() alone also takes "nan", "inf", hexadecimal,
- * leading spaces, and an overflow as infinity, which range checks let
- * through (every comparison with NaN is false).
- */
-static int parse_number(const char *s, double *out)
-{
-    if (!*s || strspn(s, "0123456789.eE+-") != strlen(s))
-        return 0;
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return !*end && isfinite(*out) && errno != ERANGE;
-}
-
-/*
- * The value of number option name: from min to max, whole when asked.
- * Otherwise prints why, naming the option, and returns nonzero.
- */
-static int number_option(const char *name, const char *value, double min, double max, int whole,
-                         double *out)
-{
-    if (parse_number(value, out) && *out >= min && *out <= max && (!whole || *out == floor(*out)))
-        return 0;
-    say(stderr, "%s wants a %snumber from %.15g to %.15g, not '%s'", name, whole ? "whole " : "",
-        min, max, value);
-    return 1;
-}
-
-/* The message for --NAME that no option is: with the closest option's name when one is close. */
-static void unknown_long_option(const char *name, size_t len, const struct option *options)
-{
-    const char *names[64];
-    char typed[128];
-    size_t n = 0;
-    for (const struct option *o = options; o->name && n < 64; o++)
-        names[n++] = o->name;
-    snprintf(typed, sizeof typed, "%.*s", (int)len, name);
-    long closest = len < sizeof typed ? kh_similar_closest(typed, names, n) : -1;
-    if (closest >= 0)
-        say(stderr, "unknown option '--%.*s'; did you mean --%s?", (int)len, name, names[closest]);
-    else
-        say(stderr, "unknown option '--%.*s'", (int)len, name);
-}
-
-/*
- * Says what is wrong with arg, the argument getopt_long() refused (it
- * prints no message of its own: it would print one byte of a multi-byte
- * character, "invalid option -- '\xd8'"). missing_value: the option wants
- * a value and none came.
- */
-static void bad_option(const char *arg, int missing_value, const struct option *options)
-{
-    if (missing_value) {
-        say(stderr, "option '%s' needs a value", arg);
-        return;
-    }
-    if (strncmp(arg, "--", 2) != 0) {
-        say(stderr,
-            "unknown option '%s' (a query that starts with '-' goes after --: searcher -- %s)", arg,
-            arg);
-        return;
-    }
-    const char *name = arg + 2;
-    size_t len = strcspn(name, "=");
-    size_t matches = 0;
-    char listed[256] = "";
-    for (const struct option *o = options; o->name; o++) {
-        if (strncmp(o->name, name, len) != 0)
-            continue;
-        if (strlen(o->name) == len) { /* exact: it was given a value it takes none of */
-            say(stderr, "option '--%s' takes no value", o->name);
-            return;
-        }
-        matches++;
-        size_t used = strlen(listed);
-        snprintf(listed + used, sizeof listed - used, "%s--%s", used ? ", " : "", o->name);
-    }
-    if (matches > 1)
-        say(stderr, "option '--%.*s' is ambiguous: %s", (int)len, name, listed);
-    else if (matches == 1 && name[len] == '=')
-        say(stderr, "option '%s' takes no value", listed);
-    else
-        unknown_long_option(name, len, options);
 }
 
 /* The options of every query, shared read-only by the batch's threads. */
@@ -395,6 +284,27 @@ static void emit_task(void *ctx, kh_status_t status, int outcome, const char *ou
 }
 
 /*
+ * The threads of a batch of jobs workers into *pool; none (NULL) for one
+ * job, which runs the queries on this thread. Returns nonzero after the
+ * message.
+ */
+static int start_pool(worker_t *workers, unsigned jobs, int *outcomes, kh_batch_t **pool)
+{
+    kh_error_t err;
+    *pool = NULL;
+    if (jobs == 1)
+        return 0;
+    void *contexts[KH_BATCH_MAX_JOBS];
+    for (unsigned i = 0; i < jobs; i++)
+        contexts[i] = &workers[i];
+    if (kh_batch_new(jobs, 0, contexts, run_task, emit_task, outcomes, pool, &err)) {
+        say(stderr, "%s", err.message);
+        return 1;
+    }
+    return 0;
+}
+
+/*
  * Runs the queries of path on jobs threads (workers[0..jobs-1]); one job
  * runs them on this thread, straight to stdout. Returns QUERY_* bits.
  */
@@ -407,16 +317,10 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
         return QUERY_FAILED;
     }
     int outcomes = 0;
-    kh_batch_t *pool = NULL;
-    if (jobs > 1) {
-        void *contexts[KH_BATCH_MAX_JOBS];
-        for (unsigned i = 0; i < jobs; i++)
-            contexts[i] = &workers[i];
-        if (kh_batch_new(jobs, 0, contexts, run_task, emit_task, &outcomes, &pool, &err)) {
-            say(stderr, "%s", err.message);
-            kh_reader_close(reader);
-            return QUERY_FAILED;
-        }
+    kh_batch_t *pool;
+    if (start_pool(workers, jobs, &outcomes, &pool)) {
+        kh_reader_close(reader);
+        return QUERY_FAILED;
     }
     /* A fatal error is printed after the output of the lines before it. */
     const char *fatal = NULL;
@@ -568,204 +472,56 @@ static int open_searchers(const char *index, const run_t *run, worker_t *workers
     return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * Opens jobs searchers of index; with --allow-partial, of a stub of the
+ * shards that open (index itself when all do), *partial set when some did
+ * not. Returns nonzero after the message.
+ */
+static int open_workers(const char *index, const kh_searcher_args_t *args, const run_t *run,
+                        worker_t *workers, unsigned jobs, int *partial)
 {
-    enum {
-        OPT_PER_ARTICLE = 256,
-        OPT_ALL,
-        OPT_BATCH,
-        OPT_TAG,
-        OPT_NO_STOPWORDS,
-        OPT_TITLE_WEIGHT,
-        OPT_PRF_DOCS,
-        OPT_PRF_TERMS,
-        OPT_PRF_WEIGHT,
-        OPT_ALLOW_PARTIAL,
-        OPT_TIMING,
-        OPT_REMOTE_TIMEOUT,
-    };
-    static const struct option options[] = {
-        {"index", required_argument, NULL, 'd'},
-        {"limit", required_argument, NULL, 'n'},
-        {"format", required_argument, NULL, 'f'},
-        {"per-article", no_argument, NULL, OPT_PER_ARTICLE},
-        {"all", no_argument, NULL, OPT_ALL},
-        {"batch", required_argument, NULL, OPT_BATCH},
-        {"tag", required_argument, NULL, OPT_TAG},
-        {"no-stopwords", no_argument, NULL, OPT_NO_STOPWORDS},
-        {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
-        {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
-        {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
-        {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
-        {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
-        {"timing", no_argument, NULL, OPT_TIMING},
-        {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
-        {"jobs", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    run_t run = {.search = kh_search_opts_default(),
-                 .remote_timeout = KH_DB_REMOTE_TIMEOUT_DEFAULT};
-    const char *index = NULL, *batch = NULL;
-    char default_index[4096];
-    int c, allow_partial = 0;
-    unsigned jobs = default_jobs();
-    double number;
-    /*
-     * "+": options end at the first word of the query (POSIX order), so every
-     * later word is query text: `searcher oil -debate` excludes a word instead
-     * of opening an index named "ebate". ":": a missing value is told apart.
-     */
-    opterr = 0;
-    for (;;) {
-        int current = optind; /* the argument getopt_long() is reading */
-        c = getopt_long(argc, argv, "+:d:n:f:j:hV", options, NULL);
-        if (c == -1)
-            break;
-        /* How the user named the option, for a message about its value. */
-        int typed_long = current < argc && strncmp(argv[current], "--", 2) == 0;
-        switch (c) {
-        case 'd':
-            index = optarg;
-            break;
-        case 'n':
-            if (number_option(typed_long ? "--limit" : "-n", optarg, 1, 1e6, 1, &number))
-                return EXIT_TROUBLE;
-            run.search.limit = (unsigned)number;
-            break;
-        case 'f':
-            if (kh_output_format_parse(optarg, &run.output.format)) {
-                say(stderr, "unknown format '%s' (text, json, trec, tsv)", optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
-        case OPT_PER_ARTICLE:
-            run.search.per_article = 1;
-            break;
-        case OPT_ALL:
-            run.search.all_words = 1;
-            break;
-        case OPT_BATCH:
-            batch = optarg;
-            break;
-        case OPT_TAG:
-            run.output.tag = optarg;
-            break;
-        case OPT_NO_STOPWORDS:
-            run.search.stopwords = 0;
-            break;
-        case OPT_PRF_DOCS:
-        case OPT_PRF_TERMS:
-            if (number_option(c == OPT_PRF_DOCS ? "--prf-docs" : "--prf-terms", optarg, 0, 64, 1,
-                              &number))
-                return EXIT_TROUBLE;
-            *(c == OPT_PRF_DOCS ? &run.search.prf_docs : &run.search.prf_terms) = (unsigned)number;
-            break;
-        case OPT_TITLE_WEIGHT:
-        case OPT_PRF_WEIGHT:
-            if (number_option(c == OPT_TITLE_WEIGHT ? "--title-weight" : "--prf-weight", optarg, 0,
-                              1000, 0, &number))
-                return EXIT_TROUBLE;
-            *(c == OPT_TITLE_WEIGHT ? &run.search.title_weight : &run.search.prf_weight) = number;
-            break;
-        case OPT_ALLOW_PARTIAL:
-            allow_partial = 1;
-            break;
-        case OPT_TIMING:
-            run.timing = 1;
-            break;
-        case OPT_REMOTE_TIMEOUT:
-            if (number_option("--remote-timeout", optarg, 0.001, 86400, 0, &number))
-                return EXIT_TROUBLE;
-            run.remote_timeout = number;
-            break;
-        case 'j':
-            if (number_option(typed_long ? "--jobs" : "-j", optarg, 1, KH_BATCH_MAX_JOBS, 1,
-                              &number))
-                return EXIT_TROUBLE;
-            jobs = (unsigned)number;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_MATCH;
-        case 'V':
-            printf("searcher (khabar) %s\nreads index schema %s, analyzer %s\n", KH_VERSION,
-                   KH_SCHEMA_VERSION, kh_analyzer_version());
-            return EXIT_MATCH;
-        default:
-            bad_option(current < argc ? argv[current] : "", c == ':', options);
-            fputs("searcher: try 'searcher --help'\n", stderr);
-            return EXIT_TROUBLE;
-        }
+    *partial = 0;
+    if (!args->allow_partial)
+        return open_searchers(index, run, workers, jobs);
+    char *reachable = NULL;
+    if (reachable_shards(index, run->remote_timeout, &reachable, partial))
+        return 1;
+    int bad = open_searchers(reachable ? reachable : index, run, workers, jobs);
+    if (reachable) {
+        unlink(reachable); /* Xapian has read it */
+        free(reachable);
     }
-    if ((batch == NULL) == (optind == argc)) {
-        fputs(batch ? "searcher: give either --batch or a query, not both\n"
-                    : "searcher: no query\n",
-              stderr);
-        usage(stderr);
-        return EXIT_TROUBLE;
-    }
-    kh_error_t err;
-    if (!index) {
-        if (kh_default_index_path(default_index, sizeof default_index, &err)) {
-            say(stderr, "%s", err.message);
-            return EXIT_TROUBLE;
-        }
-        index = default_index;
-    }
-    run.output.per_article = run.search.per_article;
-    run.search.allow_partial = allow_partial;
-    const char *no_color = getenv("NO_COLOR");
-    run.output.color =
-        run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
-    /* A TREC run shows no text: the searcher reads and highlights none it does not rank with. */
-    run.search.ids_only = run.output.format == KH_OUTPUT_TREC;
+    return bad;
+}
 
-    /* A query from the command line needs one searcher; a batch, one a thread. */
-    if (!batch)
-        jobs = 1;
-    worker_t workers[KH_BATCH_MAX_JOBS];
-    int partial = 0;
-    if (allow_partial) {
-        /* Searches a stub of the shards that open; index itself when all do. */
-        char *reachable = NULL;
-        if (reachable_shards(index, run.remote_timeout, &reachable, &partial))
-            return EXIT_TROUBLE;
-        int bad = open_searchers(reachable ? reachable : index, &run, workers, jobs);
-        if (reachable) {
-            unlink(reachable); /* Xapian has read it */
-            free(reachable);
-        }
-        if (bad)
-            return EXIT_TROUBLE;
-    } else if (open_searchers(index, &run, workers, jobs)) {
-        return EXIT_TROUBLE;
+/*
+ * The words of the command line as one query, as a shell user typed them;
+ * returns QUERY_* bits.
+ */
+static int search_words(const worker_t *worker, char **words, int n)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    char *query = malloc(len + 1);
+    if (!query) {
+        fputs("searcher: out of memory\n", stderr);
+        return QUERY_FAILED;
     }
-    int outcomes;
-    if (batch) {
-        outcomes = run_batch(workers, jobs, batch);
-    } else {
-        /* The words of the command line are one query, as a shell user typed them. */
-        size_t len = 0;
-        for (int i = optind; i < argc; i++)
-            len += strlen(argv[i]) + 1;
-        char *query = malloc(len + 1);
-        if (!query) {
-            fputs("searcher: out of memory\n", stderr);
-            close_searchers(workers, jobs);
-            return EXIT_TROUBLE;
-        }
-        query[0] = '\0';
-        for (int i = optind; i < argc; i++) {
-            if (i > optind)
-                strcat(query, " ");
-            strcat(query, argv[i]);
-        }
-        outcomes = run_query(&workers[0], NULL, query, NULL, stdout, stderr);
-        free(query);
+    query[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(query, " ");
+        strcat(query, words[i]);
     }
-    close_searchers(workers, jobs);
+    int outcomes = run_query(worker, NULL, query, NULL, stdout, stderr);
+    free(query);
+    return outcomes;
+}
+
+/* The exit status of a run whose queries came to outcomes (QUERY_* bits). */
+static int exit_status(int outcomes, int partial)
+{
     if (fflush(stdout) != 0) {
         fputs("searcher: cannot write the results\n", stderr);
         return EXIT_TROUBLE;
@@ -775,4 +531,57 @@ int main(int argc, char **argv)
     if (partial || (outcomes & QUERY_PARTIAL))
         return EXIT_PARTIAL;
     return outcomes & QUERY_MATCHED ? EXIT_MATCH : EXIT_NO_MATCH;
+}
+
+/* Searches the query of the command line, or runs the batch. */
+static int run_searcher(const char *index, const kh_searcher_args_t *args)
+{
+    run_t run = {.search = args->search,
+                 .output = args->output,
+                 .timing = args->timing,
+                 .remote_timeout = args->remote_timeout};
+    const char *no_color = getenv("NO_COLOR");
+    run.output.color =
+        run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
+    unsigned jobs = args->jobs ? args->jobs : default_jobs();
+    worker_t workers[KH_BATCH_MAX_JOBS];
+    int partial;
+    if (open_workers(index, args, &run, workers, jobs, &partial))
+        return EXIT_TROUBLE;
+    int outcomes = args->batch ? run_batch(workers, jobs, args->batch)
+                               : search_words(&workers[0], args->words, args->n_words);
+    close_searchers(workers, jobs);
+    return exit_status(outcomes, partial);
+}
+
+int main(int argc, char **argv)
+{
+    kh_searcher_args_t args;
+    switch (kh_searcher_args_parse(argc, argv, &args, stderr)) {
+    case KH_SEARCHER_RUN:
+        break;
+    case KH_SEARCHER_HELP:
+        usage(stdout);
+        return EXIT_MATCH;
+    case KH_SEARCHER_VERSION:
+        printf("searcher (khabar) %s\nreads index schema %s, analyzer %s\n", KH_VERSION,
+               KH_SCHEMA_VERSION, kh_analyzer_version());
+        return EXIT_MATCH;
+    case KH_SEARCHER_BAD_USAGE:
+        usage(stderr);
+        return EXIT_TROUBLE;
+    case KH_SEARCHER_BAD:
+        return EXIT_TROUBLE;
+    }
+    kh_error_t err;
+    char default_index[4096];
+    const char *index = args.index;
+    if (!index) {
+        if (kh_default_index_path(default_index, sizeof default_index, &err)) {
+            say(stderr, "%s", err.message);
+            return EXIT_TROUBLE;
+        }
+        index = default_index;
+    }
+    return run_searcher(index, &args);
 }
