@@ -131,16 +131,6 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
 kh_status_t kh_db_open_reader(const char *path, double remote_timeout, kh_db_t **out,
                               kh_error_t *err);
 
-/*
- * Opens n databases (folders or stub files) read-only and searches them as
- * one (Xapian::Database::add_database): statistics are combined, so weights
- * equal those of one database holding all the documents. Document ids
- * interleave: document d of paths[i] is (d - 1) * n + i + 1.
- * Returns what kh_db_open() does, the message naming the failing path;
- * KH_ERR_ARG when n is 0.
- */
-kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, kh_error_t *err);
-
 typedef int (*kh_stub_fn)(void *ctx, unsigned line, const char *spec, kh_status_t status,
                           const char *message);
 
@@ -195,19 +185,6 @@ int kh_db_is_remote(const kh_db_t *db);
  * write lock is released before kh_db_close() returns.
  */
 void kh_db_close(kh_db_t *db);
-
-/*
- * The message of the most recent kh_db_* call on db ("" when it succeeded
- * or db is NULL), for callers that passed err = NULL. Borrowed until the
- * next call on db.
- */
-const char *kh_db_last_error(const kh_db_t *db);
-
-/* The path (or paths, joined by ", ") db was opened with. Borrowed, lives as long as db. */
-const char *kh_db_path(const kh_db_t *db);
-
-/* 1 when db was opened writable, 0 when read-only or NULL. */
-int kh_db_is_writable(const kh_db_t *db);
 
 /*
  * Moves a reader to the latest committed revision, so it sees documents
