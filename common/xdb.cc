@@ -946,26 +946,6 @@ kh_status_t kh_db_add_document(kh_db_t *db, const kh_doc_t *doc, unsigned *docid
     });
 }
 
-kh_status_t kh_db_replace_document_by_term(kh_db_t *db, const char *unique_term,
-                                           const kh_doc_t *doc, unsigned *docid_out,
-                                           kh_error_t *err)
-{
-    if (docid_out)
-        *docid_out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!doc)
-        return report(err, KH_ERR_ARG, "%s: doc is NULL", __func__);
-    if (kh_status_t st = check_term(unique_term, err, __func__))
-        return st;
-    return writer_guarded(db, err, "replace document", [&] {
-        Xapian::docid id = db->writer.replace_document(unique_term, doc->doc);
-        if (docid_out)
-            *docid_out = id;
-        return KH_OK;
-    });
-}
-
 kh_status_t kh_db_delete_documents_by_term(kh_db_t *db, const char *term, kh_error_t *err)
 {
     if (kh_status_t st = enter(db, err, __func__))
@@ -986,18 +966,6 @@ kh_status_t kh_db_set_metadata(kh_db_t *db, const char *key, const char *value, 
         return report(err, KH_ERR_ARG, "%s: key or value is NULL", __func__);
     return writer_guarded(db, err, "set metadata", [&] {
         db->writer.set_metadata(key, value);
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_add_spelling(kh_db_t *db, const char *word, unsigned freqinc, kh_error_t *err)
-{
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!word)
-        return report(err, KH_ERR_ARG, "%s: word is NULL", __func__);
-    return writer_guarded(db, err, "add spelling", [&] {
-        db->writer.add_spelling(word, freqinc);
         return KH_OK;
     });
 }
@@ -1202,22 +1170,6 @@ kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_erro
         return null_arg(err, __func__);
     return db_guarded(db, err, "get metadata", [&] {
         *out = dup_string(db->get().get_metadata(key));
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_spelling_suggestion(kh_db_t *db, const char *word, unsigned max_edit_distance,
-                                      char **out, kh_error_t *err)
-{
-    if (out)
-        *out = nullptr;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!word || !out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "spelling suggestion", [&] {
-        unsigned distance = max_edit_distance ? max_edit_distance : 2;
-        *out = dup_string(db->get().get_spelling_suggestion(word, distance));
         return KH_OK;
     });
 }

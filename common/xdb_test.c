@@ -367,23 +367,12 @@ static void test_add_replace_delete(void **state)
     assert_int_equal(add(db, "b#1", "third passage", "b"), 3);
     assert_int_equal(doc_count(db), 3);
 
-    /* Replacing by a unique term keeps the docid. */
-    kh_doc_t *doc = NULL;
-    assert_ok(kh_doc_new(&doc, &E));
-    fill(doc, "a#2", "second passage rewritten", "a");
-    unsigned docid = 0;
-    assert_ok(kh_db_replace_document_by_term(db, "Qa#2", doc, &docid, &E));
-    assert_int_equal(docid, 2);
+    /* A passage replaced as the writer does it: deleted, then added anew. */
+    assert_ok(kh_db_delete_documents_by_term(db, "Qa#2", &E));
+    assert_int_equal(add(db, "a#2", "second passage rewritten", "a"), 4);
     assert_int_equal(doc_count(db), 3);
-    assert_doc_data(db, 2, "second passage rewritten");
-
-    /* An unknown unique term adds. */
-    kh_doc_clear(doc);
-    fill(doc, "c#1", "fourth passage", "c");
-    assert_ok(kh_db_replace_document_by_term(db, "Qc#1", doc, &docid, &E));
-    assert_int_equal(docid, 4);
-    assert_int_equal(doc_count(db), 4);
-    kh_doc_free(doc);
+    assert_doc_data(db, 4, "second passage rewritten");
+    assert_int_equal(add(db, "c#1", "fourth passage", "c"), 5);
     assert_ok(kh_db_commit(db, &E));
 
     /* Deleting by a term shared by two passages removes both. */
@@ -401,7 +390,7 @@ static void test_add_replace_delete(void **state)
     assert_int_equal(has_term(db, "Qa#1"), 0);
     assert_int_equal(has_term(db, "rewritten"), 0);
     assert_doc_data(db, 3, "third passage");
-    assert_doc_data(db, 4, "fourth passage");
+    assert_doc_data(db, 5, "fourth passage");
     kh_doc_t *gone = (kh_doc_t *)1;
     assert_status(KH_ERR_NOT_FOUND, kh_db_get_document(db, 1, &gone, &E));
     assert_null(gone);
@@ -1071,42 +1060,6 @@ static void test_metadata(void **state)
     kh_db_close(db);
 }
 
-static void test_spelling(void **state)
-{
-    const char *where = path(state, "db");
-    kh_db_t *db = create(where);
-    static const char *const words[] = {"khartoum", "economy", "الشركة", "الاقتصاد"};
-    for (size_t i = 0; i < 4; i++)
-        assert_ok(kh_db_add_spelling(db, words[i], 1, &E));
-    assert_ok(kh_db_commit(db, &E));
-    kh_db_close(db);
-
-    db = open_ro(where);
-    static const struct {
-        const char *word;
-        unsigned distance;
-        const char *suggestion;
-    } rows[] = {
-        /* clang-format off */
-        {"khartum",  0, "khartoum"},
-        {"kartum",   1, ""},          /* two edits away */
-        {"kartum",   2, "khartoum"},
-        {"economy",  0, ""},          /* a known word: no suggestion */
-        {"xyzzyq",   0, ""},
-        {"الشركه",   1, "الشركة"},    /* teh marbuta typed as heh */
-        {"الاقتصاذ", 0, "الاقتصاد"},  /* thal for dal */
-        /* clang-format on */
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        char *got = NULL;
-        assert_ok(kh_db_spelling_suggestion(db, rows[i].word, rows[i].distance, &got, &E));
-        print_message("row %zu: %s\n", i, rows[i].word);
-        assert_string_equal(got, rows[i].suggestion);
-        free(got);
-    }
-    kh_db_close(db);
-}
-
 /* ==== transactions and closing ============================================= */
 
 static void test_transactions(void **state)
@@ -1364,7 +1317,8 @@ static void test_modified_while_reading(void **state)
             fill(doc, uid, text, NULL);
             char unique[20];
             snprintf(unique, sizeof unique, "Q%u", i);
-            assert_ok(kh_db_replace_document_by_term(writer, unique, doc, NULL, &E));
+            assert_ok(kh_db_delete_documents_by_term(writer, unique, &E));
+            assert_ok(kh_db_add_document(writer, doc, NULL, &E));
             kh_doc_free(doc);
         }
         assert_ok(kh_db_commit(writer, &E));
@@ -1543,7 +1497,6 @@ static void test_term_limits(void **state)
     assert_ok(kh_db_add_document(db, doc, NULL, &E));
     assert_ok(kh_db_commit(db, &E));
     assert_int_equal(has_term(db, longest), 1);
-    assert_status(KH_ERR_ARG, kh_db_replace_document_by_term(db, too_long, doc, NULL, &E));
     assert_status(KH_ERR_ARG, kh_db_delete_documents_by_term(db, too_long, &E));
     assert_status(KH_ERR_ARG, kh_db_delete_documents_by_term(db, "", &E));
     assert_int_equal(doc_count(db), 1);
@@ -1565,8 +1518,8 @@ static void test_writes_on_reader(void **state)
     assert_contains(E.message, "read-only");
     assert_status(KH_ERR_ARG, kh_db_commit(db, &E));
     assert_status(KH_ERR_ARG, kh_db_begin_transaction(db, 1, &E));
-    assert_status(KH_ERR_ARG, kh_db_add_spelling(db, "word", 1, &E));
-    assert_status(KH_ERR_ARG, kh_db_replace_document_by_term(db, "Qx", doc, NULL, &E));
+    assert_status(KH_ERR_ARG, kh_db_set_metadata(db, "k", "v", &E));
+    assert_status(KH_ERR_ARG, kh_db_delete_documents_by_term(db, "Qx", &E));
     /* err is optional: the status alone tells. */
     assert_int_equal(kh_db_delete_documents_by_term(db, "Qx", NULL), KH_ERR_ARG);
     assert_int_equal(doc_count(db), 0);
@@ -1647,7 +1600,6 @@ int main(void)
         T(test_statistics),
         T(test_wdfs),
         T(test_metadata),
-        T(test_spelling),
         T(test_transactions),
         T(test_close_commits_but_drops_open_transaction),
         T(test_stub_file_opens_as_one),

@@ -234,17 +234,6 @@ kh_status_t kh_db_add_document(kh_db_t *db, const kh_doc_t *doc, unsigned *docid
                                kh_error_t *err);
 
 /*
- * Replaces the document(s) indexed by unique_term with doc, which should
- * itself carry unique_term; adds doc when none has it. If several have it,
- * the first is replaced and the others deleted. *docid_out (unless NULL)
- * gets the id doc is stored under.
- * Returns KH_OK; KH_ERR_ARG for an empty or over-long unique_term.
- */
-kh_status_t kh_db_replace_document_by_term(kh_db_t *db, const char *unique_term,
-                                           const kh_doc_t *doc, unsigned *docid_out,
-                                           kh_error_t *err);
-
-/*
  * Deletes every document indexed by term (none is not an error).
  * Returns KH_OK; KH_ERR_ARG for an empty or over-long term.
  */
@@ -255,12 +244,6 @@ kh_status_t kh_db_delete_documents_by_term(kh_db_t *db, const char *term, kh_err
  * deletes the key. Returns KH_OK; KH_ERR_ARG for an empty key.
  */
 kh_status_t kh_db_set_metadata(kh_db_t *db, const char *key, const char *value, kh_error_t *err);
-
-/*
- * Adds freqinc to word's frequency in the spelling table that
- * kh_db_spelling_suggestion() draws from. Returns KH_OK.
- */
-kh_status_t kh_db_add_spelling(kh_db_t *db, const char *word, unsigned freqinc, kh_error_t *err);
 
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
@@ -329,15 +312,6 @@ kh_status_t kh_db_total_length(kh_db_t *db, unsigned long long *out, kh_error_t 
  * caller (free()). Returns KH_OK; KH_ERR_ARG for an empty key.
  */
 kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_error_t *err);
-
-/*
- * The word of the spelling table closest to word within max_edit_distance
- * edits (counted in Unicode characters; 0 means Xapian's default, 2), into
- * *out, "" when there is none or word itself is in the table. *out belongs
- * to the caller (free()). Returns KH_OK.
- */
-kh_status_t kh_db_spelling_suggestion(kh_db_t *db, const char *word, unsigned max_edit_distance,
-                                      char **out, kh_error_t *err);
 
 typedef int (*kh_posting_fn)(void *ctx, unsigned docid, unsigned wdf);
 
