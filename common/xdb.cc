@@ -1103,63 +1103,6 @@ kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void
         });
 }
 
-kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
-                                  kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!term || !out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "collection frequency", [&] {
-        *out = db->get().get_collection_freq(term);
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_term_exists(kh_db_t *db, const char *term, int *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!term || !out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "term exists", [&] {
-        *out = db->get().term_exists(term) ? 1 : 0;
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_avg_length(kh_db_t *db, double *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "average length", [&] {
-        *out = db->get().get_avlength();
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_total_length(kh_db_t *db, unsigned long long *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "total length", [&] {
-        *out = db->get().get_total_length();
-        return KH_OK;
-    });
-}
-
 kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_error_t *err)
 {
     if (out)

@@ -291,22 +291,6 @@ typedef int (*kh_term_wdf_fn)(void *ctx, const char *term, unsigned wdf);
 kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void *ctx,
                             kh_error_t *err);
 
-/* Sum of term's wdf over all documents (0 when none). Returns KH_OK. */
-kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
-                                  kh_error_t *err);
-
-/* *out = 1 when some document is indexed by term, else 0. Returns KH_OK. */
-kh_status_t kh_db_term_exists(kh_db_t *db, const char *term, int *out, kh_error_t *err);
-
-/*
- * Mean document length (sum of wdf, boolean terms count 0); 0 for an empty
- * database. Returns KH_OK.
- */
-kh_status_t kh_db_avg_length(kh_db_t *db, double *out, kh_error_t *err);
-
-/* Sum of all document lengths. Returns KH_OK. */
-kh_status_t kh_db_total_length(kh_db_t *db, unsigned long long *out, kh_error_t *err);
-
 /*
  * The metadata value of key into *out, "" when unset; *out belongs to the
  * caller (free()). Returns KH_OK; KH_ERR_ARG for an empty key.
