@@ -1447,20 +1447,6 @@ kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err)
                    [&] { return new_query(Xapian::Query(Xapian::Query::MatchAll), out); });
 }
 
-kh_status_t kh_query_match_nothing(kh_query_t **out, kh_error_t *err)
-{
-    if (out)
-        *out = nullptr;
-    if (!out)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] { return new_query(Xapian::Query(), out); });
-}
-
-int kh_query_is_empty(const kh_query_t *q)
-{
-    return !q || q->query.empty();
-}
-
 kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err)
 {
     if (out)
@@ -1574,29 +1560,6 @@ kh_status_t kh_enquire_set_sort(kh_enquire_t *e, kh_sort_t mode, unsigned slot, 
     }
 }
 
-/* Not guarded(), for the reason given at kh_enquire_set_sort(). */
-kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, kh_error_t *err)
-{
-    if (!e)
-        return null_arg(err, __func__);
-    try {
-        switch (order) {
-        case KH_DOCID_ASCENDING:
-            e->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-            return KH_OK;
-        case KH_DOCID_DESCENDING:
-            e->enquire.set_docid_order(Xapian::Enquire::DESCENDING);
-            return KH_OK;
-        case KH_DOCID_DONT_CARE:
-            e->enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-            return KH_OK;
-        }
-        return report(err, KH_ERR_ARG, "%s: unknown docid order %d", __func__, (int)order);
-    } catch (...) {
-        return fail(err, __func__);
-    }
-}
-
 kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
                                 unsigned check_at_least, kh_mset_t **out, kh_error_t *err)
 {
@@ -1614,28 +1577,6 @@ kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
         return KH_OK;
     } catch (...) {
         return shard_fail(e->db, err, "search");
-    }
-}
-
-kh_status_t kh_enquire_matching_terms(kh_enquire_t *e, unsigned docid, kh_term_fn fn, void *ctx,
-                                      kh_error_t *err)
-{
-    if (!e || !fn)
-        return null_arg(err, __func__);
-    try {
-        for (auto it = e->enquire.get_matching_terms_begin(docid),
-                  end = e->enquire.get_matching_terms_end(docid);
-             it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str()))
-                break;
-        }
-        return KH_OK;
-    } catch (...) {
-        char context[KH_ERROR_MESSAGE_MAX];
-        snprintf(context, sizeof context, "%s: matching terms of document %u", e->db->name.c_str(),
-                 docid);
-        return fail(err, context);
     }
 }
 
@@ -1674,16 +1615,6 @@ size_t kh_mset_size(const kh_mset_t *m)
 unsigned kh_mset_matches_estimated(const kh_mset_t *m)
 {
     return m ? m->mset.get_matches_estimated() : 0;
-}
-
-unsigned kh_mset_matches_lower_bound(const kh_mset_t *m)
-{
-    return m ? m->mset.get_matches_lower_bound() : 0;
-}
-
-unsigned kh_mset_matches_upper_bound(const kh_mset_t *m)
-{
-    return m ? m->mset.get_matches_upper_bound() : 0;
 }
 
 namespace

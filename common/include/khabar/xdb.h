@@ -454,12 +454,6 @@ kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, 
 /* A query matching every document, weight 0. Returns KH_OK. */
 kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err);
 
-/* A query matching nothing (the empty query). Returns KH_OK. */
-kh_status_t kh_query_match_nothing(kh_query_t **out, kh_error_t *err);
-
-/* 1 when q is the empty query (matches nothing) or NULL, else 0. */
-int kh_query_is_empty(const kh_query_t *q);
-
 /*
  * Xapian's description of q, e.g. "Query((a AND b))", into *out (free()).
  * For logs and tests. Returns KH_OK.
@@ -514,23 +508,11 @@ typedef enum {
 
 /*
  * Orders hits by mode. Values sort as byte strings, ascending, descending
- * when reverse is nonzero. Remaining ties follow kh_enquire_set_docid_order().
+ * when reverse is nonzero. Remaining ties go by ascending docid.
  * Returns KH_OK; KH_ERR_ARG for an unknown mode.
  */
 kh_status_t kh_enquire_set_sort(kh_enquire_t *e, kh_sort_t mode, unsigned slot, int reverse,
                                 kh_error_t *err);
-
-typedef enum {
-    KH_DOCID_ASCENDING,  /* the default: deterministic output */
-    KH_DOCID_DESCENDING, /* newest documents first among ties */
-    KH_DOCID_DONT_CARE,  /* whatever is fastest; ties may come in any order */
-} kh_docid_order_t;
-
-/*
- * How ties (equal weight and sort value) are broken.
- * Returns KH_OK; KH_ERR_ARG for an unknown order.
- */
-kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, kh_error_t *err);
 
 /*
  * Runs the search and puts hits first .. first+max-1 into *out
@@ -541,16 +523,6 @@ kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, 
  */
 kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
                                 unsigned check_at_least, kh_mset_t **out, kh_error_t *err);
-
-typedef int (*kh_term_fn)(void *ctx, const char *term);
-
-/*
- * Calls fn for each term of the current query that document docid contains
- * (each term once, in byte order): what a snippet highlights.
- * Returns KH_OK; KH_ERR_NOT_FOUND when no document has that id.
- */
-kh_status_t kh_enquire_matching_terms(kh_enquire_t *e, unsigned docid, kh_term_fn fn, void *ctx,
-                                      kh_error_t *err);
 
 typedef int (*kh_expand_fn)(void *ctx, const char *term, double weight);
 
@@ -581,10 +553,6 @@ size_t kh_mset_size(const kh_mset_t *m);
 
 /* Xapian's estimate of all matching documents (0 when m is NULL). */
 unsigned kh_mset_matches_estimated(const kh_mset_t *m);
-
-/* Bounds of the number of matching documents (0 when m is NULL). */
-unsigned kh_mset_matches_lower_bound(const kh_mset_t *m);
-unsigned kh_mset_matches_upper_bound(const kh_mset_t *m);
 
 /* Hit i (0-based) into *out. Returns KH_OK; KH_ERR_ARG when i >= kh_mset_size(m). */
 kh_status_t kh_mset_hit(kh_mset_t *m, size_t i, kh_hit_t *out, kh_error_t *err);
