@@ -59,7 +59,7 @@ struct kh_db {
 
 struct kh_doc {
     Xapian::Document doc;
-    std::string borrowed; /* what kh_doc_get_data()/get_value() hand out */
+    std::string borrowed; /* what kh_doc_get_data() hands out */
 };
 
 struct kh_query {
@@ -1292,37 +1292,6 @@ kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_er
         doc->borrowed = doc->doc.get_data();
         *data = doc->borrowed.c_str();
         *len = doc->borrowed.size();
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_doc_get_value(kh_doc_t *doc, unsigned slot, const char **v, size_t *len,
-                             kh_error_t *err)
-{
-    if (v)
-        *v = nullptr;
-    if (len)
-        *len = 0;
-    if (!doc || !v || !len)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] {
-        doc->borrowed = doc->doc.get_value(slot);
-        *v = doc->borrowed.c_str();
-        *len = doc->borrowed.size();
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err)
-{
-    if (!doc || !fn)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] {
-        for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str(), it.get_wdf(), it.positionlist_count()))
-                break;
-        }
         return KH_OK;
     });
 }

@@ -293,21 +293,15 @@ static int collect_term_freq(void *ctx, const char *t, unsigned freq)
     return c->stop_after && c->n >= c->stop_after;
 }
 
-static int collect_doc_term(void *ctx, const char *t, unsigned wdf, unsigned positions)
+static int collect_doc_wdf(void *ctx, const char *t, unsigned wdf)
 {
     collected_t *c = ctx;
     if (c->n < 32) {
         snprintf(c->term[c->n], sizeof c->term[0], "%s", t);
         c->a[c->n] = wdf;
-        c->b[c->n] = positions;
     }
     c->n++;
     return 0;
-}
-
-static int collect_doc_wdf(void *ctx, const char *t, unsigned wdf)
-{
-    return collect_doc_term(ctx, t, wdf, 0);
 }
 
 static int collect_expand(void *ctx, const char *t, double weight)
@@ -402,82 +396,61 @@ static void test_document_accessors(void **state)
     static const char binary[] = {'a', '\0', 'b'};
     assert_ok(kh_doc_set_data(doc, binary, sizeof binary, &E));
     assert_ok(kh_doc_set_value(doc, 2, "000007", 6, &E));
-
-    collected_t c = {0};
-    assert_ok(kh_doc_terms(doc, collect_doc_term, &c, &E));
-    static const struct {
-        const char *term;
-        unsigned wdf, positions;
-    } want[] = {{"Kbody", 0, 0}, {"apple", 2, 2}, {"banana", 2, 0}, {"pip", 0, 1}};
-    assert_int_equal(c.n, 4);
-    for (size_t i = 0; i < 4; i++) {
-        assert_string_equal(c.term[i], want[i].term);
-        assert_int_equal(c.a[i], want[i].wdf);
-        assert_int_equal(c.b[i], want[i].positions);
-    }
+    assert_ok(kh_doc_set_value(doc, 3, "", 0, &E)); /* removing an unset slot is fine */
+    assert_status(KH_ERR_ARG, kh_doc_set_value(doc, KH_NO_SLOT, "x", 1, &E));
 
     const char *data = NULL;
     size_t len = 0;
     assert_ok(kh_doc_get_data(doc, &data, &len, &E));
     assert_int_equal(len, 3);
     assert_memory_equal(data, binary, 3);
-    assert_ok(kh_doc_get_value(doc, 2, &data, &len, &E));
-    assert_int_equal(len, 6);
-    assert_string_equal(data, "000007");
-    assert_ok(kh_doc_get_value(doc, 9, &data, &len, &E));
-    assert_int_equal(len, 0);
-    assert_string_equal(data, "");
-    assert_ok(kh_doc_set_value(doc, 2, "", 0, &E)); /* removes */
-    assert_ok(kh_doc_set_value(doc, 3, "", 0, &E)); /* removing an unset slot is fine */
-    assert_ok(kh_doc_get_value(doc, 2, &data, &len, &E));
-    assert_int_equal(len, 0);
-    assert_status(KH_ERR_ARG, kh_doc_set_value(doc, KH_NO_SLOT, "x", 1, &E));
 
-    /* One object, many passages: clear empties everything. */
-    kh_doc_clear(doc);
-    memset(&c, 0, sizeof c);
-    assert_ok(kh_doc_terms(doc, collect_doc_term, &c, &E));
-    assert_int_equal(c.n, 0);
-    assert_ok(kh_doc_get_data(doc, &data, &len, &E));
-    assert_int_equal(len, 0);
-
-    /* A document read back from a database lists its stored terms. */
+    /* The terms and wdfs as stored, read back from a database. */
     kh_db_t *db = create(path(state, "db"));
-    assert_int_equal(add(db, "x", "red red fox", "v"), 1);
+    unsigned docid = 0;
+    assert_ok(kh_db_add_document(db, doc, &docid, &E));
+    assert_int_equal(docid, 1);
     assert_ok(kh_db_commit(db, &E));
-    kh_doc_t *stored = NULL;
-    assert_ok(kh_db_get_document(db, 1, &stored, &E));
-    memset(&c, 0, sizeof c);
-    assert_ok(kh_doc_terms(stored, collect_doc_term, &c, &E));
-    assert_int_equal(c.n, 3);
-    assert_string_equal(c.term[0], "Qx");
-    assert_string_equal(c.term[1], "fox");
-    assert_string_equal(c.term[2], "red");
-    assert_int_equal(c.a[2], 2);
-    assert_int_equal(c.b[2], 2);
-    /* The same terms and wdfs without positions (what a remote shard can give). */
     collected_t w = {0};
     assert_ok(kh_db_term_wdfs(db, 1, collect_doc_wdf, &w, &E));
-    assert_int_equal(w.n, 3);
-    for (size_t i = 0; i < 3; i++) {
-        assert_string_equal(w.term[i], c.term[i]);
-        assert_int_equal(w.a[i], c.a[i]);
+    static const struct {
+        const char *term;
+        unsigned wdf;
+    } want[] = {{"Kbody", 0}, {"apple", 2}, {"banana", 2}, {"pip", 0}};
+    assert_int_equal(w.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(w.term[i], want[i].term);
+        assert_int_equal(w.a[i], want[i].wdf);
     }
     assert_int_equal(kh_db_term_wdfs(db, 99, collect_doc_wdf, &w, &E), KH_ERR_NOT_FOUND);
     assert_int_equal(kh_db_is_remote(db), 0); /* a folder, not a stub with a remote line */
-    assert_ok(kh_doc_get_value(stored, 0, &data, &len, &E));
-    assert_string_equal(data, "v");
-    /* A stored document, cleared and refilled, is added as a new one. */
+
+    /* One object, many passages: clear empties terms, values and data. */
+    kh_doc_clear(doc);
+    assert_ok(kh_doc_get_data(doc, &data, &len, &E));
+    assert_int_equal(len, 0);
+    assert_ok(kh_doc_add_term(doc, "cherry", 1, &E));
+    assert_ok(kh_db_add_document(db, doc, &docid, &E));
+    assert_int_equal(docid, 2);
+    memset(&w, 0, sizeof w);
+    assert_ok(kh_db_term_wdfs(db, 2, collect_doc_wdf, &w, &E));
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.term[0], "cherry");
+    kh_doc_free(doc);
+
+    /* A document read back, cleared and refilled, is added as a new one. */
+    kh_doc_t *stored = NULL;
+    assert_ok(kh_db_get_document(db, 1, &stored, &E));
+    assert_ok(kh_doc_get_data(stored, &data, &len, &E));
+    assert_int_equal(len, 3);
+    assert_memory_equal(data, binary, 3);
     kh_doc_clear(stored);
     fill(stored, "y", "blue fox", NULL);
-    unsigned docid = 0;
     assert_ok(kh_db_add_document(db, stored, &docid, &E));
-    assert_int_equal(docid, 2);
-    assert_doc_data(db, 1, "red red fox");
-    assert_doc_data(db, 2, "blue fox");
+    assert_int_equal(docid, 3);
+    assert_doc_data(db, 3, "blue fox");
     kh_doc_free(stored);
     kh_db_close(db);
-    kh_doc_free(doc);
 }
 
 /* ==== queries =============================================================== */

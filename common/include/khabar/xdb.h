@@ -380,21 +380,6 @@ kh_status_t kh_doc_set_data(kh_doc_t *doc, const char *data, size_t len, kh_erro
  */
 kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_error_t *err);
 
-/*
- * The value in slot ("" and 0 when unset): borrowed until the next call on
- * doc. Returns KH_OK.
- */
-kh_status_t kh_doc_get_value(kh_doc_t *doc, unsigned slot, const char **v, size_t *len,
-                             kh_error_t *err);
-
-typedef int (*kh_doc_term_fn)(void *ctx, const char *term, unsigned wdf, unsigned positions);
-
-/*
- * Calls fn for each term of doc in byte order, with its wdf and its number
- * of positions. Returns KH_OK.
- */
-kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err);
-
 /* ------------------------------------------------------------------------ */
 /* Queries: immutable values. Combining copies the subqueries; the caller   */
 /* still frees its own.                                                     */
