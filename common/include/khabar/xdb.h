@@ -172,6 +172,7 @@ kh_status_t kh_db_drop_down_shards(kh_db_t *db, unsigned *dropped, kh_stub_fn fn
  * network (a stub with a remote line). Xapian 1.4's remote protocol sends
  * a whole posting list when one is opened: a reader that needs a few
  * postings of a common term reads the few documents' terms instead.
+ * 0 when db is NULL.
  */
 int kh_db_is_remote(const kh_db_t *db);
 
@@ -440,8 +441,9 @@ kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, 
 kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err);
 
 /*
- * Xapian's description of q, e.g. "Query((a AND b))", into *out (free()).
- * For logs and tests. Returns KH_OK.
+ * Xapian's description of q, e.g. "Query((a AND b))", "Query()" for the
+ * empty query, into *out (free()). For logs, tests and a printed search
+ * plan. Returns KH_OK.
  */
 kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err);
 
@@ -539,7 +541,10 @@ size_t kh_mset_size(const kh_mset_t *m);
 /* Xapian's estimate of all matching documents (0 when m is NULL). */
 unsigned kh_mset_matches_estimated(const kh_mset_t *m);
 
-/* Hit i (0-based) into *out. Returns KH_OK; KH_ERR_ARG when i >= kh_mset_size(m). */
+/*
+ * Hit i (0-based) into *out (zeroed on failure). Returns KH_OK; KH_ERR_ARG
+ * when i >= kh_mset_size(m).
+ */
 kh_status_t kh_mset_hit(kh_mset_t *m, size_t i, kh_hit_t *out, kh_error_t *err);
 
 /*
