@@ -180,46 +180,11 @@ static void test_end_is_sticky(void **state)
     assert_int_equal(kh_tokenizer_next(&t, &span), 0);
 }
 
-static void test_utf8_decode(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *bytes;
-        size_t len;
-        int want_n;
-        int32_t want_cp;
-    } cases[] = {
-        {"a", 1, 1, 'a'},
-        {"\xd9\x85", 2, 2, 0x0645},          /* م */
-        {"\xe2\x80\x8c", 3, 3, 0x200C},      /* ZWNJ */
-        {"\xf0\x9f\x98\x80", 4, 4, 0x1F600}, /* emoji */
-        {"\xd9", 1, -1, 0},                  /* truncated */
-        {"\xe2\x80", 2, -1, 0},              /* truncated */
-        {"\x80", 1, -1, 0},                  /* stray continuation */
-        {"\xc0\xaf", 2, -1, 0},              /* overlong '/' */
-        {"\xe0\x80\xaf", 3, -1, 0},          /* overlong */
-        {"\xed\xa0\x80", 3, -1, 0},          /* surrogate U+D800 */
-        {"\xf4\x90\x80\x80", 4, -1, 0},      /* above U+10FFFF */
-        {"\xf5\x80\x80\x80", 4, -1, 0},      /* invalid lead */
-        {"\xd9"
-         "a",
-         2, -1, 0}, /* lead without continuation */
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int32_t cp = -1;
-        int n = kh_utf8_decode((const unsigned char *)cases[i].bytes, cases[i].len, &cp);
-        assert_int_equal(n, cases[i].want_n);
-        if (n > 0)
-            assert_int_equal(cp, cases[i].want_cp);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_end_is_sticky),
-        cmocka_unit_test(test_utf8_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,8 @@
 #include "khabar/utf8.h"
 
-#include <utf8proc.h>
-
 kh_status_t kh_utf8_validate(const char *s, size_t len, size_t *bad_offset)
 {
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
         if (p[i] < 0x80) { /* ASCII fast path: most of the bytes of mixed text */
@@ -13,8 +11,8 @@ kh_status_t kh_utf8_validate(const char *s, size_t len, size_t *bad_offset)
             i++;
             continue;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        int32_t cp;
+        int n = kh_utf8_decode(p + i, len - i, &cp);
         if (n < 0)
             break;
         i += (size_t)n;

@@ -46,9 +46,8 @@ struct kh_db {
     Xapian::Database reader;
     Xapian::WritableDatabase writer;
     bool writable = false;
-    bool remote = false;    /* some of it is reached over the network (a stub's remote line) */
-    std::string name;       /* path(s), for messages */
-    std::string last_error; /* kh_db_last_error() */
+    bool remote = false; /* some of it is reached over the network (a stub's remote line) */
+    std::string name;    /* path(s), for messages */
     std::vector<kh_shard> shards; /* a stub with remote lines, line by line; else empty */
     double remote_timeout = KH_DB_REMOTE_TIMEOUT_DEFAULT;
 
@@ -60,7 +59,7 @@ struct kh_db {
 
 struct kh_doc {
     Xapian::Document doc;
-    std::string borrowed; /* what kh_doc_get_data()/get_value() hand out */
+    std::string borrowed; /* what kh_doc_get_data() hands out */
 };
 
 struct kh_query {
@@ -88,25 +87,16 @@ namespace
 
 /* ---- error reporting ---------------------------------------------------- */
 
-/* Formats into err and, when last is given, into a handle's last error. */
-__attribute__((format(printf, 4, 5))) kh_status_t report(kh_error_t *err, std::string *last,
-                                                         kh_status_t status, const char *fmt, ...)
+/* Formats into err, when given. */
+__attribute__((format(printf, 3, 4))) kh_status_t report(kh_error_t *err, kh_status_t status,
+                                                         const char *fmt, ...)
 {
-    kh_error_t local;
-    kh_error_t *target = err ? err : &local;
-    if (!err && !last)
+    if (!err)
         return status;
     va_list ap;
     va_start(ap, fmt);
-    kh_error_vset(target, status, fmt, ap);
+    kh_error_vset(err, status, fmt, ap);
     va_end(ap);
-    if (last) {
-        try {
-            last->assign(target->message);
-        } catch (...) {
-            last->clear();
-        }
-    }
     return status;
 }
 
@@ -204,8 +194,7 @@ kh_status_t classify() noexcept
  * cause in place of the status message when there is one ("the disk is
  * full"). Must be called from inside a catch block.
  */
-kh_status_t fail(kh_error_t *err, std::string *last, const char *context,
-                 const char *hint = nullptr) noexcept
+kh_status_t fail(kh_error_t *err, const char *context, const char *hint = nullptr) noexcept
 {
     kh_status_t status = classify();
     const char *cause = system_cause();
@@ -217,15 +206,14 @@ kh_status_t fail(kh_error_t *err, std::string *last, const char *context,
     } catch (const Xapian::Error &e) {
         const std::string &where = e.get_context();
         const char *sys = e.get_error_string();
-        return report(err, last, status, "%s: %s%s%s (%s%s%s%s%s)", context,
+        return report(err, status, "%s: %s%s%s (%s%s%s%s%s)", context,
                       cause ? cause : kh_status_message(status), sep, hint, e.get_msg().c_str(),
                       where.empty() ? "" : ", context: ", where.c_str(), sys ? ": " : "",
                       sys ? sys : "");
     } catch (const std::exception &e) {
-        return report(err, last, status, "%s: %s (%s)", context, kh_status_message(status),
-                      e.what());
+        return report(err, status, "%s: %s (%s)", context, kh_status_message(status), e.what());
     } catch (...) {
-        return report(err, last, status, "%s: %s (unknown exception)", context,
+        return report(err, status, "%s: %s (unknown exception)", context,
                       kh_status_message(status));
     }
 }
@@ -235,23 +223,19 @@ kh_status_t db_fail(kh_db_t *db, kh_error_t *err, const char *operation) noexcep
 {
     char context[KH_ERROR_MESSAGE_MAX];
     snprintf(context, sizeof context, "%s: %s", db->name.c_str(), operation);
-    return fail(err, &db->last_error, context);
+    return fail(err, context);
 }
 
 kh_status_t null_arg(kh_error_t *err, const char *func)
 {
-    return report(err, nullptr, KH_ERR_ARG, "%s: a required argument is NULL", func);
+    return report(err, KH_ERR_ARG, "%s: a required argument is NULL", func);
 }
 
-/*
- * Starts a call on db: the previous call's error is forgotten, so that
- * kh_db_last_error() always describes the latest call.
- */
+/* Starts a call on db: a NULL handle is refused with the function's name. */
 kh_status_t enter(kh_db_t *db, kh_error_t *err, const char *func)
 {
     if (!db)
         return null_arg(err, func);
-    db->last_error.clear();
     return KH_OK;
 }
 
@@ -259,8 +243,8 @@ kh_status_t need_writer(kh_db_t *db, kh_error_t *err, const char *operation)
 {
     if (db->writable)
         return KH_OK;
-    return report(err, &db->last_error, KH_ERR_ARG, "%s: %s: the database is open read-only",
-                  db->name.c_str(), operation);
+    return report(err, KH_ERR_ARG, "%s: %s: the database is open read-only", db->name.c_str(),
+                  operation);
 }
 
 /*
@@ -283,7 +267,7 @@ template <class F, class G> kh_status_t guard(F &&body, G &&on_failure) noexcept
 /* guard() with the message "<context>: ..." (fail()). */
 template <class F> kh_status_t guarded(kh_error_t *err, const char *context, F &&body) noexcept
 {
-    return guard(std::forward<F>(body), [&] { return fail(err, nullptr, context); });
+    return guard(std::forward<F>(body), [&] { return fail(err, context); });
 }
 
 /* ---- remote shards that stop answering ---------------------------------- */
@@ -347,9 +331,7 @@ kh_status_t shard_fail(kh_db_t *db, kh_error_t *err, const char *operation) noex
     snprintf(context, sizeof context, "%s: shard '%s' (%s line %u): %s", db->name.c_str(),
              failed->spec.c_str(), failed->stub.c_str(), failed->line, operation);
     snprintf(hint, sizeof hint, "no reply within %g s", db->remote_timeout);
-    kh_error_t local;
-    kh_error_t *target = err ? err : &local;
-    kh_status_t status = fail(target, &db->last_error, context, timed_out ? hint : nullptr);
+    kh_status_t status = fail(err, context, timed_out ? hint : nullptr);
     try {
         std::lock_guard<std::mutex> lock(down_mutex);
         bool known = false;
@@ -383,20 +365,20 @@ kh_status_t check_shards(kh_db_t *db, kh_error_t *err) noexcept
                 continue;
             for (const down_shard &d : down_shards)
                 if (d.spec == s.spec)
-                    return report(err, &db->last_error, KH_ERR_NETWORK,
+                    return report(err, KH_ERR_NETWORK,
                                   "%s: shard '%s' (%s line %u): %s: it stopped answering "
                                   "earlier in this run (%s); not asked again",
                                   db->name.c_str(), s.spec.c_str(), s.stub.c_str(), s.line,
                                   kh_status_message(KH_ERR_NETWORK), d.why.c_str());
         }
     } catch (...) {
-        return report(err, &db->last_error, KH_ERR_NOMEM, "%s: out of memory", db->name.c_str());
+        return report(err, KH_ERR_NOMEM, "%s: out of memory", db->name.c_str());
     }
     return KH_OK;
 }
 
-/* guard() for a call on db: the message is "<path>: <operation>: ..." and is
- * also kept as db's last error (db_fail()); a remote shard that stops
+/* guard() for a call on db: the message is "<path>: <operation>: ..."
+ * (db_fail()); a remote shard that stops
  * answering is named, and fails later calls at once (check_shards()). */
 template <class F>
 kh_status_t db_guarded(kh_db_t *db, kh_error_t *err, const char *operation, F &&body) noexcept
@@ -432,15 +414,15 @@ int quote_len(const char *s, size_t max)
  * document reaches the database, far from the code that built the term:
  * checking here names the culprit.
  */
-kh_status_t check_term(const char *term, kh_error_t *err, std::string *last, const char *context)
+kh_status_t check_term(const char *term, kh_error_t *err, const char *context)
 {
     if (!term)
-        return report(err, last, KH_ERR_ARG, "%s: term is NULL", context);
+        return report(err, KH_ERR_ARG, "%s: term is NULL", context);
     size_t len = strlen(term);
     if (len == 0)
-        return report(err, last, KH_ERR_ARG, "%s: empty term", context);
+        return report(err, KH_ERR_ARG, "%s: empty term", context);
     if (len > KH_MAX_TERM_BYTES)
-        return report(err, last, KH_ERR_ARG,
+        return report(err, KH_ERR_ARG,
                       "%s: term of %zu bytes is longer than Xapian's limit of %d: \"%.*s...\"",
                       context, len, KH_MAX_TERM_BYTES, quote_len(term, 40), term);
     return KH_OK;
@@ -479,7 +461,7 @@ kh_status_t open_fail(kh_error_t *err, const char *path) noexcept
     const char *hint = nullptr;
     if (status == KH_ERR_DB_NOT_FOUND || status == KH_ERR_DB_OPEN)
         hint = path_hint(path, status);
-    return fail(err, nullptr, path, hint);
+    return fail(err, path, hint);
 }
 
 int open_flags(kh_db_mode_t mode)
@@ -653,7 +635,7 @@ bool name_failing_shard(const char *path, kh_error_t *err) noexcept
                 char context[KH_ERROR_MESSAGE_MAX];
                 snprintf(context, sizeof context, "%s: shard '%s' (%s line %u)", path,
                          l.spec.c_str(), stub.c_str(), l.number);
-                fail(err, nullptr, context);
+                fail(err, context);
                 return true;
             }
         }
@@ -674,7 +656,7 @@ kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
 {
     std::vector<stub_line> lines;
     if (!read_stub(stub, lines))
-        return report(err, nullptr, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
+        return report(err, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
     for (const stub_line &l : lines) {
         kh_shard shard;
         shard.line = l.number;
@@ -695,14 +677,13 @@ kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
                 timed_out = true;
             } catch (...) {
             }
-            return fail(err, nullptr, context, timed_out ? hint : nullptr);
+            return fail(err, context, timed_out ? hint : nullptr);
         }
         db->reader.add_database(shard.db);
         db->shards.push_back(shard);
     }
     if (lines.empty())
-        return report(err, nullptr, KH_ERR_DB_OPEN, "%s: the stub file lists no database",
-                      db->name.c_str());
+        return report(err, KH_ERR_DB_OPEN, "%s: the stub file lists no database", db->name.c_str());
     return KH_OK;
 }
 
@@ -729,14 +710,13 @@ static kh_status_t open_db(const char *path, kh_db_mode_t mode, double remote_ti
     if (!path || !out)
         return null_arg(err, __func__);
     if (!*path)
-        return report(err, nullptr, KH_ERR_ARG, "%s: empty path", __func__);
+        return report(err, KH_ERR_ARG, "%s: empty path", __func__);
     int flags = open_flags(mode);
     if (mode != KH_DB_READ_ONLY && flags < 0)
-        return report(err, nullptr, KH_ERR_ARG, "%s: %s: unknown mode %d", __func__, path,
-                      (int)mode);
+        return report(err, KH_ERR_ARG, "%s: %s: unknown mode %d", __func__, path, (int)mode);
     if (!(remote_timeout > 0))
-        return report(err, nullptr, KH_ERR_ARG, "%s: %s: the remote timeout must be above 0",
-                      __func__, path);
+        return report(err, KH_ERR_ARG, "%s: %s: the remote timeout must be above 0", __func__,
+                      path);
     try {
         std::unique_ptr<kh_db> db(new kh_db);
         db->name = path;
@@ -788,7 +768,7 @@ kh_status_t kh_db_stub_probe(const char *path, double remote_timeout, kh_stub_fn
     if (!path || !fn)
         return null_arg(err, __func__);
     if (!(remote_timeout > 0))
-        return report(err, nullptr, KH_ERR_ARG, "%s: the remote timeout must be above 0", __func__);
+        return report(err, KH_ERR_ARG, "%s: the remote timeout must be above 0", __func__);
     try {
         std::string stub = stub_file_of(path);
         std::vector<stub_line> lines;
@@ -800,7 +780,7 @@ kh_status_t kh_db_stub_probe(const char *path, double remote_timeout, kh_stub_fn
             whole.spec = std::string("auto ") + path;
             lines.push_back(whole);
         } else if (!read_stub(stub, lines)) {
-            return report(err, nullptr, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
+            return report(err, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
         }
         for (const stub_line &l : lines) {
             kh_error_t e;
@@ -811,44 +791,14 @@ kh_status_t kh_db_stub_probe(const char *path, double remote_timeout, kh_stub_fn
                 char context[KH_ERROR_MESSAGE_MAX];
                 snprintf(context, sizeof context, "shard '%s' (%s line %u)", l.spec.c_str(),
                          stub.empty() ? path : stub.c_str(), l.number);
-                status = fail(&e, nullptr, context);
+                status = fail(&e, context);
             }
             if (fn(ctx, l.number, l.spec.c_str(), status, status ? e.message : ""))
                 break;
         }
         return KH_OK;
     } catch (...) {
-        return fail(err, nullptr, path);
-    }
-}
-
-kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, kh_error_t *err)
-{
-    if (out)
-        *out = nullptr;
-    if (!paths || !out)
-        return null_arg(err, __func__);
-    if (n == 0)
-        return report(err, nullptr, KH_ERR_ARG, "%s: no databases given", __func__);
-    for (size_t i = 0; i < n; i++) {
-        if (!paths[i] || !*paths[i])
-            return report(err, nullptr, KH_ERR_ARG, "%s: path %zu is NULL or empty", __func__, i);
-    }
-    const char *current = paths[0];
-    try {
-        std::unique_ptr<kh_db> db(new kh_db);
-        for (size_t i = 0; i < n; i++) {
-            current = paths[i];
-            db->reader.add_database(Xapian::Database(current));
-            db->remote = db->remote || stub_has_remote(current);
-            if (i > 0)
-                db->name += ", ";
-            db->name += current;
-        }
-        *out = db.release();
-        return KH_OK;
-    } catch (...) {
-        return open_fail(err, current);
+        return fail(err, path);
     }
 }
 
@@ -901,8 +851,7 @@ kh_status_t kh_db_drop_down_shards(kh_db_t *db, unsigned *dropped, kh_stub_fn fn
             }
         }
         if (!left)
-            return report(err, &db->last_error, KH_ERR_NETWORK, "%s: no shard answers any more",
-                          db->name.c_str());
+            return report(err, KH_ERR_NETWORK, "%s: no shard answers any more", db->name.c_str());
         db->reader = rest;
         for (const told &t : to_tell)
             if (fn(ctx, t.line, t.spec.c_str(), KH_ERR_NETWORK, t.message.c_str()))
@@ -926,21 +875,6 @@ void kh_db_close(kh_db_t *db)
         /* Documented: a failed implicit commit is lost here. */
     }
     delete db;
-}
-
-const char *kh_db_last_error(const kh_db_t *db)
-{
-    return db ? db->last_error.c_str() : "";
-}
-
-const char *kh_db_path(const kh_db_t *db)
-{
-    return db ? db->name.c_str() : "";
-}
-
-int kh_db_is_writable(const kh_db_t *db)
-{
-    return db && db->writable;
 }
 
 kh_status_t kh_db_reopen(kh_db_t *db, kh_error_t *err)
@@ -1003,29 +937,9 @@ kh_status_t kh_db_add_document(kh_db_t *db, const kh_doc_t *doc, unsigned *docid
     if (kh_status_t st = enter(db, err, __func__))
         return st;
     if (!doc)
-        return report(err, &db->last_error, KH_ERR_ARG, "%s: doc is NULL", __func__);
+        return report(err, KH_ERR_ARG, "%s: doc is NULL", __func__);
     return writer_guarded(db, err, "add document", [&] {
         Xapian::docid id = db->writer.add_document(doc->doc);
-        if (docid_out)
-            *docid_out = id;
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_replace_document_by_term(kh_db_t *db, const char *unique_term,
-                                           const kh_doc_t *doc, unsigned *docid_out,
-                                           kh_error_t *err)
-{
-    if (docid_out)
-        *docid_out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!doc)
-        return report(err, &db->last_error, KH_ERR_ARG, "%s: doc is NULL", __func__);
-    if (kh_status_t st = check_term(unique_term, err, &db->last_error, __func__))
-        return st;
-    return writer_guarded(db, err, "replace document", [&] {
-        Xapian::docid id = db->writer.replace_document(unique_term, doc->doc);
         if (docid_out)
             *docid_out = id;
         return KH_OK;
@@ -1036,7 +950,7 @@ kh_status_t kh_db_delete_documents_by_term(kh_db_t *db, const char *term, kh_err
 {
     if (kh_status_t st = enter(db, err, __func__))
         return st;
-    if (kh_status_t st = check_term(term, err, &db->last_error, __func__))
+    if (kh_status_t st = check_term(term, err, __func__))
         return st;
     return writer_guarded(db, err, "delete documents", [&] {
         db->writer.delete_document(term);
@@ -1049,21 +963,9 @@ kh_status_t kh_db_set_metadata(kh_db_t *db, const char *key, const char *value, 
     if (kh_status_t st = enter(db, err, __func__))
         return st;
     if (!key || !value)
-        return report(err, &db->last_error, KH_ERR_ARG, "%s: key or value is NULL", __func__);
+        return report(err, KH_ERR_ARG, "%s: key or value is NULL", __func__);
     return writer_guarded(db, err, "set metadata", [&] {
         db->writer.set_metadata(key, value);
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_add_spelling(kh_db_t *db, const char *word, unsigned freqinc, kh_error_t *err)
-{
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!word)
-        return report(err, &db->last_error, KH_ERR_ARG, "%s: word is NULL", __func__);
-    return writer_guarded(db, err, "add spelling", [&] {
-        db->writer.add_spelling(word, freqinc);
         return KH_OK;
     });
 }
@@ -1201,63 +1103,6 @@ kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void
         });
 }
 
-kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
-                                  kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!term || !out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "collection frequency", [&] {
-        *out = db->get().get_collection_freq(term);
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_term_exists(kh_db_t *db, const char *term, int *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!term || !out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "term exists", [&] {
-        *out = db->get().term_exists(term) ? 1 : 0;
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_avg_length(kh_db_t *db, double *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "average length", [&] {
-        *out = db->get().get_avlength();
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_total_length(kh_db_t *db, unsigned long long *out, kh_error_t *err)
-{
-    if (out)
-        *out = 0;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "total length", [&] {
-        *out = db->get().get_total_length();
-        return KH_OK;
-    });
-}
-
 kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_error_t *err)
 {
     if (out)
@@ -1268,22 +1113,6 @@ kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_erro
         return null_arg(err, __func__);
     return db_guarded(db, err, "get metadata", [&] {
         *out = dup_string(db->get().get_metadata(key));
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_db_spelling_suggestion(kh_db_t *db, const char *word, unsigned max_edit_distance,
-                                      char **out, kh_error_t *err)
-{
-    if (out)
-        *out = nullptr;
-    if (kh_status_t st = enter(db, err, __func__))
-        return st;
-    if (!word || !out)
-        return null_arg(err, __func__);
-    return db_guarded(db, err, "spelling suggestion", [&] {
-        unsigned distance = max_edit_distance ? max_edit_distance : 2;
-        *out = dup_string(db->get().get_spelling_suggestion(word, distance));
         return KH_OK;
     });
 }
@@ -1331,9 +1160,8 @@ kh_status_t kh_db_compact(const char *src_path, const char *dst_path, int multip
         return null_arg(err, __func__);
     struct stat st;
     if (stat(dst_path, &st) == 0)
-        return report(err, nullptr, KH_ERR_ARG,
-                      "%s: %s already exists; compaction writes a new database", __func__,
-                      dst_path);
+        return report(err, KH_ERR_ARG, "%s: %s already exists; compaction writes a new database",
+                      __func__, dst_path);
     bool opened = false;
     try {
         Xapian::Database src(src_path);
@@ -1348,7 +1176,7 @@ kh_status_t kh_db_compact(const char *src_path, const char *dst_path, int multip
             return open_fail(err, src_path);
         char context[KH_ERROR_MESSAGE_MAX];
         snprintf(context, sizeof context, "%s: compact", src_path);
-        return fail(err, nullptr, context);
+        return fail(err, context);
     }
 }
 
@@ -1395,7 +1223,7 @@ kh_status_t kh_doc_add_posting(kh_doc_t *doc, const char *term, unsigned pos, un
 {
     if (!doc)
         return null_arg(err, __func__);
-    if (kh_status_t st = check_term(term, err, nullptr, __func__))
+    if (kh_status_t st = check_term(term, err, __func__))
         return st;
     return guarded(err, __func__, [&] {
         doc->doc.add_posting(term, pos, wdfinc);
@@ -1407,7 +1235,7 @@ kh_status_t kh_doc_add_term(kh_doc_t *doc, const char *term, unsigned wdfinc, kh
 {
     if (!doc)
         return null_arg(err, __func__);
-    if (kh_status_t st = check_term(term, err, nullptr, __func__))
+    if (kh_status_t st = check_term(term, err, __func__))
         return st;
     return guarded(err, __func__, [&] {
         doc->doc.add_term(term, wdfinc);
@@ -1419,7 +1247,7 @@ kh_status_t kh_doc_add_boolean_term(kh_doc_t *doc, const char *term, kh_error_t 
 {
     if (!doc)
         return null_arg(err, __func__);
-    if (kh_status_t st = check_term(term, err, nullptr, __func__))
+    if (kh_status_t st = check_term(term, err, __func__))
         return st;
     return guarded(err, __func__, [&] {
         doc->doc.add_boolean_term(term);
@@ -1433,7 +1261,7 @@ kh_status_t kh_doc_set_value(kh_doc_t *doc, unsigned slot, const char *v, size_t
     if (!doc || (!v && len))
         return null_arg(err, __func__);
     if (slot == KH_NO_SLOT)
-        return report(err, nullptr, KH_ERR_ARG, "%s: KH_NO_SLOT is not a value slot", __func__);
+        return report(err, KH_ERR_ARG, "%s: KH_NO_SLOT is not a value slot", __func__);
     return guarded(err, __func__, [&] {
         /* add_value() of "" removes the value, and unlike remove_value()
          * does not throw when the slot was unset. */
@@ -1468,37 +1296,6 @@ kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_er
     });
 }
 
-kh_status_t kh_doc_get_value(kh_doc_t *doc, unsigned slot, const char **v, size_t *len,
-                             kh_error_t *err)
-{
-    if (v)
-        *v = nullptr;
-    if (len)
-        *len = 0;
-    if (!doc || !v || !len)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] {
-        doc->borrowed = doc->doc.get_value(slot);
-        *v = doc->borrowed.c_str();
-        *len = doc->borrowed.size();
-        return KH_OK;
-    });
-}
-
-kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err)
-{
-    if (!doc || !fn)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] {
-        for (auto it = doc->doc.termlist_begin(), end = doc->doc.termlist_end(); it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str(), it.get_wdf(), it.positionlist_count()))
-                break;
-        }
-        return KH_OK;
-    });
-}
-
 /* ---- queries ------------------------------------------------------------ */
 
 namespace
@@ -1520,7 +1317,7 @@ kh_status_t kh_query_term(const char *term, unsigned wqf, unsigned pos, kh_query
     if (!term || !out)
         return null_arg(err, __func__);
     if (!*term)
-        return report(err, nullptr, KH_ERR_ARG,
+        return report(err, KH_ERR_ARG,
                       "%s: empty term (use kh_query_match_all() to match everything)", __func__);
     return guarded(err, __func__, [&] { return new_query(Xapian::Query(term, wqf, pos), out); });
 }
@@ -1565,11 +1362,11 @@ kh_status_t kh_query_combine(kh_query_op_t op, kh_query_t *const *subs, size_t n
         xop = Xapian::Query::OP_MAX;
         break;
     default:
-        return report(err, nullptr, KH_ERR_ARG, "%s: unknown operator %d", __func__, (int)op);
+        return report(err, KH_ERR_ARG, "%s: unknown operator %d", __func__, (int)op);
     }
     for (size_t i = 0; i < n; i++) {
         if (!subs[i])
-            return report(err, nullptr, KH_ERR_ARG, "%s: subquery %zu is NULL", __func__, i);
+            return report(err, KH_ERR_ARG, "%s: subquery %zu is NULL", __func__, i);
     }
     return guarded(err, __func__, [&] {
         std::vector<Xapian::Query> parts;
@@ -1617,20 +1414,6 @@ kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err)
         return null_arg(err, __func__);
     return guarded(err, __func__,
                    [&] { return new_query(Xapian::Query(Xapian::Query::MatchAll), out); });
-}
-
-kh_status_t kh_query_match_nothing(kh_query_t **out, kh_error_t *err)
-{
-    if (out)
-        *out = nullptr;
-    if (!out)
-        return null_arg(err, __func__);
-    return guarded(err, __func__, [&] { return new_query(Xapian::Query(), out); });
-}
-
-int kh_query_is_empty(const kh_query_t *q)
-{
-    return !q || q->query.empty();
 }
 
 kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err)
@@ -1691,7 +1474,7 @@ kh_status_t kh_enquire_set_bm25(kh_enquire_t *e, double k1, double k2, double k3
     /* Xapian clamps out-of-range parameters without a word; a typo in a
      * tuning run should be an error instead. "!(x >= 0)" also catches NaN. */
     if (!(k1 >= 0) || !(k2 >= 0) || !(k3 >= 0) || !(b >= 0 && b <= 1) || !(min_normlen >= 0))
-        return report(err, nullptr, KH_ERR_ARG,
+        return report(err, KH_ERR_ARG,
                       "%s: parameters out of range (k1=%g k2=%g k3=%g b=%g min_normlen=%g; "
                       "all must be >= 0 and b <= 1)",
                       __func__, k1, k2, k3, b, min_normlen);
@@ -1707,7 +1490,7 @@ kh_status_t kh_enquire_set_collapse_key(kh_enquire_t *e, unsigned slot, unsigned
     if (!e)
         return null_arg(err, __func__);
     if (slot != KH_NO_SLOT && max == 0)
-        return report(err, nullptr, KH_ERR_ARG, "%s: max must be at least 1", __func__);
+        return report(err, KH_ERR_ARG, "%s: max must be at least 1", __func__);
     return guarded(err, __func__, [&] {
         e->enquire.set_collapse_key(slot, max ? max : 1);
         return KH_OK;
@@ -1740,32 +1523,9 @@ kh_status_t kh_enquire_set_sort(kh_enquire_t *e, kh_sort_t mode, unsigned slot, 
             e->enquire.set_sort_by_relevance_then_value(slot, reverse != 0);
             return KH_OK;
         }
-        return report(err, nullptr, KH_ERR_ARG, "%s: unknown sort mode %d", __func__, (int)mode);
+        return report(err, KH_ERR_ARG, "%s: unknown sort mode %d", __func__, (int)mode);
     } catch (...) {
-        return fail(err, nullptr, __func__);
-    }
-}
-
-/* Not guarded(), for the reason given at kh_enquire_set_sort(). */
-kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, kh_error_t *err)
-{
-    if (!e)
-        return null_arg(err, __func__);
-    try {
-        switch (order) {
-        case KH_DOCID_ASCENDING:
-            e->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-            return KH_OK;
-        case KH_DOCID_DESCENDING:
-            e->enquire.set_docid_order(Xapian::Enquire::DESCENDING);
-            return KH_OK;
-        case KH_DOCID_DONT_CARE:
-            e->enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-            return KH_OK;
-        }
-        return report(err, nullptr, KH_ERR_ARG, "%s: unknown docid order %d", __func__, (int)order);
-    } catch (...) {
-        return fail(err, nullptr, __func__);
+        return fail(err, __func__);
     }
 }
 
@@ -1786,28 +1546,6 @@ kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
         return KH_OK;
     } catch (...) {
         return shard_fail(e->db, err, "search");
-    }
-}
-
-kh_status_t kh_enquire_matching_terms(kh_enquire_t *e, unsigned docid, kh_term_fn fn, void *ctx,
-                                      kh_error_t *err)
-{
-    if (!e || !fn)
-        return null_arg(err, __func__);
-    try {
-        for (auto it = e->enquire.get_matching_terms_begin(docid),
-                  end = e->enquire.get_matching_terms_end(docid);
-             it != end; ++it) {
-            const std::string term = *it;
-            if (fn(ctx, term.c_str()))
-                break;
-        }
-        return KH_OK;
-    } catch (...) {
-        char context[KH_ERROR_MESSAGE_MAX];
-        snprintf(context, sizeof context, "%s: matching terms of document %u", e->db->name.c_str(),
-                 docid);
-        return fail(err, nullptr, context);
     }
 }
 
@@ -1832,7 +1570,7 @@ kh_status_t kh_enquire_expand(kh_enquire_t *e, const unsigned *rset_docids, size
     } catch (...) {
         char context[KH_ERROR_MESSAGE_MAX];
         snprintf(context, sizeof context, "%s: expand", e->db->name.c_str());
-        return fail(err, nullptr, context);
+        return fail(err, context);
     }
 }
 
@@ -1848,24 +1586,13 @@ unsigned kh_mset_matches_estimated(const kh_mset_t *m)
     return m ? m->mset.get_matches_estimated() : 0;
 }
 
-unsigned kh_mset_matches_lower_bound(const kh_mset_t *m)
-{
-    return m ? m->mset.get_matches_lower_bound() : 0;
-}
-
-unsigned kh_mset_matches_upper_bound(const kh_mset_t *m)
-{
-    return m ? m->mset.get_matches_upper_bound() : 0;
-}
-
 namespace
 {
 
 kh_status_t check_index(const kh_mset_t *m, size_t i, kh_error_t *err, const char *func)
 {
     if (i >= m->mset.size())
-        return report(err, nullptr, KH_ERR_ARG, "%s: hit %zu of %zu", func, i,
-                      (size_t)m->mset.size());
+        return report(err, KH_ERR_ARG, "%s: hit %zu of %zu", func, i, (size_t)m->mset.size());
     return KH_OK;
 }
 
@@ -1905,7 +1632,7 @@ kh_status_t kh_mset_data(kh_mset_t *m, size_t i, const char **data, size_t *len,
         return KH_OK;
     };
     return guard(body, [&] {
-        return m->db ? shard_fail(m->db, err, "document data") : fail(err, nullptr, __func__);
+        return m->db ? shard_fail(m->db, err, "document data") : fail(err, __func__);
     });
 }
 

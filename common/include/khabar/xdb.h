@@ -131,16 +131,6 @@ kh_status_t kh_db_open(const char *path, kh_db_mode_t mode, kh_db_t **out, kh_er
 kh_status_t kh_db_open_reader(const char *path, double remote_timeout, kh_db_t **out,
                               kh_error_t *err);
 
-/*
- * Opens n databases (folders or stub files) read-only and searches them as
- * one (Xapian::Database::add_database): statistics are combined, so weights
- * equal those of one database holding all the documents. Document ids
- * interleave: document d of paths[i] is (d - 1) * n + i + 1.
- * Returns what kh_db_open() does, the message naming the failing path;
- * KH_ERR_ARG when n is 0.
- */
-kh_status_t kh_db_open_many(const char *const *paths, size_t n, kh_db_t **out, kh_error_t *err);
-
 typedef int (*kh_stub_fn)(void *ctx, unsigned line, const char *spec, kh_status_t status,
                           const char *message);
 
@@ -182,6 +172,7 @@ kh_status_t kh_db_drop_down_shards(kh_db_t *db, unsigned *dropped, kh_stub_fn fn
  * network (a stub with a remote line). Xapian 1.4's remote protocol sends
  * a whole posting list when one is opened: a reader that needs a few
  * postings of a common term reads the few documents' terms instead.
+ * 0 when db is NULL.
  */
 int kh_db_is_remote(const kh_db_t *db);
 
@@ -195,19 +186,6 @@ int kh_db_is_remote(const kh_db_t *db);
  * write lock is released before kh_db_close() returns.
  */
 void kh_db_close(kh_db_t *db);
-
-/*
- * The message of the most recent kh_db_* call on db ("" when it succeeded
- * or db is NULL), for callers that passed err = NULL. Borrowed until the
- * next call on db.
- */
-const char *kh_db_last_error(const kh_db_t *db);
-
-/* The path (or paths, joined by ", ") db was opened with. Borrowed, lives as long as db. */
-const char *kh_db_path(const kh_db_t *db);
-
-/* 1 when db was opened writable, 0 when read-only or NULL. */
-int kh_db_is_writable(const kh_db_t *db);
 
 /*
  * Moves a reader to the latest committed revision, so it sees documents
@@ -257,17 +235,6 @@ kh_status_t kh_db_add_document(kh_db_t *db, const kh_doc_t *doc, unsigned *docid
                                kh_error_t *err);
 
 /*
- * Replaces the document(s) indexed by unique_term with doc, which should
- * itself carry unique_term; adds doc when none has it. If several have it,
- * the first is replaced and the others deleted. *docid_out (unless NULL)
- * gets the id doc is stored under.
- * Returns KH_OK; KH_ERR_ARG for an empty or over-long unique_term.
- */
-kh_status_t kh_db_replace_document_by_term(kh_db_t *db, const char *unique_term,
-                                           const kh_doc_t *doc, unsigned *docid_out,
-                                           kh_error_t *err);
-
-/*
  * Deletes every document indexed by term (none is not an error).
  * Returns KH_OK; KH_ERR_ARG for an empty or over-long term.
  */
@@ -278,12 +245,6 @@ kh_status_t kh_db_delete_documents_by_term(kh_db_t *db, const char *term, kh_err
  * deletes the key. Returns KH_OK; KH_ERR_ARG for an empty key.
  */
 kh_status_t kh_db_set_metadata(kh_db_t *db, const char *key, const char *value, kh_error_t *err);
-
-/*
- * Adds freqinc to word's frequency in the spelling table that
- * kh_db_spelling_suggestion() draws from. Returns KH_OK.
- */
-kh_status_t kh_db_add_spelling(kh_db_t *db, const char *word, unsigned freqinc, kh_error_t *err);
 
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
@@ -331,36 +292,11 @@ typedef int (*kh_term_wdf_fn)(void *ctx, const char *term, unsigned wdf);
 kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void *ctx,
                             kh_error_t *err);
 
-/* Sum of term's wdf over all documents (0 when none). Returns KH_OK. */
-kh_status_t kh_db_collection_freq(kh_db_t *db, const char *term, unsigned long long *out,
-                                  kh_error_t *err);
-
-/* *out = 1 when some document is indexed by term, else 0. Returns KH_OK. */
-kh_status_t kh_db_term_exists(kh_db_t *db, const char *term, int *out, kh_error_t *err);
-
-/*
- * Mean document length (sum of wdf, boolean terms count 0); 0 for an empty
- * database. Returns KH_OK.
- */
-kh_status_t kh_db_avg_length(kh_db_t *db, double *out, kh_error_t *err);
-
-/* Sum of all document lengths. Returns KH_OK. */
-kh_status_t kh_db_total_length(kh_db_t *db, unsigned long long *out, kh_error_t *err);
-
 /*
  * The metadata value of key into *out, "" when unset; *out belongs to the
  * caller (free()). Returns KH_OK; KH_ERR_ARG for an empty key.
  */
 kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_error_t *err);
-
-/*
- * The word of the spelling table closest to word within max_edit_distance
- * edits (counted in Unicode characters; 0 means Xapian's default, 2), into
- * *out, "" when there is none or word itself is in the table. *out belongs
- * to the caller (free()). Returns KH_OK.
- */
-kh_status_t kh_db_spelling_suggestion(kh_db_t *db, const char *word, unsigned max_edit_distance,
-                                      char **out, kh_error_t *err);
 
 typedef int (*kh_posting_fn)(void *ctx, unsigned docid, unsigned wdf);
 
@@ -445,21 +381,6 @@ kh_status_t kh_doc_set_data(kh_doc_t *doc, const char *data, size_t len, kh_erro
  */
 kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_error_t *err);
 
-/*
- * The value in slot ("" and 0 when unset): borrowed until the next call on
- * doc. Returns KH_OK.
- */
-kh_status_t kh_doc_get_value(kh_doc_t *doc, unsigned slot, const char **v, size_t *len,
-                             kh_error_t *err);
-
-typedef int (*kh_doc_term_fn)(void *ctx, const char *term, unsigned wdf, unsigned positions);
-
-/*
- * Calls fn for each term of doc in byte order, with its wdf and its number
- * of positions. Returns KH_OK.
- */
-kh_status_t kh_doc_terms(kh_doc_t *doc, kh_doc_term_fn fn, void *ctx, kh_error_t *err);
-
 /* ------------------------------------------------------------------------ */
 /* Queries: immutable values. Combining copies the subqueries; the caller   */
 /* still frees its own.                                                     */
@@ -519,15 +440,10 @@ kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, 
 /* A query matching every document, weight 0. Returns KH_OK. */
 kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err);
 
-/* A query matching nothing (the empty query). Returns KH_OK. */
-kh_status_t kh_query_match_nothing(kh_query_t **out, kh_error_t *err);
-
-/* 1 when q is the empty query (matches nothing) or NULL, else 0. */
-int kh_query_is_empty(const kh_query_t *q);
-
 /*
- * Xapian's description of q, e.g. "Query((a AND b))", into *out (free()).
- * For logs and tests. Returns KH_OK.
+ * Xapian's description of q, e.g. "Query((a AND b))", "Query()" for the
+ * empty query, into *out (free()). For logs, tests and a printed search
+ * plan. Returns KH_OK.
  */
 kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err);
 
@@ -579,23 +495,11 @@ typedef enum {
 
 /*
  * Orders hits by mode. Values sort as byte strings, ascending, descending
- * when reverse is nonzero. Remaining ties follow kh_enquire_set_docid_order().
+ * when reverse is nonzero. Remaining ties go by ascending docid.
  * Returns KH_OK; KH_ERR_ARG for an unknown mode.
  */
 kh_status_t kh_enquire_set_sort(kh_enquire_t *e, kh_sort_t mode, unsigned slot, int reverse,
                                 kh_error_t *err);
-
-typedef enum {
-    KH_DOCID_ASCENDING,  /* the default: deterministic output */
-    KH_DOCID_DESCENDING, /* newest documents first among ties */
-    KH_DOCID_DONT_CARE,  /* whatever is fastest; ties may come in any order */
-} kh_docid_order_t;
-
-/*
- * How ties (equal weight and sort value) are broken.
- * Returns KH_OK; KH_ERR_ARG for an unknown order.
- */
-kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, kh_error_t *err);
 
 /*
  * Runs the search and puts hits first .. first+max-1 into *out
@@ -606,16 +510,6 @@ kh_status_t kh_enquire_set_docid_order(kh_enquire_t *e, kh_docid_order_t order, 
  */
 kh_status_t kh_enquire_get_mset(kh_enquire_t *e, unsigned first, unsigned max,
                                 unsigned check_at_least, kh_mset_t **out, kh_error_t *err);
-
-typedef int (*kh_term_fn)(void *ctx, const char *term);
-
-/*
- * Calls fn for each term of the current query that document docid contains
- * (each term once, in byte order): what a snippet highlights.
- * Returns KH_OK; KH_ERR_NOT_FOUND when no document has that id.
- */
-kh_status_t kh_enquire_matching_terms(kh_enquire_t *e, unsigned docid, kh_term_fn fn, void *ctx,
-                                      kh_error_t *err);
 
 typedef int (*kh_expand_fn)(void *ctx, const char *term, double weight);
 
@@ -647,11 +541,10 @@ size_t kh_mset_size(const kh_mset_t *m);
 /* Xapian's estimate of all matching documents (0 when m is NULL). */
 unsigned kh_mset_matches_estimated(const kh_mset_t *m);
 
-/* Bounds of the number of matching documents (0 when m is NULL). */
-unsigned kh_mset_matches_lower_bound(const kh_mset_t *m);
-unsigned kh_mset_matches_upper_bound(const kh_mset_t *m);
-
-/* Hit i (0-based) into *out. Returns KH_OK; KH_ERR_ARG when i >= kh_mset_size(m). */
+/*
+ * Hit i (0-based) into *out (zeroed on failure). Returns KH_OK; KH_ERR_ARG
+ * when i >= kh_mset_size(m).
+ */
 kh_status_t kh_mset_hit(kh_mset_t *m, size_t i, kh_hit_t *out, kh_error_t *err);
 
 /*
