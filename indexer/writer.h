@@ -42,7 +42,8 @@ typedef struct kh_writer kh_writer_t;
 kh_writer_opts_t kh_writer_opts_default(void);
 
 /*
- * Opens (creating when missing) the index at path for writing. An index made
+ * Opens (creating when missing) the index at path (not NULL: documents are
+ * built with no database by document.h) for writing. An index made
  * by another schema or analyzer version is refused (KH_ERR_DB_VERSION, asks
  * to re-index). Statuses: KH_OK, KH_ERR_DB_LOCKED (another indexer has it),
  * KH_ERR_DB_VERSION, KH_ERR_DB_OPEN, KH_ERR_DB_CORRUPT, KH_ERR_NOMEM.
