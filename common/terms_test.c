@@ -1,4 +1,4 @@
-/* Unit tests for terms.c: the section, date and language terms both programs build. */
+/* Unit tests for terms.c: the terms of the schema both programs build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,11 +68,60 @@ static void date_and_lang_terms(void **state)
     }
 }
 
+/* Each term with its prefix (schema.h), Arabic and English side by side. */
+static void prefixed_terms(void **state)
+{
+    (void)state;
+    char out[KH_TERM_MAX];
+    static const struct {
+        const char *stem, *term;
+    } titles[] = {{"ميناء", "Sميناء"}, {"harbour", "Sharbour"}};
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        assert_int_equal(kh_terms_title(titles[i].stem, out), strlen(titles[i].term));
+        assert_string_equal(out, titles[i].term);
+    }
+    assert_int_equal(kh_terms_key(KH_SCRIPT_ARABIC, "MN", out), 5);
+    assert_string_equal(out, "XNAMN");
+    assert_int_equal(kh_terms_key(KH_SCRIPT_LATIN, "MN", out), 5);
+    assert_string_equal(out, "XNLMN");
+    static const struct {
+        kh_status_t (*make)(const char *, char *, kh_error_t *);
+        const char *value, *term;
+    } rows[] = {
+        {kh_terms_article, "snn-1", "XAsnn-1"},
+        {kh_terms_article, "مقال-1", "XAمقال-1"},
+        {kh_terms_passage, "snn-1#3", "Qsnn-1#3"},
+        {kh_terms_kind, "title", "Ktitle"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(rows[i].make(rows[i].value, out, NULL), KH_OK);
+        assert_string_equal(out, rows[i].term);
+    }
+    char day[KH_TERM_MAX], month[KH_TERM_MAX], year[KH_TERM_MAX];
+    kh_terms_date_terms("20230704", day, month, year);
+    assert_string_equal(day, "D20230704");
+    assert_string_equal(month, "M202307");
+    assert_string_equal(year, "Y2023");
+    kh_terms_date_terms("", day, month, year);
+    assert_string_equal(day, "");
+    assert_string_equal(year, "");
+    /* Too long: refused with the term's start, and cut to fit. */
+    char id[300];
+    memset(id, 'x', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    kh_error_t err = {0};
+    assert_int_equal(kh_terms_article(id, out, &err), KH_ERR_ARG);
+    assert_int_equal(strlen(out), KH_TERM_MAX - 1);
+    assert_string_equal(err.message,
+                        "term XAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... is too long");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(section_terms),
         cmocka_unit_test(date_and_lang_terms),
+        cmocka_unit_test(prefixed_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

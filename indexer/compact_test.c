@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "test_fs.h"
+#include "test_index.h"
 
 #include "compact.h"
 #include "khabar/schema.h"
@@ -80,7 +81,7 @@ static kh_writer_t *index_articles(const char *path, unsigned n)
             kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err),
             KH_OK);
         assert_int_equal(kh_article_reader_next(r, &a, &err), KH_OK);
-        assert_int_equal(kh_writer_add(w, a, NULL, &err), KH_OK);
+        assert_int_equal(test_put_article(w, a, &err), KH_OK);
         kh_article_free(a);
         kh_article_reader_close(r);
     }

@@ -30,6 +30,60 @@
 #define SHARD_QUEUE_ARTICLES 64
 #define ANALYSIS_QUEUE_CHUNKS(jobs) (2 * (jobs) + 2)
 
+/*
+ * The ids seen in this run, to report an id given twice ("the last one wins,
+ * said once"). Open addressing over FNV-1a; grows at half load.
+ */
+typedef struct id_set {
+    char **slots;
+    size_t cap, len;
+} id_set_t;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Inserts id; returns 1 if it was new, 0 if already there, -1 on no memory. */
+static int id_set_insert(id_set_t *set, const char *id)
+{
+    if (2 * (set->len + 1) > set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 1024;
+        char **slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t j = fnv1a(set->slots[i]) & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t j = fnv1a(id) & (set->cap - 1);
+    for (; set->slots[j]; j = (j + 1) & (set->cap - 1))
+        if (strcmp(set->slots[j], id) == 0)
+            return 0;
+    if (!(set->slots[j] = strdup(id)))
+        return -1;
+    set->len++;
+    return 1;
+}
+
+static void id_set_free(id_set_t *set)
+{
+    for (size_t i = 0; i < set->cap; i++)
+        free(set->slots[i]);
+    free(set->slots);
+}
+
 typedef struct item {
     kh_article_t *article;   /* until analysed */
     kh_prepared_t *prepared; /* after */
@@ -80,8 +134,9 @@ struct kh_pipeline {
     kh_pipeline_progress_fn progress;
     void *progress_ctx;
     shard_t *shards;
-    kh_writer_t *ids; /* the caller's: duplicate ids, reported in input order */
-    chunk_t *filling; /* the chunk kh_pipeline_add() is filling */
+    id_set_t ids;             /* the caller's: duplicate ids, reported in input order */
+    unsigned long duplicates; /* ids given twice (kh_pipeline_note_id) */
+    chunk_t *filling;         /* the chunk kh_pipeline_add() is filling */
     unsigned long next_seq;
 
     /* Analysis queue and delivery order. */
@@ -92,7 +147,7 @@ struct kh_pipeline {
     int input_done;
     unsigned long deliver_seq; /* the chunk whose turn it is to be delivered */
     pthread_t *analysers;
-    kh_writer_t **analyser_writers;
+    kh_builder_t **builders; /* one per analysis thread */
     unsigned n_analysers_started;
 
     /* The end: analysers ended, writers drained, then told whether to
@@ -279,7 +334,7 @@ static void *writer_main(void *arg)
             kh_error_t e;
             /* A database failure (a full disk: KH_ERR_IO) is not the
              * article's: its message names the database, not the article. */
-            if (kh_writer_put(s->writer, n->prepared, NULL, &e))
+            if (kh_writer_put(s->writer, n->prepared, &e))
                 set_failure(p, &e, e.status == KH_ERR_IO ? NULL : n->where);
         }
         kh_prepared_free(n->prepared);
@@ -369,7 +424,7 @@ static void shard_push(shard_t *s, node_t *n)
 
 typedef struct analyser_arg {
     kh_pipeline_t *p;
-    kh_writer_t *w;
+    kh_builder_t *b;
 } analyser_arg_t;
 
 static void deliver(kh_pipeline_t *p, chunk_t *c)
@@ -403,7 +458,7 @@ static void deliver(kh_pipeline_t *p, chunk_t *c)
 static void *analyser_main(void *arg)
 {
     kh_pipeline_t *p = ((analyser_arg_t *)arg)->p;
-    kh_writer_t *w = ((analyser_arg_t *)arg)->w;
+    kh_builder_t *b = ((analyser_arg_t *)arg)->b;
     free(arg);
     for (;;) {
         pthread_mutex_lock(&p->mu);
@@ -425,7 +480,7 @@ static void *analyser_main(void *arg)
 
         for (size_t i = 0; i < c->n && !has_failed(p); i++) {
             kh_error_t e;
-            if (kh_writer_prepare(w, c->items[i].article, &c->items[i].prepared, &e))
+            if (kh_builder_build(b, c->items[i].article, &c->items[i].prepared, &e))
                 set_failure(p, &e, c->items[i].where);
         }
 
@@ -591,8 +646,8 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     pthread_cond_init(&p->decision, NULL);
     p->shards = calloc(n, sizeof *p->shards);
     p->analysers = calloc(jobs, sizeof *p->analysers);
-    p->analyser_writers = calloc(jobs, sizeof *p->analyser_writers);
-    if (!p->shards || !p->analysers || !p->analyser_writers)
+    p->builders = calloc(jobs, sizeof *p->builders);
+    if (!p->shards || !p->analysers || !p->builders)
         st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     for (unsigned i = 0; !st && i < n; i++) {
         shard_t *s = &p->shards[i];
@@ -629,10 +684,8 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     /* The stub last: a searcher never sees it list a shard that is not there. */
     if (!st && sharded && !have)
         st = write_stub(path, n, err);
-    if (!st)
-        st = kh_writer_open(NULL, &opts->writer, &p->ids, err);
     for (unsigned i = 0; !st && i < jobs; i++)
-        st = kh_writer_open(NULL, &opts->writer, &p->analyser_writers[i], err);
+        st = kh_builder_new(&opts->writer.passage, &p->builders[i], err);
     for (unsigned i = 0; !st && i < n; i++) {
         if (pthread_create(&p->shards[i].thread, NULL, writer_main, &p->shards[i]) != 0)
             st = kh_error_set(err, KH_ERR_NOMEM, "cannot start a writer thread");
@@ -643,7 +696,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         analyser_arg_t *a = malloc(sizeof *a);
         if (a) {
             a->p = p;
-            a->w = p->analyser_writers[i];
+            a->b = p->builders[i];
         }
         if (!a || pthread_create(&p->analysers[i], NULL, analyser_main, a) != 0) {
             free(a);
@@ -690,7 +743,14 @@ static void push_chunk(kh_pipeline_t *p)
 kh_status_t kh_pipeline_note_id(kh_pipeline_t *p, const char *article_id, int *duplicate,
                                 kh_error_t *err)
 {
-    return kh_writer_note_id(p->ids, article_id, duplicate, err);
+    int fresh = id_set_insert(&p->ids, article_id);
+    if (fresh < 0)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    if (fresh == 0)
+        p->duplicates++;
+    if (duplicate)
+        *duplicate = fresh == 0;
+    return KH_OK;
 }
 
 kh_status_t kh_pipeline_add(kh_pipeline_t *p, kh_article_t *a, kh_error_t *err)
@@ -747,6 +807,7 @@ kh_status_t kh_pipeline_delete(kh_pipeline_t *p, const char *article_id, int *fo
 void kh_pipeline_stats(kh_pipeline_t *p, kh_writer_stats_t *out)
 {
     memset(out, 0, sizeof *out);
+    out->duplicates = p->duplicates;
     for (unsigned i = 0; i < p->n_shards; i++) {
         shard_t *s = &p->shards[i];
         pthread_mutex_lock(&s->mu);
@@ -754,7 +815,6 @@ void kh_pipeline_stats(kh_pipeline_t *p, kh_writer_stats_t *out)
         out->replaced += s->stats.replaced;
         out->deleted += s->stats.deleted;
         out->passages += s->stats.passages;
-        out->duplicates += s->stats.duplicates;
         pthread_mutex_unlock(&s->mu);
     }
 }
@@ -844,10 +904,10 @@ kh_status_t kh_pipeline_close(kh_pipeline_t *p, int commit, kh_writer_stats_t *s
         pthread_cond_destroy(&s->not_full);
         pthread_cond_destroy(&s->idle);
     }
-    for (unsigned i = 0; p->analyser_writers && i < p->n_jobs; i++)
-        kh_writer_close(p->analyser_writers[i], 0, NULL);
-    kh_writer_close(p->ids, 0, NULL);
-    free(p->analyser_writers);
+    for (unsigned i = 0; p->builders && i < p->n_jobs; i++)
+        kh_builder_free(p->builders[i]);
+    id_set_free(&p->ids);
+    free(p->builders);
     free(p->analysers);
     free(p->shards);
     pthread_mutex_destroy(&p->mu);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "test_fs.h"
+#include "test_index.h"
 
 #include "compact.h"
 #include "khabar/schema.h"
@@ -96,17 +97,6 @@ static char *all_documents(const char *path)
     fclose(out);
     kh_db_close(db);
     return all;
-}
-
-static unsigned term_freq(const char *path, const char *term)
-{
-    kh_db_t *db = NULL;
-    kh_error_t err = {0};
-    unsigned n = 0;
-    assert_int_equal(kh_db_open(path, KH_DB_READ_ONLY, &db, &err), KH_OK);
-    assert_int_equal(kh_db_term_freq(db, term, &n, &err), KH_OK);
-    kh_db_close(db);
-    return n;
 }
 
 /* 64-bit FNV-1a of the id's bytes, mod N: values computed apart (Python). */
@@ -194,11 +184,11 @@ static void shards_and_stub(void **state)
             for (unsigned k = 0; k < n; k++) {
                 snprintf(shard, sizeof shard, "%s/shard-%u", path, k);
                 unsigned want = k == kh_shard_of(id, n) ? (i % 3 ? 3u : 2u) : 0u;
-                if (term_freq(shard, term) != want)
+                if (test_term_freq(shard, term) != want)
                     fail_msg("%u shards: %s has %u passages in shard %u, expected %u", n, id,
-                             term_freq(shard, term), k, want);
+                             test_term_freq(shard, term), k, want);
             }
-            assert_int_equal(term_freq(path, term), i % 3 ? 3 : 2);
+            assert_int_equal(test_term_freq(path, term), i % 3 ? 3 : 2);
         }
     }
 }
@@ -266,8 +256,30 @@ static void delete_from_its_shard(void **state)
     kh_writer_stats_t stats = {0};
     assert_int_equal(kh_pipeline_close(p, 1, &stats, NULL, &err), KH_OK);
     assert_int_equal(stats.deleted, 1);
-    assert_int_equal(term_freq(path, KH_PREFIX_ARTICLE "a4"), 0);
-    assert_int_equal(term_freq(path, KH_PREFIX_ARTICLE "a7"), 3); /* untouched */
+    assert_int_equal(test_term_freq(path, KH_PREFIX_ARTICLE "a4"), 0);
+    assert_int_equal(test_term_freq(path, KH_PREFIX_ARTICLE "a7"), 3); /* untouched */
+}
+
+/* kh_pipeline_note_id reports an id given before, and the run's counters count it. */
+static void note_id_counts_duplicates(void **state)
+{
+    (void)state;
+    kh_pipeline_opts_t opts = {.shards = 0, .jobs = 1, .writer = kh_writer_opts_default()};
+    kh_pipeline_t *p = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_pipeline_open(fresh_path("ids"), &opts, &p, &err), KH_OK);
+    static const struct {
+        const char *id;
+        int duplicate;
+    } ids[] = {{"a", 0}, {"b", 0}, {"a", 1}, {"ميناء", 0}, {"ميناء", 1}, {"a", 1}};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        int duplicate = -1;
+        assert_int_equal(kh_pipeline_note_id(p, ids[i].id, &duplicate, &err), KH_OK);
+        assert_int_equal(duplicate, ids[i].duplicate);
+    }
+    kh_writer_stats_t stats = {0};
+    assert_int_equal(kh_pipeline_close(p, 1, &stats, NULL, &err), KH_OK);
+    assert_int_equal(stats.duplicates, 3);
 }
 
 int main(void)
@@ -278,6 +290,7 @@ int main(void)
         cmocka_unit_test(shards_and_stub),
         cmocka_unit_test(reopen_rules),
         cmocka_unit_test(delete_from_its_shard),
+        cmocka_unit_test(note_id_counts_duplicates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

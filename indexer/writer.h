@@ -1,7 +1,8 @@
 /*
- * writer.h - articles into a khabar index: passages, analysis, Xapian documents.
+ * writer.h - an index's transactions: articles' documents in, articles out.
  *
- * A writer owns the writable database. Articles are written in batches: each
+ * A writer owns the writable database and writes the documents a builder
+ * made (document.h). Articles are written in batches: each
  * batch is one Xapian transaction, so a reader (or a crash) sees every
  * article of a batch whole or not at all, and a failure inside a batch
  * loses that batch only, never an article that was already committed.
@@ -9,13 +10,13 @@
 #ifndef KHABAR_WRITER_H
 #define KHABAR_WRITER_H
 
-#include "article.h"
+#include "document.h"
 #include "passage.h"
 #include "khabar/status.h"
 
 typedef struct kh_writer_opts {
-    unsigned batch_articles; /* articles per commit; 0 = KH_WRITER_BATCH_DEFAULT */
-    kh_passage_opts_t passage;
+    unsigned batch_articles;   /* articles per commit; 0 = KH_WRITER_BATCH_DEFAULT */
+    kh_passage_opts_t passage; /* not the writer's: the pipeline's builders cut passages so */
 } kh_writer_opts_t;
 
 /*
@@ -31,7 +32,8 @@ typedef struct kh_writer_stats {
     unsigned long replaced;   /* articles whose id was already there */
     unsigned long deleted;    /* articles removed by kh_writer_delete */
     unsigned long passages;   /* passages written */
-    unsigned long duplicates; /* ids given twice in this run (the last one won) */
+    unsigned long duplicates; /* ids given twice in this run (the last one won): counted
+                                 by the pipeline (kh_pipeline_note_id), 0 in a writer's */
 } kh_writer_stats_t;
 
 typedef struct kh_writer kh_writer_t;
@@ -40,57 +42,24 @@ typedef struct kh_writer kh_writer_t;
 kh_writer_opts_t kh_writer_opts_default(void);
 
 /*
- * Opens (creating when missing) the index at path for writing. An index made
+ * Opens (creating when missing) the index at path (not NULL: documents are
+ * built with no database by document.h) for writing. An index made
  * by another schema or analyzer version is refused (KH_ERR_DB_VERSION, asks
  * to re-index). Statuses: KH_OK, KH_ERR_DB_LOCKED (another indexer has it),
  * KH_ERR_DB_VERSION, KH_ERR_DB_OPEN, KH_ERR_DB_CORRUPT, KH_ERR_NOMEM.
- *
- * path NULL gives a writer without a database, which only prepares
- * documents (kh_writer_prepare()) and notes ids (kh_writer_note_id()): one
- * per analysis thread, since the analyzer inside is per thread.
  */
 kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_writer_t **out,
                            kh_error_t *err);
 
 /*
- * Writes an article, replacing every passage of an article with the same id.
- * *duplicate (if not NULL) is set to 1 when this id was already given in this
- * run. Commits when the batch is full. On failure nothing of this article is
- * written; a failing commit is fatal (the batch is cancelled).
+ * Writes a prepared article (kh_builder_build()) in the open batch,
+ * replacing every passage of an article with the same id; p stays the
+ * caller's. Commits when the batch is full. On failure nothing of this
+ * article is written; a failing commit is fatal (the batch is cancelled).
+ * Statuses: KH_OK, those of kh_writer_commit() and of the database
+ * (KH_ERR_IO, KH_ERR_DB_CORRUPT, KH_ERR_NOMEM).
  */
-kh_status_t kh_writer_add(kh_writer_t *w, const kh_article_t *article, int *duplicate,
-                          kh_error_t *err);
-
-/*
- * The two halves of kh_writer_add(), for a pipeline that analyses articles
- * on some threads and writes them on others.
- *
- * kh_writer_prepare() cuts a into passages and analyses them into Xapian
- * documents (no database needed); *out belongs to the caller
- * (kh_prepared_free()) and does not borrow from a. Statuses: those of
- * kh_writer_add() before anything is written (KH_ERR_ARG for a term too
- * long, KH_ERR_NOMEM).
- *
- * kh_writer_put() writes a prepared article exactly as kh_writer_add()
- * would (same replace, batch and duplicate rules); p stays the caller's.
- * The writer w of kh_writer_put() and the one that prepared p may differ.
- */
-typedef struct kh_prepared kh_prepared_t;
-kh_status_t kh_writer_prepare(kh_writer_t *w, const kh_article_t *article, kh_prepared_t **out,
-                              kh_error_t *err);
-kh_status_t kh_writer_put(kh_writer_t *w, const kh_prepared_t *p, int *duplicate, kh_error_t *err);
-/* Passages of p (0 for NULL). */
-size_t kh_prepared_passages(const kh_prepared_t *p);
-/* Frees p; accepts NULL. */
-void kh_prepared_free(kh_prepared_t *p);
-
-/*
- * Records that id was given in this run: *duplicate (if not NULL) is set to
- * 1 when it was given before (the writer's duplicates counter goes up).
- * Lets a dispatching thread report a repeated id at once, in input order.
- * Returns KH_OK or KH_ERR_NOMEM.
- */
-kh_status_t kh_writer_note_id(kh_writer_t *w, const char *id, int *duplicate, kh_error_t *err);
+kh_status_t kh_writer_put(kh_writer_t *w, const kh_prepared_t *p, kh_error_t *err);
 
 /* Deletes an article's passages; *found says whether it was there. */
 kh_status_t kh_writer_delete(kh_writer_t *w, const char *article_id, int *found, kh_error_t *err);

@@ -1,6 +1,7 @@
 /*
- * Unit tests for the writer, through writer.h only: replace, delete, batch
- * commits, an id given twice in one run, prepare/put. Each row is a script
+ * Unit tests for the writer and the document builder, through writer.h and
+ * document.h: replace, delete, batch commits, an id given twice in one run,
+ * documents built with no database. Each row is a script
  * of operations on a fresh index and what the index then holds: the
  * passages of each article (its XA term's frequency) and the counters.
  */
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "test_fs.h"
+#include "test_index.h"
 
 #include "compact.h"
 #include "khabar/schema.h"
@@ -45,19 +47,6 @@ static kh_article_t *article(const char *json)
         fail_msg("cannot read %s: %s", json, err.message);
     kh_article_reader_close(r);
     return a;
-}
-
-/* How many documents hold term in the index at path, as a reader sees it now. */
-static unsigned term_freq(const char *path, const char *term)
-{
-    kh_db_t *db = NULL;
-    kh_error_t err = {0};
-    unsigned n = 0;
-    if (kh_db_open(path, KH_DB_READ_ONLY, &db, &err) != KH_OK)
-        return 0; /* nothing committed yet */
-    assert_int_equal(kh_db_term_freq(db, term, &n, &err), KH_OK);
-    kh_db_close(db);
-    return n;
 }
 
 /*
@@ -96,8 +85,8 @@ static const script_t scripts[] = {
      1,
      0,
      0},
-    /* Twice in one run: the last one wins, counted as a duplicate. */
-    {"id given twice", 0, {"+" A1, "+" A1_SHORT, NULL}, 1, {"a1 2", NULL}, 1, 1, 0, 1},
+    /* Twice in one run: the last one wins (the pipeline counts the duplicate: pipeline_test). */
+    {"id given twice", 0, {"+" A1, "+" A1_SHORT, NULL}, 1, {"a1 2", NULL}, 1, 1, 0, 0},
     /* Deleted: no passage left; the other article untouched; deleting again finds nothing. */
     {"delete",
      0,
@@ -147,7 +136,7 @@ static void check_passages(const char *path, const char *spec, const char *scrip
     unsigned want;
     assert_int_equal(sscanf(spec, "%63s %u", id, &want), 2);
     snprintf(term, sizeof term, "%s%s", KH_PREFIX_ARTICLE, id);
-    unsigned got = term_freq(path, term);
+    unsigned got = test_term_freq(path, term);
     if (got != want)
         fail_msg("%s: article %s has %u passages, expected %u", script, id, got, want);
 }
@@ -169,7 +158,7 @@ static void scripts_leave_the_index_expected(void **state)
             kh_status_t st = KH_OK;
             if (step[0] == '+') {
                 kh_article_t *a = article(step + 1);
-                st = kh_writer_add(w, a, NULL, &err);
+                st = test_put_article(w, a, &err);
                 kh_article_free(a);
             } else if (step[0] == '-') {
                 int expect = step[1] != '?', found = -1;
@@ -200,52 +189,54 @@ static void scripts_leave_the_index_expected(void **state)
     }
 }
 
-/* kh_writer_note_id reports an id given before, whatever the writer wrote. */
-static void note_id_counts_duplicates(void **state)
-{
-    (void)state;
-    kh_writer_t *w = NULL;
-    kh_error_t err = {0};
-    assert_int_equal(kh_writer_open(NULL, NULL, &w, &err), KH_OK);
-    static const struct {
-        const char *id;
-        int duplicate;
-    } ids[] = {{"a", 0}, {"b", 0}, {"a", 1}, {"ميناء", 0}, {"ميناء", 1}, {"a", 1}};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-        int duplicate = -1;
-        assert_int_equal(kh_writer_note_id(w, ids[i].id, &duplicate, &err), KH_OK);
-        assert_int_equal(duplicate, ids[i].duplicate);
-    }
-    assert_int_equal(kh_writer_stats(w)->duplicates, 3);
-    assert_int_equal(kh_writer_close(w, 0, &err), KH_OK);
-}
-
-/* Prepared by a writer without a database, put by another: as kh_writer_add would. */
-static void prepare_then_put(void **state)
+/* Built by a builder with no database, put by a writer. */
+static void build_then_put(void **state)
 {
     (void)state;
     char path[4096];
     snprintf(path, sizeof path, "%s", fresh_path("put"));
-    kh_writer_t *analyser = NULL, *w = NULL;
+    kh_builder_t *b = NULL;
+    kh_writer_t *w = NULL;
     kh_error_t err = {0};
-    assert_int_equal(kh_writer_open(NULL, NULL, &analyser, &err), KH_OK);
-    assert_int_equal(kh_writer_open(path, NULL, &w, &err), KH_OK);
+    assert_int_equal(kh_builder_new(NULL, &b, &err), KH_OK);
     kh_article_t *a = article(A2);
     kh_prepared_t *p = NULL;
-    assert_int_equal(kh_writer_prepare(analyser, a, &p, &err), KH_OK);
+    assert_int_equal(kh_builder_build(b, a, &p, &err), KH_OK);
     kh_article_free(a); /* p borrows nothing from it */
+    kh_builder_free(b); /* nor from b */
+    assert_string_equal(kh_prepared_id(p), "a2");
     assert_int_equal(kh_prepared_passages(p), 3);
-    assert_int_equal(kh_writer_put(w, p, NULL, &err), KH_OK);
+    assert_int_equal(kh_writer_open(path, NULL, &w, &err), KH_OK);
+    assert_int_equal(kh_writer_put(w, p, &err), KH_OK);
     kh_prepared_free(p);
-    /* A writer that only prepares cannot write. */
-    a = article(A3);
-    assert_int_equal(kh_writer_add(analyser, a, NULL, &err), KH_ERR_ARG);
-    kh_article_free(a);
     assert_int_equal(kh_writer_close(w, 1, &err), KH_OK);
-    assert_int_equal(kh_writer_close(analyser, 0, &err), KH_OK);
-    check_passages(path, "a2 3", "prepare then put");
-    assert_int_equal(term_freq(path, KH_PREFIX_PASSAGE "a2#2"), 1);
-    assert_int_equal(term_freq(path, KH_PREFIX_PASSAGE "a2#3"), 0);
+    check_passages(path, "a2 3", "build then put");
+    assert_int_equal(test_term_freq(path, KH_PREFIX_PASSAGE "a2#2"), 1);
+    assert_int_equal(test_term_freq(path, KH_PREFIX_PASSAGE "a2#3"), 0);
+}
+
+/*
+ * An id too long for a term (the reader refuses them over 200 bytes; a
+ * caller may not) is refused by the builder, the message naming the term.
+ */
+static void id_too_long(void **state)
+{
+    (void)state;
+    kh_article_t *a = article(A3);
+    free(a->id);
+    assert_non_null(a->id = malloc(300));
+    memset(a->id, 'x', 299);
+    a->id[299] = '\0';
+    kh_builder_t *b = NULL;
+    kh_prepared_t *p = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_builder_new(NULL, &b, &err), KH_OK);
+    assert_int_equal(kh_builder_build(b, a, &p, &err), KH_ERR_ARG);
+    assert_null(p);
+    assert_string_equal(err.message,
+                        "term Qxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... is too long");
+    kh_builder_free(b);
+    kh_article_free(a);
 }
 
 /* A second writer on the same index is refused while the first holds it. */
@@ -268,8 +259,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scripts_leave_the_index_expected),
-        cmocka_unit_test(note_id_counts_duplicates),
-        cmocka_unit_test(prepare_then_put),
+        cmocka_unit_test(build_then_put),
+        cmocka_unit_test(id_too_long),
         cmocka_unit_test(second_writer_locked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "test_fs.h"
+#include "test_index.h"
 
 #include "compact.h"
 #include "feedback.h"
@@ -69,7 +70,7 @@ static int make_index(void **state)
         if (!st)
             st = kh_article_reader_next(r, &a, &err);
         if (!st)
-            st = kh_writer_add(w, a, NULL, &err);
+            st = test_put_article(w, a, &err);
         kh_article_free(a);
         kh_article_reader_close(r);
         if (st)

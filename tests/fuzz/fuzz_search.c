@@ -61,9 +61,10 @@ static void build_index(void)
     fclose(f);
 
     kh_writer_t *w;
+    kh_builder_t *b;
     kh_article_reader_t *r;
     kh_error_t err;
-    if (kh_writer_open(index, NULL, &w, &err) ||
+    if (kh_writer_open(index, NULL, &w, &err) || kh_builder_new(NULL, &b, &err) ||
         kh_article_reader_open(input, KH_FORMAT_AUTO, &r, &err))
         abort();
     for (;;) {
@@ -72,11 +73,14 @@ static void build_index(void)
             abort();
         if (!a)
             break;
-        if (kh_writer_add(w, a, NULL, &err))
+        kh_prepared_t *p;
+        if (kh_builder_build(b, a, &p, &err) || kh_writer_put(w, p, &err))
             abort();
+        kh_prepared_free(p);
         kh_article_free(a);
     }
     kh_article_reader_close(r);
+    kh_builder_free(b);
     if (kh_writer_close(w, 1, &err) || kh_searcher_open(index, &searcher, &err))
         abort();
 }

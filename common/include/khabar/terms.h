@@ -1,6 +1,7 @@
 /*
- * terms.h - the boolean terms and values that both the indexer writes and the
- * searcher's filters look up, built in one place so the two always agree.
+ * terms.h - every term of the schema (schema.h lists the prefixes): what the
+ * indexer writes and the searcher looks up, built in one place so the two
+ * always agree.
  */
 #ifndef KHABAR_TERMS_H
 #define KHABAR_TERMS_H
@@ -35,6 +36,44 @@ void kh_terms_date(const char *date, char out[9]);
 
 /* The language term: KH_PREFIX_LANG + the code in ASCII lower case. */
 void kh_terms_lang(const char *code, char out[KH_TERM_MAX]);
+
+/*
+ * The title term of a stem (KH_PREFIX_TITLE + stem), cut to fit out: the
+ * indexer's title stems and the searcher's title: words. Returns its length.
+ */
+size_t kh_terms_title(const char *stem, char out[KH_TERM_MAX]);
+
+/*
+ * The name key term of a word's phonetic key (KH_PREFIX_KEY_ARABIC for an
+ * Arabic word, KH_PREFIX_KEY_LATIN otherwise), cut to fit out. Returns its
+ * length.
+ */
+size_t kh_terms_key(kh_script_t script, const char *key, char out[KH_TERM_MAX]);
+
+/*
+ * prefix + value into out. Returns KH_OK, or KH_ERR_ARG ("term PREFIXVALUE...
+ * is too long", err may be NULL) when it does not fit; out then holds it cut
+ * to fit. The named ones below are this with their prefix.
+ */
+kh_status_t kh_terms_prefixed(const char *prefix, const char *value, char out[KH_TERM_MAX],
+                              kh_error_t *err);
+
+/* The article term (KH_PREFIX_ARTICLE + id): every passage of the article holds it. */
+kh_status_t kh_terms_article(const char *article_id, char out[KH_TERM_MAX], kh_error_t *err);
+
+/* The passage's unique term (KH_PREFIX_PASSAGE + "ARTICLE#N", schema.h). */
+kh_status_t kh_terms_passage(const char *passage_id, char out[KH_TERM_MAX], kh_error_t *err);
+
+/* The passage kind term (KH_PREFIX_KIND + kh_kind_name()). */
+kh_status_t kh_terms_kind(const char *kind_name, char out[KH_TERM_MAX], kh_error_t *err);
+
+/*
+ * The day, month and year terms (KH_PREFIX_DATE + YYYYMMDD, KH_PREFIX_MONTH
+ * + YYYYMM, KH_PREFIX_YEAR + YYYY) of a date8 from kh_terms_date(); all ""
+ * when date8 is "".
+ */
+void kh_terms_date_terms(const char *date8, char day[KH_TERM_MAX], char month[KH_TERM_MAX],
+                         char year[KH_TERM_MAX]);
 
 #ifdef __cplusplus
 }
