@@ -23,7 +23,7 @@
 #include "khabar/paths.h"
 #include "khabar/schema.h"
 #include "khabar/similar.h"
-#include "layout.h"
+#include "khabar/index.h"
 #include "pipeline.h"
 #include "writer.h"
 
