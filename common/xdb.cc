@@ -637,7 +637,7 @@ bool stub_has_remote(const char *path) noexcept
 
 /*
  * After opening path failed: when path is a stub, the message of its first
- * line that fails alone ("PATH: shard 'remote h:p' (XAPIANDB line 2): ..."),
+ * line that fails alone ("PATH: shard 'remote h:p' (STUB line 2): ..."),
  * which names the culprit where Xapian's own message may not. Returns
  * false when path is no stub or every line opens alone.
  */

@@ -7,23 +7,23 @@
  * them full. The indexer compacts as its last step (README, "Compaction").
  *
  * In place, for a database folder DB (a plain index, or one shard):
- *   1. Xapian writes a compacted copy of DB's last commit to the sibling
- *      temporary folder DB.T (khabar/index.h; same parent: same filesystem);
+ *   1. Xapian writes a compacted copy of DB's last commit to DB's temporary
+ *      folder T (khabar/index.h), a sibling: same parent, same filesystem;
  *   2. renameat2(RENAME_EXCHANGE) swaps the two folders in one step: DB is
- *      the new copy, DB.T the old one;
+ *      the new copy, T the old one;
  *   3. the old copy is removed.
  * The caller holds DB's write lock (its open writable database) through
  * steps 1 and 2, so no other indexer writes into a copy that is about to be
  * replaced; the lock lives in the old folder and goes with it.
  *
  * A crash at any moment leaves a whole database at DB (the old or the new
- * one) and at most a leftover DB.T folder (a partial copy, or
- * the old database), which kh_compact_cleanup() removes on the next run.
+ * one) and at most a leftover T (a partial copy, or the old database),
+ * which kh_compact_cleanup() removes on the next run.
  *
  * Readers: a searcher keeps reading the old copy's files through the
  * descriptors it holds (nothing writes them any more, and unlinked files
- * stay readable until closed); when it reopens, Xapian reads DB's revision file
- * and, the revision being another, opens every table by path again, so it
+ * stay readable until closed); when it reopens, Xapian reads DB's revision
+ * file and, the revision being another, opens every table by path again, so it
  * moves to the new copy whole. A compacted copy is at revision 1; a built
  * index is at 2 or more (the version stamps are one commit, the articles
  * another), so the revision differs unless the old copy was itself a

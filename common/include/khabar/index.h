@@ -145,8 +145,8 @@ kh_status_t kh_index_check_stamps(kh_db_t *db, const char *path, kh_error_t *err
 /*
  * For a partial search (--allow-partial): opens each line of the stub at
  * index alone (kh_db_stub_probe(), remote ones given timeout seconds), calls
- * fn for each (as kh_db_stub_probe() does: fn prints the warning of a line
- * that fails), and, when some open and some do not, writes a new temporary
+ * fn for each as kh_db_stub_probe() does (the caller's fn says why a line is
+ * left out), and, when some open and some do not, writes a new temporary
  * stub file listing those that open under tmpdir (NULL or "": /tmp) and
  * sets *stub_path to its path (malloc'd; the caller unlinks the file once
  * the index is open, and frees the path). When all open, or none does,
