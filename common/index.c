@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,4 +443,110 @@ kh_status_t kh_index_check_stamps(kh_db_t *db, const char *path, kh_error_t *err
     if (!st)
         st = check_stamp(db, path, KH_META_ANALYZER, kh_analyzer_version(), err);
     return st;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+void kh_index_name_path(kh_error_t *err, const char *tmp, const char *path)
+{
+    if (!err || !tmp || !*tmp || !path)
+        return;
+    char out[KH_ERROR_MESSAGE_MAX];
+    size_t n = 0, tmp_len = strlen(tmp), path_len = strlen(path);
+    for (const char *s = err->message; *s && n + 1 < sizeof out;) {
+        if (strncmp(s, tmp, tmp_len) == 0 && n + path_len + 1 < sizeof out) {
+            memcpy(out + n, path, path_len);
+            n += path_len;
+            s += tmp_len;
+        } else {
+            out[n++] = *s++;
+        }
+    }
+    /* Cut short: end on a whole UTF-8 character. */
+    if (n + 1 >= sizeof out)
+        while (n > 0 && ((unsigned char)out[n - 1] & 0x80))
+            n--;
+    out[n] = '\0';
+    memcpy(err->message, out, n + 1);
+}
+
+/*
+ * A new database is made in path's temporary folder (above) and renamed
+ * into place once Xapian has written it whole: Xapian creates a database
+ * file by file, and an indexer killed in between (reliability_crash_kill,
+ * killed 10 ms into a run) left a folder that neither the searcher nor the
+ * next run could open. The leftover of a run killed here is a temporary
+ * folder, which the next run clears (compact.h). Nothing is done when path
+ * exists (an index, or an empty folder Xapian creates it in).
+ */
+static kh_status_t create_whole(const char *path, kh_error_t *err)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0 || errno != ENOENT)
+        return KH_OK;
+    char tmp[PATH_MAX];
+    if (kh_index_temporary_path(tmp, sizeof tmp, path) != 0)
+        return KH_OK; /* too long a path for the copy: created in place */
+    /* The folder is made here, not by Xapian, whose message for a folder it
+     * cannot make names the temporary folder and blames a missing parent
+     * (a read-only file system read "the folder it would be created in does
+     * not exist"). A folder of our name is the leftover of a dead process
+     * that had our PID, removed only when it holds a database. */
+    int made = mkdir(tmp, 0777) == 0;
+    if (!made && errno == EEXIST && kh_layout_remove_database(tmp) == 0)
+        made = mkdir(tmp, 0777) == 0;
+    if (!made)
+        return kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
+                            kh_errno_message(errno));
+    kh_db_t *db = NULL;
+    kh_status_t st = kh_db_open(tmp, KH_DB_CREATE_OR_OPEN, &db, err);
+    if (!st)
+        st = kh_index_stamp(db, path, err);
+    if (!st)
+        st = kh_db_commit(db, err);
+    kh_db_close(db);
+    /* Another run may have created path meanwhile: then its database is opened. */
+    if (!st && rename(tmp, path) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+        st = kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
+                          kh_errno_message(errno));
+    if (st)
+        kh_index_name_path(err, tmp, path);
+    if (lstat(tmp, &sb) == 0)
+        (void)kh_layout_remove_database(tmp);
+    return st;
+}
+
+kh_status_t kh_index_open_write(const char *path, kh_db_t **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_db_t *db = NULL;
+    kh_status_t st = create_whole(path, err);
+    if (!st)
+        st = kh_db_open(path, KH_DB_CREATE_OR_OPEN, &db, err);
+    if (!st)
+        st = kh_index_stamp(db, path, err);
+    if (!st)
+        st = kh_db_commit(db, err);
+    if (st) {
+        kh_db_close(db);
+        return st;
+    }
+    *out = db;
+    return KH_OK;
+}
+
+kh_status_t kh_index_open_read(const char *path, double remote_timeout, kh_db_t **out,
+                               kh_error_t *err)
+{
+    *out = NULL;
+    kh_db_t *db = NULL;
+    kh_status_t st = kh_db_open_reader(path, remote_timeout, &db, err);
+    if (!st)
+        st = kh_index_check_stamps(db, path, err);
+    if (st) {
+        kh_db_close(db);
+        return st;
+    }
+    *out = db;
+    return KH_OK;
 }

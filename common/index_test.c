@@ -328,6 +328,92 @@ static void stamps(void **state)
     }
 }
 
+static void messages_name_the_users_path(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *message, *tmp, *path, *want;
+    } rows[] = {
+        {"/a/idx.compacting-12: mkdir failed", "/a/idx.compacting-12", "idx", "idx: mkdir failed"},
+        {"x (Couldn't create /a/idx.compacting-12/postlist.glass)", "/a/idx.compacting-12", "idx",
+         "x (Couldn't create idx/postlist.glass)"},
+        {"no temporary here", "/a/idx.compacting-12", "idx", "no temporary here"},
+        {"الفهرس.compacting-7 و الفهرس.compacting-7", "الفهرس.compacting-7", "الفهرس",
+         "الفهرس و الفهرس"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kh_error_t err;
+        kh_error_set(&err, KH_ERR_IO, "%s", rows[i].message);
+        kh_index_name_path(&err, rows[i].tmp, rows[i].path);
+        assert_string_equal(err.message, rows[i].want);
+    }
+    kh_index_name_path(NULL, "a", "b"); /* accepted */
+}
+
+/* Opening for writing creates where nothing is, stamps, and is then read back; or says why not. */
+static void open_write_then_read(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what;
+        const char *at;     /* under the scratch folder */
+        int make_folder;    /* an empty folder there first */
+        const char *schema; /* a stamp set before reopening; NULL: none */
+        kh_status_t open, reopen, read;
+        const char *says; /* the last message, after "SCRATCH/at" */
+    } rows[] = {
+        {"missing", "idx", 0, NULL, KH_OK, KH_OK, KH_OK, NULL},
+        {"empty folder", "idx", 1, NULL, KH_OK, KH_OK, KH_OK, NULL},
+        {"parent missing", "none/idx", 0, NULL, KH_ERR_IO, KH_OK, KH_OK,
+         ": cannot create the index: "},
+        {"another schema", "idx", 0, "0", KH_OK, KH_ERR_DB_VERSION, KH_ERR_DB_VERSION,
+         ": index has " KH_META_SCHEMA " '0' but this searcher reads '"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char dir[4096], path[4200], tmp[4300];
+        snprintf(dir, sizeof dir, "%s/index_test.XXXXXX", KH_TEST_TMPDIR);
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/%s", dir, rows[i].at);
+        if (rows[i].make_folder)
+            assert_int_equal(mkdir(path, 0777), 0);
+        kh_db_t *db = NULL;
+        kh_error_t err = {0};
+        kh_status_t st = kh_index_open_write(path, &db, &err);
+        if (st != rows[i].open)
+            fail_msg("%s: open: status %d (%s)", rows[i].what, (int)st, err.message);
+        if (!st) {
+            /* Made whole, then renamed: no temporary folder is left. */
+            assert_int_equal(kh_index_temporary_path(tmp, sizeof tmp, path), 0);
+            assert_int_not_equal(access(tmp, F_OK), 0);
+            if (rows[i].schema)
+                assert_int_equal(kh_db_set_metadata(db, KH_META_SCHEMA, rows[i].schema, &err),
+                                 KH_OK);
+            assert_int_equal(kh_db_commit(db, &err), KH_OK);
+            kh_db_close(db);
+            st = kh_index_open_write(path, &db, &err);
+            if (st != rows[i].reopen)
+                fail_msg("%s: reopen: status %d (%s)", rows[i].what, (int)st, err.message);
+            kh_db_close(db);
+            st = kh_index_open_read(path, 1.0, &db, &err);
+            if (st != rows[i].read)
+                fail_msg("%s: read: status %d (%s)", rows[i].what, (int)st, err.message);
+            if (st)
+                assert_null(db);
+            kh_db_close(db);
+        } else {
+            assert_null(db);
+        }
+        if (rows[i].says) {
+            char want[4400];
+            snprintf(want, sizeof want, "%s%s", path, rows[i].says);
+            if (strncmp(err.message, want, strlen(want)) != 0)
+                fail_msg("%s: message '%s', expected '%s...'", rows[i].what, err.message, want);
+        }
+        snprintf(tmp, sizeof tmp, "rm -r '%s'", dir);
+        assert_int_equal(system(tmp), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +424,8 @@ int main(void)
         cmocka_unit_test(shard_counts),
         cmocka_unit_test(stub_round_trip),
         cmocka_unit_test(stamps),
+        cmocka_unit_test(open_write_then_read),
+        cmocka_unit_test(messages_name_the_users_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,8 +150,8 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
         if (st) {
             (void)kh_layout_remove_database(tmp); /* a partial copy (a full disk) */
             /* The user's path in the message, never the temporary copy's. */
-            kh_compact_name_path(err, tmp, path);
-            kh_compact_name_path(err, db, path);
+            kh_index_name_path(err, tmp, path);
+            kh_index_name_path(err, db, path);
         }
     }
     if (!st) {
@@ -312,27 +312,4 @@ kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *ke
     if (kept)
         *kept = strangers;
     return KH_OK;
-}
-
-void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path)
-{
-    if (!err || !tmp || !*tmp || !path)
-        return;
-    char out[KH_ERROR_MESSAGE_MAX];
-    size_t n = 0, tmp_len = strlen(tmp), path_len = strlen(path);
-    for (const char *s = err->message; *s && n + 1 < sizeof out;) {
-        if (strncmp(s, tmp, tmp_len) == 0 && n + path_len + 1 < sizeof out) {
-            memcpy(out + n, path, path_len);
-            n += path_len;
-            s += tmp_len;
-        } else {
-            out[n++] = *s++;
-        }
-    }
-    /* Cut short: end on a whole UTF-8 character. */
-    if (n + 1 >= sizeof out)
-        while (n > 0 && ((unsigned char)out[n - 1] & 0x80))
-            n--;
-    out[n] = '\0';
-    memcpy(err->message, out, n + 1);
 }

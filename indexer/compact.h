@@ -78,13 +78,6 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
 kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *kept,
                                kh_error_t *err);
 
-/*
- * Replaces every occurrence of tmp in err's message by path: a message
- * names the user's path, not the temporary folder a database is made in
- * (khabar/index.h). Accepts NULL err.
- */
-void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path);
-
 /* Disk usage of the database folder at path, as du counts it (0 when it
  * cannot be read): the figure a user compares. */
 uint64_t kh_compact_disk_usage(const char *path);

@@ -213,28 +213,6 @@ static void cleanup_restores_old_copy(void **state)
     assert_int_equal(entries_starting("idx.compacting-"), 0);
 }
 
-static void messages_name_the_users_path(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *message, *tmp, *path, *want;
-    } rows[] = {
-        {"/a/idx.compacting-12: mkdir failed", "/a/idx.compacting-12", "idx", "idx: mkdir failed"},
-        {"x (Couldn't create /a/idx.compacting-12/postlist.glass)", "/a/idx.compacting-12", "idx",
-         "x (Couldn't create idx/postlist.glass)"},
-        {"no temporary here", "/a/idx.compacting-12", "idx", "no temporary here"},
-        {"الفهرس.compacting-7 و الفهرس.compacting-7", "الفهرس.compacting-7", "الفهرس",
-         "الفهرس و الفهرس"},
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_error_t err;
-        kh_error_set(&err, KH_ERR_IO, "%s", rows[i].message);
-        kh_compact_name_path(&err, rows[i].tmp, rows[i].path);
-        assert_string_equal(err.message, rows[i].want);
-    }
-    kh_compact_name_path(NULL, "a", "b"); /* accepted */
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,7 +220,6 @@ int main(void)
         cmocka_unit_test_setup(missing_database, fresh_folder),
         cmocka_unit_test_setup(cleanup_removes_only_dead_leftovers, fresh_folder),
         cmocka_unit_test_setup(cleanup_restores_old_copy, fresh_folder),
-        cmocka_unit_test(messages_name_the_users_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

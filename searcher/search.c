@@ -997,14 +997,10 @@ kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh
     }
     kh_status_t st;
     for (int attempt = 0;; attempt++) {
-        st = kh_db_open_reader(path, remote_timeout, &s->db, err);
-        if (!st)
-            st = kh_index_check_stamps(s->db, path, err);
+        st = kh_index_open_read(path, remote_timeout, &s->db, err);
+        /* Opened just as a writer committed: open its new revision. */
         if (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES)
             break;
-        /* Opened just as a writer committed: open its new revision. */
-        kh_db_close(s->db);
-        s->db = NULL;
     }
     if (!st)
         st = kh_analyzer_new(&s->analyzer, err);

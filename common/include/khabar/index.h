@@ -21,9 +21,10 @@
  *                       xdb.h opens it line by line), which the searcher
  *                       reads; the indexer writes only the stubs it made.
  *   a temporary folder  NAME.compacting-PID next to a database folder NAME:
- *                       a database being created whole (writer) or a
- *                       compacted copy (compact.h), and NAME.compacting-PID.old
- *                       the old copy being swapped out.
+ *                       a database being created whole
+ *                       (kh_index_open_write()) or a compacted copy
+ *                       (compact.h), and NAME.compacting-PID.old the old
+ *                       copy being swapped out.
  *
  * Version stamps: every database (every shard) holds the metadata keys
  * KH_META_SCHEMA and KH_META_ANALYZER (schema.h), written by the first
@@ -141,6 +142,38 @@ kh_status_t kh_index_stamp(kh_db_t *db, const char *path, kh_error_t *err);
  * Returns KH_OK; KH_ERR_DB_VERSION naming path; the statuses of xdb.h.
  */
 kh_status_t kh_index_check_stamps(kh_db_t *db, const char *path, kh_error_t *err);
+
+/*
+ * Replaces every occurrence of tmp in err's message by path: a message
+ * names the user's path, not the temporary folder a database is made in
+ * (above). Accepts NULL err.
+ */
+void kh_index_name_path(kh_error_t *err, const char *tmp, const char *path);
+
+/*
+ * Opens the index database at path (a database folder: one shard of a
+ * sharded index, or a plain index) for writing, creating it when path is
+ * missing: made whole in its temporary folder and renamed into place, so
+ * that a run killed meanwhile leaves nothing half made at path (an empty
+ * folder at path: the database is made in it). The version stamps are checked, or written and
+ * committed in a new database (kh_index_stamp()). On success *out is the
+ * caller's (kh_db_close()); else NULL. The caller has checked that path may
+ * be written (kh_layout_of()). Returns KH_OK; KH_ERR_IO when the folder
+ * cannot be made ("PATH: cannot create the index: REASON"); the statuses of
+ * kh_db_open() and kh_index_stamp(); messages name path, never the
+ * temporary folder.
+ */
+kh_status_t kh_index_open_write(const char *path, kh_db_t **out, kh_error_t *err);
+
+/*
+ * Opens the index at path (a database folder, a sharded index's folder or
+ * any stub file) for reading, remote shards given remote_timeout seconds
+ * (kh_db_open_reader()), and checks its stamps (kh_index_check_stamps()).
+ * On success *out is the caller's (kh_db_close()); else NULL. Returns KH_OK;
+ * the statuses of kh_db_open_reader() and kh_index_check_stamps().
+ */
+kh_status_t kh_index_open_read(const char *path, double remote_timeout, kh_db_t **out,
+                               kh_error_t *err);
 
 /*
  * For a partial search (--allow-partial): opens each line of the stub at
