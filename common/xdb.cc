@@ -10,6 +10,8 @@
  */
 #include "khabar/xdb.h"
 
+#include "khabar/index.h"
+
 #include <xapian.h>
 
 #include <cerrno>
@@ -441,7 +443,7 @@ const char *path_hint(const char *path, kh_status_t status)
     }
     if (!S_ISDIR(st.st_mode))
         return nullptr; /* a stub file: Xapian's message names the bad line or member */
-    static const char *const markers[] = {"iamglass", "iamchert", "XAPIANDB"};
+    static const char *const markers[] = {KH_INDEX_GLASS_MARKER, "iamchert", KH_INDEX_STUB_NAME};
     std::string marker;
     for (const char *m : markers) {
         try {
@@ -504,7 +506,7 @@ struct stub_line {
     std::string type, arg;
 };
 
-/* The stub file behind path (a stub file, or a folder holding XAPIANDB), or "". */
+/* The stub file behind path (a stub file, or a sharded index's folder: index.h), or "". */
 std::string stub_file_of(const char *path)
 {
     struct stat st;
@@ -512,7 +514,7 @@ std::string stub_file_of(const char *path)
         return "";
     if (S_ISREG(st.st_mode))
         return path;
-    std::string inside = std::string(path) + "/XAPIANDB";
+    std::string inside = std::string(path) + "/" KH_INDEX_STUB_NAME;
     if (S_ISDIR(st.st_mode) && stat(inside.c_str(), &st) == 0 && S_ISREG(st.st_mode))
         return inside;
     return "";
@@ -617,7 +619,7 @@ bool stub_has_remote(const char *path) noexcept
 
 /*
  * After opening path failed: when path is a stub, the message of its first
- * line that fails alone ("PATH: shard 'remote h:p' (XAPIANDB line 2): ..."),
+ * line that fails alone ("PATH: shard 'remote h:p' (STUB line 2): ..."),
  * which names the culprit where Xapian's own message may not. Returns
  * false when path is no stub or every line opens alone.
  */

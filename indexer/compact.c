@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "khabar/xdb.h"
-#include "layout.h"
 
 static double now_seconds(void)
 {
@@ -82,7 +81,7 @@ static char *parent_of(const char *path)
  * NFS, some FUSE ones; ENOSYS: kernels before 3.15): two rename() calls
  * then, which leave a moment without a database at db. A searcher opening
  * it in that moment fails to find the index, and a crash there leaves the
- * old database at old_db (DB.compacting-PID.old), which
+ * old database at old_db (the temporary folder's .old, index.h), which
  * kh_compact_cleanup() renames back on the next run.
  */
 static kh_status_t swap_in(const char *db, const char *new_db, const char *old_db, int *exchanged,
@@ -121,7 +120,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
                    ? kh_error_set(err, KH_ERR_NOMEM, NULL)
                    : kh_error_set(err, KH_ERR_IO, "%s: %s", path, kh_errno_message(errno));
     char suffix[64];
-    snprintf(suffix, sizeof suffix, KH_COMPACT_SUFFIX "%ld", (long)getpid());
+    snprintf(suffix, sizeof suffix, KH_INDEX_TEMPORARY_SUFFIX "%ld", (long)getpid());
     char *tmp = concat(db, suffix);
     char *old = tmp ? concat(tmp, ".old") : NULL;
     char *parent = parent_of(db);
@@ -129,7 +128,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
     if (!tmp || !old || !parent)
         st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     /* Only a folder that holds a database and nothing else is swapped out
-     * and removed (layout.h): checked again here, under the write lock,
+     * and removed (index.h): checked again here, under the write lock,
      * since a file may have been put in it while the run went on. */
     kh_layout_t layout;
     if (!st && (st = kh_layout_of(path, &layout, err)) == KH_OK && layout != KH_LAYOUT_DATABASE)
@@ -151,8 +150,8 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
         if (st) {
             (void)kh_layout_remove_database(tmp); /* a partial copy (a full disk) */
             /* The user's path in the message, never the temporary copy's. */
-            kh_compact_name_path(err, tmp, path);
-            kh_compact_name_path(err, db, path);
+            kh_index_name_path(err, tmp, path);
+            kh_index_name_path(err, db, path);
         }
     }
     if (!st) {
@@ -179,14 +178,14 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
 /* ---- leftovers ---------------------------------------------------------- */
 
 /*
- * When entry is NAME.compacting-PID or NAME.compacting-PID.old: *name_len
+ * When entry is a temporary folder of NAME, or its .old (index.h): *name_len
  * gets NAME's length, *pid and *is_old the rest; returns 1. NAME must be want
- * when want is set, else shard-K. Returns 0 for any other name.
+ * when want is set, else a shard's. Returns 0 for any other name.
  */
 static int parse_leftover(const char *entry, const char *want, size_t *name_len, long *pid,
                           int *is_old)
 {
-    const char *mark = strstr(entry, KH_COMPACT_SUFFIX);
+    const char *mark = strstr(entry, KH_INDEX_TEMPORARY_SUFFIX);
     if (!mark || mark == entry)
         return 0;
     size_t len = (size_t)(mark - entry);
@@ -194,11 +193,10 @@ static int parse_leftover(const char *entry, const char *want, size_t *name_len,
         if (strlen(want) != len || memcmp(entry, want, len) != 0)
             return 0;
     } else {
-        if (len <= 6 || strncmp(entry, "shard-", 6) != 0 ||
-            strspn(entry + 6, "0123456789") != len - 6)
+        if (!kh_index_is_shard_name(entry, len))
             return 0;
     }
-    const char *digits = mark + strlen(KH_COMPACT_SUFFIX);
+    const char *digits = mark + strlen(KH_INDEX_TEMPORARY_SUFFIX);
     size_t n = strspn(digits, "0123456789");
     if (n == 0 || n > 10)
         return 0;
@@ -223,10 +221,10 @@ static int process_gone(long pid)
 }
 
 /*
- * Clears the leftovers in folder dir: of NAME want (or of any shard-K when
+ * Clears the leftovers in folder dir: of NAME want (or of any shard when
  * want is NULL). Two passes: a .old folder whose database is missing is
  * renamed back first, then what is left of the pattern is removed. Only a
- * folder that holds a database and nothing else is either (layout.h): a
+ * folder that holds a database and nothing else is either (index.h): a
  * folder of the pattern holding anything else is not ours, and is counted
  * in *kept.
  */
@@ -314,27 +312,4 @@ kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *ke
     if (kept)
         *kept = strangers;
     return KH_OK;
-}
-
-void kh_compact_name_path(kh_error_t *err, const char *tmp, const char *path)
-{
-    if (!err || !tmp || !*tmp || !path)
-        return;
-    char out[KH_ERROR_MESSAGE_MAX];
-    size_t n = 0, tmp_len = strlen(tmp), path_len = strlen(path);
-    for (const char *s = err->message; *s && n + 1 < sizeof out;) {
-        if (strncmp(s, tmp, tmp_len) == 0 && n + path_len + 1 < sizeof out) {
-            memcpy(out + n, path, path_len);
-            n += path_len;
-            s += tmp_len;
-        } else {
-            out[n++] = *s++;
-        }
-    }
-    /* Cut short: end on a whole UTF-8 character. */
-    if (n + 1 >= sizeof out)
-        while (n > 0 && ((unsigned char)out[n - 1] & 0x80))
-            n--;
-    out[n] = '\0';
-    memcpy(err->message, out, n + 1);
 }

@@ -23,7 +23,7 @@
 #include "khabar/paths.h"
 #include "khabar/schema.h"
 #include "khabar/similar.h"
-#include "layout.h"
+#include "khabar/index.h"
 #include "options.h"
 #include "pipeline.h"
 #include "writer.h"
@@ -520,7 +520,7 @@ static void clean_leftovers(const char *index)
  * Opens the index before anything is read when it exists; a new one is
  * created by the first article read (index_file()). Only a new or empty
  * folder, or an index and nothing else: any other folder is the user's,
- * and nothing in it is touched (layout.h). Returns 0, or -1 after the message.
+ * and nothing in it is touched (khabar/index.h). Returns 0, or -1 after the message.
  */
 static int open_at_start(run_t *run, const kh_indexer_args_t *args)
 {

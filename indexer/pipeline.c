@@ -2,7 +2,6 @@
 #include "pipeline.h"
 
 #include "compact.h"
-#include "layout.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,9 +14,8 @@
 #include <unistd.h>
 
 #include "khabar/display.h"
+#include "khabar/index.h"
 #include "khabar/xdb.h"
-
-#define STUB_NAME "XAPIANDB"
 
 /*
  * Bounds of the queues, so that memory does not grow with the input. An
@@ -499,93 +497,6 @@ static void *analyser_main(void *arg)
     }
 }
 
-/* ---- layout ------------------------------------------------------------- */
-
-/* Joins dir and name into a new string. */
-static char *join(const char *dir, const char *name)
-{
-    size_t len = strlen(dir) + 1 + strlen(name) + 1;
-    char *path = malloc(len);
-    if (path)
-        snprintf(path, len, "%s/%s", dir, name);
-    return path;
-}
-
-/*
- * The shard count of the index at path: 0 when there is none yet, 1 for a
- * plain database, N for a folder whose XAPIANDB lists shard-0..shard-(N-1).
- */
-static kh_status_t existing_shards(const char *path, unsigned *out, kh_error_t *err)
-{
-    *out = 0;
-    char *stub = join(path, STUB_NAME);
-    if (!stub)
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    FILE *f = fopen(stub, "r");
-    if (!f) {
-        int missing = errno == ENOENT || errno == ENOTDIR;
-        free(stub);
-        if (!missing)
-            return kh_error_set(err, KH_ERR_IO, "%s/%s: %s", path, STUB_NAME,
-                                kh_errno_message(errno));
-        struct stat st;
-        char *marker = join(path, "iamglass");
-        if (!marker)
-            return kh_error_set(err, KH_ERR_NOMEM, NULL);
-        if (stat(marker, &st) == 0)
-            *out = 1;
-        free(marker);
-        return KH_OK;
-    }
-    char line[512];
-    unsigned n = 0;
-    kh_status_t st = KH_OK;
-    while (!st && fgets(line, sizeof line, f)) {
-        char want[64];
-        snprintf(want, sizeof want, "auto shard-%u\n", n);
-        if (strcmp(line, want) != 0)
-            st = kh_error_set(err, KH_ERR_ARG,
-                              "%s: line %u is not '%.*s': the indexer writes only the local "
-                              "shards it made (serve them with xapian-tcpsrv and list the "
-                              "remote ones in a stub of your own)",
-                              stub, n + 1, (int)strlen(want) - 1, want);
-        n++;
-    }
-    fclose(f);
-    if (!st && n == 0)
-        st = kh_error_set(err, KH_ERR_ARG, "%s: empty stub file", stub);
-    free(stub);
-    if (!st)
-        *out = n;
-    return st;
-}
-
-/* Writes path/XAPIANDB listing n shards, atomically (a reader sees all or nothing). */
-static kh_status_t write_stub(const char *path, unsigned n, kh_error_t *err)
-{
-    char *stub = join(path, STUB_NAME), *tmp = join(path, "." STUB_NAME ".tmp");
-    kh_status_t st = KH_OK;
-    FILE *f = stub && tmp ? fopen(tmp, "w") : NULL;
-    if (!stub || !tmp)
-        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
-    /* Messages name the stub, not the temporary file it is written as. */
-    else if (!f)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
-    for (unsigned i = 0; !st && i < n; i++)
-        fprintf(f, "auto shard-%u\n", i);
-    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0) && !st)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
-    if (f && fclose(f) != 0 && !st)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
-    if (!st && rename(tmp, stub) != 0)
-        st = kh_error_set(err, KH_ERR_IO, "%s: %s", stub, kh_errno_message(errno));
-    if (st && tmp)
-        (void)unlink(tmp);
-    free(stub);
-    free(tmp);
-    return st;
-}
-
 /* ---- open, add, delete, close ------------------------------------------- */
 
 static void stop_threads(kh_pipeline_t *p, int commit);
@@ -594,20 +505,20 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
                              kh_error_t *err)
 {
     *out = NULL;
-    /* Only a new or empty folder, or an index and nothing else (layout.h). */
+    /* Only a new or empty folder, or an index and nothing else (index.h). */
     kh_layout_t layout;
     kh_status_t st = kh_layout_of(path, &layout, err);
     if (st)
         return st;
     unsigned have;
-    if ((st = existing_shards(path, &have, err)) != KH_OK)
+    if ((st = kh_index_shard_count(path, &have, err)) != KH_OK)
         return st;
     unsigned want = opts->shards;
     if (layout == KH_LAYOUT_SHARDS && !have && want <= 1)
         return kh_error_set(err, KH_ERR_ARG,
                             "%s: shard folders without their %s stub (a run creating a sharded "
                             "index was cut short): run it again with its --shards",
-                            path, STUB_NAME);
+                            path, KH_INDEX_STUB_NAME);
     if (want > KH_PIPELINE_MAX_SHARDS)
         return kh_error_set(err, KH_ERR_ARG, "at most %d shards", KH_PIPELINE_MAX_SHARDS);
     if (have && want && want != have)
@@ -669,9 +580,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         shard_opts.batch_articles ? shard_opts.batch_articles : KH_WRITER_BATCH_DEFAULT;
     shard_opts.batch_articles = (batch + n - 1) / n;
     for (unsigned i = 0; !st && i < n; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "shard-%u", i);
-        char *shard_path = sharded ? join(path, name) : strdup(path);
+        char *shard_path = sharded ? kh_index_shard_path(path, i) : strdup(path);
         if (!shard_path)
             st = kh_error_set(err, KH_ERR_NOMEM, NULL);
         else
@@ -683,7 +592,7 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     }
     /* The stub last: a searcher never sees it list a shard that is not there. */
     if (!st && sharded && !have)
-        st = write_stub(path, n, err);
+        st = kh_index_write_stub(path, n, err);
     for (unsigned i = 0; !st && i < jobs; i++)
         st = kh_builder_new(&opts->writer.passage, &p->builders[i], err);
     for (unsigned i = 0; !st && i < n; i++) {

@@ -19,10 +19,8 @@
  * Shards. Article ID goes to shard kh_shard_of(ID, N): 64-bit FNV-1a of the
  * id's bytes, mod N. The hash is part of the index format: replacing or
  * deleting an article later must find the same shard. A sharded index is a
- * folder INDEX holding INDEX/shard-0 .. INDEX/shard-(N-1) (Xapian databases,
- * each stamped with the schema and analyzer versions) and the Xapian stub
- * file INDEX/XAPIANDB, one line "auto shard-K" each, which Xapian opens as
- * one database. N = 1 (the default) is a plain database at INDEX, as before.
+ * folder of N database folders and the stub that lists them (its layout:
+ * khabar/index.h). N = 1 (the default) is a plain database at INDEX.
  */
 #ifndef KHABAR_PIPELINE_H
 #define KHABAR_PIPELINE_H
@@ -114,10 +112,10 @@ unsigned kh_shard_of(const char *article_id, unsigned shards);
  * (and its shards and stub) when missing. On success *out belongs to the
  * caller (kh_pipeline_close()).
  * Only a missing path, an empty folder or a folder that holds a khabar
- * index and nothing else is opened (layout.h); nothing is changed in any
+ * index and nothing else is opened (khabar/index.h); nothing is changed in any
  * other. Returns KH_OK; KH_ERR_ARG when path is another folder or a file
  * (kh_layout_of()'s message), when the shard count asked for differs from
- * the index's ("re-index into a new folder"), or the folder's XAPIANDB was
+ * the index's ("re-index into a new folder"), or the folder's stub was
  * not written by the indexer; KH_ERR_IO when path cannot be read; KH_ERR_NOMEM when a thread cannot
  * start; the statuses of kh_writer_open() for each shard (the message names it).
  */

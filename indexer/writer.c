@@ -1,19 +1,15 @@
 #include "writer.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "compact.h"
 #include "khabar/analyzer.h"
+#include "khabar/index.h"
 #include "khabar/schema.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
-#include "layout.h"
 
 struct kh_writer {
     kh_db_t *db;
@@ -32,82 +28,6 @@ kh_writer_opts_t kh_writer_opts_default(void)
     return o;
 }
 
-/* Refuses an index made by another schema or analyzer; stamps a new one. */
-static kh_status_t check_versions(kh_db_t *db, const char *path, kh_error_t *err)
-{
-    static const struct {
-        const char *key;
-        const char *(*version)(void);
-        const char *what;
-    } stamps[] = {{KH_META_SCHEMA, NULL, "schema"},
-                  {KH_META_ANALYZER, kh_analyzer_version, "analyzer"}};
-    unsigned docs = 0;
-    kh_status_t st = kh_db_doc_count(db, &docs, err);
-    for (size_t i = 0; !st && i < sizeof stamps / sizeof stamps[0]; i++) {
-        const char *want = stamps[i].version ? stamps[i].version() : KH_SCHEMA_VERSION;
-        char *have = NULL;
-        st = kh_db_get_metadata(db, stamps[i].key, &have, err);
-        if (st)
-            break;
-        if (have[0] == '\0' && docs == 0)
-            st = kh_db_set_metadata(db, stamps[i].key, want, err);
-        else if (strcmp(have, want) != 0)
-            st = kh_error_set(err, KH_ERR_DB_VERSION,
-                              "%s: index was built with %s version '%s', this indexer writes "
-                              "version '%s': re-index into a new folder",
-                              path, stamps[i].what, have[0] ? have : "(none)", want);
-        free(have);
-    }
-    return st;
-}
-
-/*
- * A new database is made next to path as NAME.compacting-PID and renamed
- * into place once Xapian has written it whole: Xapian creates a database
- * file by file, and an indexer killed in between (reliability_crash_kill,
- * killed 10 ms into a run) left a folder that neither the searcher nor the
- * next run could open. The leftover of a run killed here has compact.h's
- * pattern, which the next run clears. Nothing is done when path exists
- * (an index, or an empty folder Xapian creates it in: layout.h).
- */
-static kh_status_t create_whole(const char *path, kh_error_t *err)
-{
-    struct stat sb;
-    if (lstat(path, &sb) == 0 || errno != ENOENT)
-        return KH_OK;
-    char tmp[PATH_MAX];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s%s%ld", path, KH_COMPACT_SUFFIX, (long)getpid()) >=
-        sizeof tmp)
-        return KH_OK; /* too long a path for the copy: created in place */
-    /* The folder is made here, not by Xapian, whose message for a folder it
-     * cannot make names the temporary folder and blames a missing parent
-     * (a read-only file system read "the folder it would be created in does
-     * not exist"). A folder of our name is the leftover of a dead process
-     * that had our PID, removed only when it holds a database (layout.h). */
-    int made = mkdir(tmp, 0777) == 0;
-    if (!made && errno == EEXIST && kh_layout_remove_database(tmp) == 0)
-        made = mkdir(tmp, 0777) == 0;
-    if (!made)
-        return kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
-                            kh_errno_message(errno));
-    kh_db_t *db = NULL;
-    kh_status_t st = kh_db_open(tmp, KH_DB_CREATE_OR_OPEN, &db, err);
-    if (!st)
-        st = check_versions(db, path, err);
-    if (!st)
-        st = kh_db_commit(db, err);
-    kh_db_close(db);
-    /* Another run may have created path meanwhile: then its database is opened. */
-    if (!st && rename(tmp, path) != 0 && errno != EEXIST && errno != ENOTEMPTY)
-        st = kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
-                          kh_errno_message(errno));
-    if (st)
-        kh_compact_name_path(err, tmp, path);
-    if (lstat(tmp, &sb) == 0)
-        (void)kh_layout_remove_database(tmp);
-    return st;
-}
-
 kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_writer_t **out,
                            kh_error_t *err)
 {
@@ -120,14 +40,7 @@ kh_status_t kh_writer_open(const char *path, const kh_writer_opts_t *opts, kh_wr
         w->opts.batch_articles = KH_WRITER_BATCH_DEFAULT;
     kh_status_t st = KH_OK;
     if (path)
-        st = create_whole(path, err);
-    if (path && !st) {
-        st = kh_db_open(path, KH_DB_CREATE_OR_OPEN, &w->db, err);
-        if (!st)
-            st = check_versions(w->db, path, err);
-        if (!st)
-            st = kh_db_commit(w->db, err);
-    }
+        st = kh_index_open_write(path, &w->db, err);
     if (st) {
         kh_writer_close(w, 0, NULL);
         return st;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "khabar/display.h"
+#include "khabar/index.h"
 #include "khabar/io.h"
 #include "khabar/analyzer.h"
 #include "khabar/paths.h"
@@ -362,24 +363,15 @@ static int run_batch(worker_t *workers, unsigned jobs, const char *path)
     return outcomes;
 }
 
-/* The shards of a stub that open (--allow-partial), as a temporary stub. */
-typedef struct partial {
-    FILE *stub;
-    unsigned up, down;
-} partial_t;
-
+/* kh_stub_fn of kh_index_partial_stub(): a shard that does not open is left out, said why. */
 static int note_shard(void *ctx, unsigned line, const char *spec, kh_status_t status,
                       const char *message)
 {
-    partial_t *p = ctx;
+    (void)ctx;
     (void)line;
-    if (status) {
+    (void)spec;
+    if (status)
         say(stderr, "warning: %s; searching the other shards", message);
-        p->down++;
-    } else {
-        fprintf(p->stub, "%s\n", spec);
-        p->up++;
-    }
     return 0;
 }
 
@@ -392,48 +384,13 @@ static int note_shard(void *ctx, unsigned line, const char *spec, kh_status_t st
  */
 static int reachable_shards(const char *index, double timeout, char **stub_path, int *partial)
 {
-    *stub_path = NULL;
-    *partial = 0;
-    const char *tmpdir = getenv("TMPDIR");
-    size_t len = strlen(tmpdir && *tmpdir ? tmpdir : "/tmp") + 32;
-    char *path = malloc(len);
-    if (!path) {
-        fputs("searcher: out of memory\n", stderr);
-        return 1;
-    }
-    snprintf(path, len, "%s/khabar-shards-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemp(path);
-    partial_t p = {fd >= 0 ? fdopen(fd, "w") : NULL, 0, 0};
-    if (!p.stub) {
-        say(stderr, "%s: cannot create a temporary stub file", path);
-        if (fd >= 0) {
-            close(fd);
-            unlink(path);
-        }
-        free(path);
-        return 1;
-    }
     kh_error_t err;
-    kh_status_t st = kh_db_stub_probe(index, timeout, note_shard, &p, &err);
-    int bad = fclose(p.stub) != 0;
-    if (st || bad) {
-        if (st)
-            say(stderr, "%s", err.message);
-        else
-            say(stderr, "%s: cannot write the temporary stub file", path);
-        unlink(path);
-        free(path);
-        return 1;
-    }
-    /* None opens: opening the index as it is reports why, as without the option. */
-    if (p.down == 0 || p.up == 0) {
-        unlink(path);
-        free(path);
-        return 0;
-    }
-    *stub_path = path;
-    *partial = 1;
-    return 0;
+    kh_status_t st =
+        kh_index_partial_stub(index, timeout, getenv("TMPDIR"), note_shard, NULL, stub_path, &err);
+    if (st)
+        say(stderr, "%s", err.message);
+    *partial = !st && *stub_path;
+    return st != KH_OK;
 }
 
 /* -j's default: one thread per online processor, at most 8 (measured: see README). */

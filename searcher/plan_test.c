@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "test_fs.h"
+#include "test_index.h"
 
 #include "khabar/analyzer.h"
 #include "khabar/stopwords.h"
@@ -56,7 +57,7 @@ static int add_article(kh_writer_t *w, const char *id, const char *lang, const c
     if (!st)
         st = kh_article_reader_next(r, &a, &err);
     if (!st)
-        st = kh_writer_add(w, a, NULL, &err);
+        st = test_put_article(w, a, &err);
     kh_article_free(a);
     kh_article_reader_close(r);
     return st ? -1 : 0;

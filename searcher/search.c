@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "khabar/analyzer.h"
+#include "khabar/index.h"
 #include "khabar/similar.h"
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
@@ -113,30 +114,6 @@ kh_search_opts_t kh_search_opts_default(void)
     return o;
 }
 
-static kh_status_t check_stamp(kh_db_t *db, const char *path, const char *key, const char *want,
-                               kh_error_t *err)
-{
-    char *have = NULL;
-    kh_status_t st = kh_db_get_metadata(db, key, &have, err);
-    if (st)
-        return st;
-    if (have[0] == '\0') {
-        /* An indexer killed before its first commit leaves an empty database
-         * without stamps: that is an empty index, not someone else's. */
-        unsigned docs = 0;
-        st = kh_db_doc_count(db, &docs, err);
-        if (!st && docs > 0)
-            st = kh_error_set(err, KH_ERR_DB_VERSION, "%s: not a khabar index (no '%s' stamp)",
-                              path, key);
-    } else if (strcmp(have, want) != 0) {
-        st = kh_error_set(err, KH_ERR_DB_VERSION,
-                          "%s: index has %s '%s' but this searcher reads '%s': re-index it", path,
-                          key, have, want);
-    }
-    free(have);
-    return st;
-}
-
 kh_status_t kh_searcher_open(const char *path, kh_searcher_t **out, kh_error_t *err)
 {
     return kh_searcher_open_timeout(path, KH_DB_REMOTE_TIMEOUT_DEFAULT, out, err);
@@ -153,16 +130,10 @@ kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh
     }
     kh_status_t st;
     for (int attempt = 0;; attempt++) {
-        st = kh_db_open_reader(path, remote_timeout, &s->db, err);
-        if (!st)
-            st = check_stamp(s->db, path, KH_META_SCHEMA, KH_SCHEMA_VERSION, err);
-        if (!st)
-            st = check_stamp(s->db, path, KH_META_ANALYZER, kh_analyzer_version(), err);
+        st = kh_index_open_read(path, remote_timeout, &s->db, err);
+        /* Opened just as a writer committed: open its new revision. */
         if (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES)
             break;
-        /* Opened just as a writer committed: open its new revision. */
-        kh_db_close(s->db);
-        s->db = NULL;
     }
     if (!st)
         st = kh_analyzer_new(&s->analyzer, err);

@@ -1,6 +1,6 @@
 /*
  * test_fs.h - for unit tests only: remove a test's scratch folder before it
- * starts again (the programs themselves never remove a tree: indexer/layout.c
+ * starts again (the programs themselves never remove a tree: common/index.c
  * removes only a database's own files).
  */
 #ifndef KH_TEST_FS_H
