@@ -237,7 +237,7 @@ typedef struct {
     size_t len;
     kh_query_tree_t *tree;
     token_t *tokens;
-    size_t n_tokens, next;
+    size_t n_tokens, cap_tokens, next;
     kh_status_t st; /* sticky: once set, the helpers do nothing */
     kh_error_t *err;
 } parser_t;
@@ -336,31 +336,41 @@ static void scan_clause(parser_t *p, size_t *i, size_t depth, token_t *tok)
     }
 }
 
+/* Grown by doubling rather than sized by the query: a token is 56 bytes. */
+static void push_token(parser_t *p, const token_t *tok)
+{
+    if (p->n_tokens == p->cap_tokens) {
+        size_t cap = p->cap_tokens ? 2 * p->cap_tokens : 16;
+        token_t *tokens = realloc(p->tokens, cap * sizeof *tokens);
+        if (!tokens) {
+            p->st = kh_error_set(p->err, KH_ERR_NOMEM, NULL);
+            return;
+        }
+        p->tokens = tokens;
+        p->cap_tokens = cap;
+    }
+    p->tokens[p->n_tokens++] = *tok;
+}
+
 static void tokenize(parser_t *p)
 {
     const char *query = p->query;
     size_t len = p->len, depth = 0, i = 0;
     size_t open_at[KH_QUERY_MAX_DEPTH];
-    /* At most one token per byte, and the end. */
-    p->tokens = malloc((len + 1) * sizeof *p->tokens);
-    if (!p->tokens) {
-        p->st = kh_error_set(p->err, KH_ERR_NOMEM, NULL);
-        return;
-    }
     while (!p->st) {
         while (i < len && is_space(query[i]))
             i++;
         token_t tok = {TOK_CLAUSE, i, {KH_FIELD_TEXT, KH_OCCUR_SHOULD, 0, 0, 0}, 0};
         if (i == len) {
             tok.kind = TOK_END;
-            p->tokens[p->n_tokens++] = tok;
+            push_token(p, &tok);
             break;
         }
         if (query[i] == ')') {
             if (depth) {
                 depth--;
                 tok.kind = TOK_CLOSE;
-                p->tokens[p->n_tokens++] = tok;
+                push_token(p, &tok);
             } else {
                 note(p, "')' at byte %zu closes nothing; ignored", i);
             }
@@ -370,7 +380,7 @@ static void tokenize(parser_t *p)
         tok.kind = operator_at(query, i, len);
         if (tok.kind != TOK_END) {
             i += tok.kind == TOK_OR ? 2 : 3;
-            p->tokens[p->n_tokens++] = tok;
+            push_token(p, &tok);
             continue;
         }
         tok.kind = TOK_CLAUSE;
@@ -389,14 +399,14 @@ static void tokenize(parser_t *p)
             open_at[depth++] = i + sign;
             tok.kind = TOK_OPEN;
             i += sign + 1;
-            p->tokens[p->n_tokens++] = tok;
+            push_token(p, &tok);
             continue;
         }
         i += sign;
         scan_clause(p, &i, depth, &tok);
         /* A lone "+", "-" or "" is punctuation, not a clause. */
         if (!p->st && (tok.clause.start < tok.clause.end || tok.clause.phrase))
-            p->tokens[p->n_tokens++] = tok;
+            push_token(p, &tok);
     }
     if (!p->st && depth)
         note(p, "'(' at byte %zu is not closed; closed at the end", open_at[0]);
@@ -587,7 +597,7 @@ kh_status_t kh_query_parse_tree(const char *query, size_t len, kh_query_tree_t *
                                 kh_error_t *err)
 {
     memset(out, 0, sizeof *out);
-    parser_t p = {query, len, out, NULL, 0, 0, KH_OK, err};
+    parser_t p = {query, len, out, NULL, 0, 0, 0, KH_OK, err};
     tokenize(&p);
     if (!p.st)
         out->root = parse_or(&p);
