@@ -95,28 +95,6 @@ plural)
     highlighted | grep -qxF شركة || fail "شركات does not highlight شركة: $(highlighted)"
     [ ! -s err ] || fail "stderr: $(cat err)"
     ;;
-plural_both)
-    # Plural and singular both common (the vocabulary rule above does not
-    # join them): the analyzer stems شركات as شركة, so each finds the other.
-    for i in 1 2 3; do
-        printf '{"id": "s%s", "title": "خبر", "text": "أعلنت شركة النفط نتائجها %s"}\n' $i $i
-        printf '{"id": "p%s", "title": "خبر", "text": "أعلنت شركات النفط نتائجها %s"}\n' $i $i
-    done >plural.jsonl
-    run "$INDEXER" -q -d idx plural.jsonl
-    expect_rc 0
-    for q in شركات شركة; do
-        run "$SEARCHER" -d idx --format json "$q"
-        expect_rc 0
-        [ "$(wc -l <out)" = 6 ] || fail "$q found $(wc -l <out) passages, not 6: $(cat out)"
-    done
-    # On the bundled article: the plural finds passages that say only شركة.
-    index_corpus
-    run "$SEARCHER" -d idx --format json -n 50 شركات
-    expect_rc 0
-    python3 -c 'import json,sys
-sys.exit(0 if any("شركة" in r["text"] and "شركات" not in r["text"] for r in map(json.loads, sys.stdin)) else 1)' <out ||
-        fail "شركات finds no passage that says only شركة: $(cat out)"
-    ;;
 did_you_mean)
     index_corpus
     # An unknown word: the close spelling the index holds, on stderr; no
