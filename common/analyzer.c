@@ -15,9 +15,8 @@
  *    with wdf 1 (were boolean): an index of version 1 would silently rank
  *    without the title weight.
  * 3: tokens carry a phonetic key, indexed under KH_PREFIX_KEY_*.
- * 4: the sound feminine plural stems as its singular (stem.c).
  */
-#define ANALYZER_VERSION "4"
+#define ANALYZER_VERSION "3"
 
 struct kh_analyzer {
     kh_normalizer_t *normalizer;

@@ -23,8 +23,6 @@
 #define CACHE_SLOTS 16384 /* a power of two */
 #define CACHE_WORD_MAX 46
 
-static size_t count_code_points(const char *s, size_t len);
-
 typedef struct {
     unsigned char word_len; /* 0: empty slot */
     unsigned char stem_len;
@@ -35,7 +33,6 @@ typedef struct {
 struct kh_stemmer {
     struct sb_stemmer *snowball;
     cache_slot_t *cache;
-    int arabic; /* the sound feminine plural step applies */
     char language[16];
 };
 
@@ -66,7 +63,6 @@ kh_status_t kh_stemmer_new(kh_stemmer_t **out, const char *language, kh_error_t 
         return kh_error_set(err, KH_ERR_ARG, "no stemmer for language \"%s\"", language);
     }
     strcpy(s->language, language);
-    s->arabic = strcmp(language, "arabic") == 0;
     *out = s;
     return KH_OK;
 }
@@ -83,37 +79,6 @@ void kh_stemmer_free(kh_stemmer_t *s)
 const char *kh_stemmer_language(const kh_stemmer_t *s)
 {
     return s ? s->language : NULL;
-}
-
-/*
- * The sound feminine plural ـات, written as its singular's ة (normalised ه).
- *
- * Why: Snowball reads the ت of ات as a verb suffix and keeps the alef, so
- * شركات -> شركا while شركة -> شرك, and a query in one number missed passages
- * in the other (issue 15). Snowball strips a final ه (our ة), so شركات ->
- * شركه -> شرك meets the singular; masculine singulars meet their plural too
- * (قرارات -> قراره -> قرار, انتخابات -> انتخاب).
- *
- * Why at least 3 letters before ات: shorter words are too often something
- * else (ذات, نبات, ثبات, فرات, عرفات), and the plurals among them (لغات,
- * جهات) are rare enough to leave as they were. Why not ا + two letters +
- * ات: that is the broken plural أفعال of a root ending in ت or a verbal noun
- * (أموات, أصوات, أوقات, إثبات, إنصات), not a plural of a word in ة.
- *
- * Returns the length of the rewritten word in buf, or 0 to stem word as it is.
- */
-static size_t feminine_plural(const char *word, size_t len, char *buf, size_t cap)
-{
-    static const char at[] = "ات", alef[] = "ا", ha[] = "ه";
-    size_t at_len = sizeof at - 1;
-    if (len < at_len || len - at_len + 2 > cap || memcmp(word + len - at_len, at, at_len) != 0)
-        return 0;
-    size_t letters = count_code_points(word, len - at_len);
-    if (letters < 3 || (letters == 3 && memcmp(word, alef, 2) == 0))
-        return 0;
-    memcpy(buf, word, len - at_len);
-    memcpy(buf + len - at_len, ha, 2);
-    return len - at_len + 2;
 }
 
 kh_status_t kh_stemmer_stem(kh_stemmer_t *s, const char *word, size_t len, const char **out,
@@ -133,17 +98,9 @@ kh_status_t kh_stemmer_stem(kh_stemmer_t *s, const char *word, size_t len, const
             return KH_OK;
         }
     }
-    /* The cache stays keyed on the word as given: the rewrite is a function of it. */
-    char plural[CACHE_WORD_MAX + 2];
-    const char *input = word ? word : "";
-    size_t input_len = len;
-    size_t rewritten = s->arabic ? feminine_plural(input, len, plural, sizeof plural) : 0;
-    if (rewritten) {
-        input = plural;
-        input_len = rewritten;
-    }
     /* libstemmer NUL-terminates its result (libstemmer.c, sb_stemmer_stem). */
-    const sb_symbol *stem = sb_stemmer_stem(s->snowball, (const sb_symbol *)input, (int)input_len);
+    const sb_symbol *stem =
+        sb_stemmer_stem(s->snowball, (const sb_symbol *)(word ? word : ""), (int)len);
     if (!stem)
         return kh_error_set(err, KH_ERR_NOMEM, "stemming a word of %zu bytes", len);
     *out = (const char *)stem;

@@ -29,30 +29,13 @@ static const stem_row_t english_rows[] = {
 /* Plain Snowball arabic, on inputs the prefix step has already cut. */
 static const stem_row_t arabic_rows[] = {
     {"شركه", "شرك"},       /* a final ه (our ة) is stripped without the article */
+    {"شركات", "شركا"},     /* the verb rule takes the ت of ات */
     {"اصطناعي", "اصطناع"}, /* nisba ي */
     {"وطني", "وطن"},       /* its own و rule, after suffixes */
     {"والد", "والد"},      /* و before ا kept */
     {"ماسك", "ماس"},       /* ك read as a pronoun suffix */
     {"مسؤول", "مسوول"},    /* its own hamza-seat folding */
     {"مسئول", "مسيول"},
-};
-
-/*
- * The sound feminine plural meets its singular (Snowball alone: شركات ->
- * شركا, شركه -> شرك); words that merely end in ات keep Snowball's stem.
- */
-static const stem_row_t plural_rows[] = {
-    {"شركات", "شرك"},       {"شركه", "شرك"},      /* company */
-    {"انتخابات", "انتخاب"}, {"انتخاب", "انتخاب"}, /* election */
-    {"قرارات", "قرار"},     {"قرار", "قرار"},     /* a masculine singular */
-    {"معلومات", "معلوم"},   {"معلومه", "معلوم"},  /* information */
-    {"مفاوضات", "مفاوض"},   {"مفاوضه", "مفاوض"},  /* negotiation */
-    {"سيارات", "سيار"},     {"سياره", "سيار"},    /* car */
-    {"ذات", "ذات"},                               /* too short */
-    {"لغات", "لغا"},                              /* two letters left: as Snowball has it */
-    {"عرفات", "عرف"},  /* cut: عرفات and عرفه name the same place */
-    {"اموات", "اموا"}, /* broken plural افعال of موت */
-    {"اصوات", "اصوا"}, /* broken plural of صوت */
 };
 
 static void check_stems(kh_stemmer_t *s, const stem_row_t *rows, size_t count)
@@ -78,10 +61,6 @@ static void test_snowball(void **state)
     assert_string_equal(kh_stemmer_language(english), "english");
     check_stems(english, english_rows, sizeof english_rows / sizeof *english_rows);
     check_stems(arabic, arabic_rows, sizeof arabic_rows / sizeof *arabic_rows);
-    check_stems(arabic, plural_rows, sizeof plural_rows / sizeof *plural_rows);
-    /* English words are never cut: the step is Arabic only. */
-    const stem_row_t english_at[] = {{"cats", "cat"}};
-    check_stems(english, english_at, 1);
     kh_stemmer_free(english);
     kh_stemmer_free(arabic);
 }
