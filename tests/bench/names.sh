@@ -3,16 +3,23 @@
 #
 # usage: tests/bench/names.sh [--index DIR] [--work DIR] [--data FILE]
 #
-# Builds the names set at run time from ../shared/data/saudinewsnet/docs.jsonl.gz
-# (never copied into the repository; the same input gives the same set):
-# every "Arabic (Latin)" gloss of the corpus, one to three Latin words in
-# brackets after as many Arabic ones, aligned word by word; a pair is kept
-# when the Latin word has at least 4 letters and is not written in capitals
-# (acronyms), and the Arabic word does not start with the article ال and is
-# held by fewer than 1% of the articles (a gloss of a plain word: الرعاية
-# (care)). Arabic words glossed with the same Latin word are its spellings.
-# Names are sorted and dealt into halves A and B by turns: tune on A,
-# report both.
+# Builds the names set at run time (never copied into the repository; the
+# same input gives the same set). Pairs of an Arabic and a Latin word come
+# from three sources: the news corpus's "Arabic (Latin)" glosses (one to
+# three Latin words in brackets after as many Arabic ones, aligned word by
+# word); the news corpus's Latin words written right after an Arabic word
+# (أندرويد Android), kept when seen in 2 articles and a quarter of that
+# Latin word's such places; and the glosses of the Wikipedia sets
+# ../shared/data/arcd and kaiflematha. The Latin word has at least 4
+# letters and is not in capitals (acronyms). The Arabic word loses a
+# proclitic or the article when the news corpus holds it more often without;
+# then it must occur in the news, in fewer than 1% of the articles, not start
+# with ال, and take the article in fewer than half as many articles as it has
+# without (a plain word glossed, e.g. مميزات (Features): المميزات is common;
+# a foreign name seldom takes the article). Arabic words glossed with the
+# same Latin word are its spellings. Halves are fixed by the Latin word
+# alone, crc32(word) even: A, odd: B (a name keeps its half when the set
+# grows): tune on A, report both.
 #
 # An article names the entity when it holds the Latin word (any case) or
 # one of its Arabic spellings as a word (after و ف ب ل ك and ال). Per query
@@ -29,7 +36,8 @@
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-data=$root/../shared/data/saudinewsnet/docs.jsonl.gz
+shared=$root/../shared/data
+data=$shared/saudinewsnet/docs.jsonl.gz
 index=
 work=
 while [ $# -gt 0 ]; do
@@ -55,25 +63,41 @@ if [ -z "$index" ]; then
     "$indexer" -q -d "$index" "$data" || { echo "names.sh: indexing failed" >&2; exit 2; }
 fi
 
-python3 - "$data" "$work" <<'PY' || exit 2
-import collections, gzip, json, re, sys
-data, work = sys.argv[1], sys.argv[2]
+python3 - "$data" "$work" "$shared/arcd/docs.jsonl" "$shared/kaiflematha/docs.jsonl" <<'PY' || exit 2
+import collections, gzip, json, os, re, sys, zlib
+data, work, wiki = sys.argv[1], sys.argv[2], [f for f in sys.argv[3:] if os.path.exists(f)]
 AR = "\u0621-\u064A"
+ARTICLE = "\u0627\u0644"
 gloss = re.compile(r"((?:[%s]+\s+){0,2}[%s]+)\s*\(\s*([A-Za-z][A-Za-z' ]{2,40}?)\s*\)" % (AR, AR))
+adjacent = re.compile(r"([%s]+)[\s\-:\u00ab\u00bb\"'(]{1,4}([A-Z][a-z]{3,})\b" % AR)
 word = re.compile(r"[%s]+|[A-Za-z]+" % AR)
-arts = []
-pairs = collections.Counter()
-for line in gzip.open(data, "rt", encoding="utf-8"):
-    d = json.loads(line)
-    text = d.get("title", "") + "\n" + d.get("text", "")
-    arts.append((d["id"], text))
+pairs = set()
+def glosses(text):
     for m in gloss.finditer(text):
         aw, lw = m.group(1).split(), m.group(2).split()
         if len(lw) > len(aw):
             continue
         for a, l in zip(aw[-len(lw):], lw):
-            if len(l) >= 4 and not l.isupper() and not a.startswith("\u0627\u0644"):
-                pairs[(a, l.lower())] += 1
+            if len(l) >= 4 and not l.isupper():
+                pairs.add((a, l.lower()))
+arts = []
+after = collections.defaultdict(set)  # (arabic, latin) -> articles where latin follows arabic
+follows = collections.Counter()       # latin -> times it follows an Arabic word
+for line in gzip.open(data, "rt", encoding="utf-8"):
+    d = json.loads(line)
+    text = d.get("title", "") + "\n" + d.get("text", "")
+    arts.append((d["id"], text))
+    glosses(text)
+    for m in adjacent.finditer(text):
+        after[(m.group(1), m.group(2).lower())].add(d["id"])
+        follows[m.group(2).lower()] += 1
+for f in wiki:
+    for line in open(f, encoding="utf-8"):
+        d = json.loads(line)
+        glosses(d.get("title", "") + "\n" + d.get("text", ""))
+for (a, l), ids in after.items():
+    if len(ids) >= 2 and len(ids) >= 0.25 * follows[l]:
+        pairs.add((a, l))
 # Article frequency of every word, to drop glosses of plain Arabic words.
 df = collections.Counter()
 words_of = []
@@ -81,21 +105,35 @@ for _, text in arts:
     ws = set(w.lower() for w in word.findall(text))
     words_of.append(ws)
     df.update(ws)
+def bare(a):
+    # Without its proclitic or article when the corpus holds that form more often.
+    for p in (ARTICLE, "\u0644\u0644", "\u0648", "\u0641", "\u0628", "\u0644", "\u0643"):
+        if a.startswith(p) and len(a) - len(p) >= 3 and df[a[len(p):]] > df[a]:
+            return a[len(p):]
+    return a
 limit = 0.01 * len(arts)
 names = collections.defaultdict(set)
-for (a, l) in pairs:
-    if df[a] < limit:
+dropped = collections.Counter()
+for a, l in sorted(pairs):
+    a = bare(a)
+    if a.startswith(ARTICLE):
+        dropped["article"] += 1
+    elif not 0 < df[a] < limit:
+        dropped["not in the news, or in 1% of it"] += 1
+    elif df[ARTICLE + a] * 2 > df[a]:
+        dropped["takes the article"] += 1
+    else:
         names[l].add(a)
 def forms(a):
     out = {a}
     for p in ("\u0648", "\u0641", "\u0628", "\u0644", "\u0643"):  # و ف ب ل ك
         out.add(p + a)
     for f in list(out):
-        out.add("\u0627\u0644" + a)
+        out.add(ARTICLE + a)
     return out
 with open(work + "/names.tsv", "w") as f, open(work + "/queries.tsv", "w") as q, open(work + "/qrels.txt", "w") as r:
     for i, l in enumerate(sorted(names)):
-        half = "AB"[i % 2]
+        half = "AB"[zlib.crc32(l.encode()) % 2]
         spellings = sorted(names[l])
         want = set()
         for a in spellings:
@@ -108,7 +146,8 @@ with open(work + "/names.tsv", "w") as f, open(work + "/queries.tsv", "w") as q,
             q.write("%s\t%s\n" % (qid, text))
             for doc in rel:
                 r.write("%s 0 %s 1\n" % (qid, doc))
-print("names: %d (pairs from %d glosses)" % (len(names), sum(pairs.values())), file=sys.stderr)
+print("names: %d from %d pairs; dropped: %s" % (len(names), len(pairs),
+      ", ".join("%s %d" % kv for kv in sorted(dropped.items()))), file=sys.stderr)
 PY
 
 "$searcher" -d "$index" --batch "$work/queries.tsv" --per-article -n 100 --format trec >"$work/run.trec" 2>"$work/run.err"
