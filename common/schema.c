@@ -17,7 +17,7 @@ const char *kh_kind_name(kh_kind_t kind)
     return kind_names[kind];
 }
 
-unsigned kh_impact(unsigned tf, unsigned len)
+unsigned kh_schema_impact(unsigned tf, unsigned len)
 {
     double norm = len / KH_IMPACT_AVGLEN;
     if (norm < 0.5)
@@ -100,8 +100,8 @@ static kh_status_t build_block(const kh_passage_data_t *p, size_t n, block_t *b,
     return KH_OK;
 }
 
-kh_status_t kh_article_data_encode(const kh_passage_data_t *p, size_t n, char **out,
-                                   size_t *out_len, kh_error_t *err)
+kh_status_t kh_schema_article_data_encode(const kh_passage_data_t *p, size_t n, char **out,
+                                          size_t *out_len, kh_error_t *err)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = NULL;

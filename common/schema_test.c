@@ -10,7 +10,7 @@
 
 #include "khabar/schema.h"
 
-/* A passage as the indexer gives it to kh_article_data_encode. */
+/* A passage as the indexer gives it to kh_schema_article_data_encode. */
 #define P(k, id, art, ti, u, d, sec, tx)                                                           \
     {                                                                                              \
         .kind = (k), .passage_id = (id), .article_id = (art), .title = (ti), .url = (u),           \
@@ -42,7 +42,7 @@ static void round_trip(const kh_passage_data_t *rows, size_t n, const char *bloc
     char *data[8];
     size_t len[8];
     assert_true(n <= 8);
-    assert_int_equal(kh_article_data_encode(rows, n, data, len, NULL), KH_OK);
+    assert_int_equal(kh_schema_article_data_encode(rows, n, data, len, NULL), KH_OK);
     /* The record ends with the block: every text once, overlaps shared. */
     assert_true(len[0] >= strlen(block));
     assert_string_equal(data[0] + len[0] - strlen(block), block);
@@ -109,7 +109,7 @@ static void newline_in_one_line_field_becomes_space(void **state)
     char *data, *storage;
     size_t len;
     kh_passage_data_t back;
-    assert_int_equal(kh_article_data_encode(&p, 1, &data, &len, NULL), KH_OK);
+    assert_int_equal(kh_schema_article_data_encode(&p, 1, &data, &len, NULL), KH_OK);
     assert_non_null(strstr(data, "\nt\nu")); /* the block keeps its line breaks */
     assert_int_equal(kh_passage_data_decode(data, len, &back, &storage, NULL), KH_OK);
     assert_string_equal(back.title, "two lines");
@@ -187,16 +187,16 @@ static void impact_is_bm25_term_frequency(void **state)
         {1, 100000, 1},    /* the least: 0.17 rounds up to 1 */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        unsigned got = kh_impact(cases[i].tf, cases[i].len);
+        unsigned got = kh_schema_impact(cases[i].tf, cases[i].len);
         if (got != cases[i].want)
             fail_msg("tf %u len %u: wdf %u, want %u", cases[i].tf, cases[i].len, got,
                      cases[i].want);
     }
     for (unsigned len = 1; len < 5000; len += 7)
         for (unsigned tf = 1; tf <= len && tf < 300; tf++) {
-            assert_in_range(kh_impact(tf, len), 1, 127);
-            assert_true(kh_impact(tf + 1, len + 1) >= kh_impact(tf, len + 1));
-            assert_true(kh_impact(tf, len + 1) <= kh_impact(tf, len));
+            assert_in_range(kh_schema_impact(tf, len), 1, 127);
+            assert_true(kh_schema_impact(tf + 1, len + 1) >= kh_schema_impact(tf, len + 1));
+            assert_true(kh_schema_impact(tf, len + 1) <= kh_schema_impact(tf, len));
         }
 }
 

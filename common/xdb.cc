@@ -64,7 +64,7 @@ struct kh_doc {
     std::string borrowed; /* what kh_doc_get_data() hands out */
 };
 
-struct kh_query {
+struct kh_xquery {
     Xapian::Query query;
 };
 
@@ -1303,16 +1303,16 @@ kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_er
 namespace
 {
 
-kh_status_t new_query(Xapian::Query &&q, kh_query_t **out)
+kh_status_t new_query(Xapian::Query &&q, kh_xquery_t **out)
 {
-    *out = new kh_query{std::move(q)};
+    *out = new kh_xquery{std::move(q)};
     return KH_OK;
 }
 
 } // namespace
 
-kh_status_t kh_query_term(const char *term, unsigned wqf, unsigned pos, kh_query_t **out,
-                          kh_error_t *err)
+kh_status_t kh_xquery_term(const char *term, unsigned wqf, unsigned pos, kh_xquery_t **out,
+                           kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -1320,12 +1320,12 @@ kh_status_t kh_query_term(const char *term, unsigned wqf, unsigned pos, kh_query
         return null_arg(err, __func__);
     if (!*term)
         return report(err, KH_ERR_ARG,
-                      "%s: empty term (use kh_query_match_all() to match everything)", __func__);
+                      "%s: empty term (use kh_xquery_match_all() to match everything)", __func__);
     return guarded(err, __func__, [&] { return new_query(Xapian::Query(term, wqf, pos), out); });
 }
 
-kh_status_t kh_query_combine(kh_query_op_t op, kh_query_t *const *subs, size_t n,
-                             unsigned parameter, kh_query_t **out, kh_error_t *err)
+kh_status_t kh_xquery_combine(kh_xquery_op_t op, kh_xquery_t *const *subs, size_t n,
+                              unsigned parameter, kh_xquery_t **out, kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -1379,7 +1379,8 @@ kh_status_t kh_query_combine(kh_query_op_t op, kh_query_t *const *subs, size_t n
     });
 }
 
-kh_status_t kh_query_scale(const kh_query_t *sub, double factor, kh_query_t **out, kh_error_t *err)
+kh_status_t kh_xquery_scale(const kh_xquery_t *sub, double factor, kh_xquery_t **out,
+                            kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -1390,8 +1391,8 @@ kh_status_t kh_query_scale(const kh_query_t *sub, double factor, kh_query_t **ou
     });
 }
 
-kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, kh_query_t **out,
-                                 kh_error_t *err)
+kh_status_t kh_xquery_value_range(unsigned slot, const char *lo, const char *hi, kh_xquery_t **out,
+                                  kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -1408,7 +1409,7 @@ kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, 
     });
 }
 
-kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err)
+kh_status_t kh_xquery_match_all(kh_xquery_t **out, kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -1418,7 +1419,7 @@ kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err)
                    [&] { return new_query(Xapian::Query(Xapian::Query::MatchAll), out); });
 }
 
-kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err)
+kh_status_t kh_xquery_describe(const kh_xquery_t *q, char **out, kh_error_t *err)
 {
     if (out)
         *out = nullptr;
@@ -1430,7 +1431,7 @@ kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err)
     });
 }
 
-void kh_query_free(kh_query_t *q)
+void kh_xquery_free(kh_xquery_t *q)
 {
     delete q;
 }
@@ -1458,7 +1459,7 @@ void kh_enquire_free(kh_enquire_t *e)
     delete e;
 }
 
-kh_status_t kh_enquire_set_query(kh_enquire_t *e, const kh_query_t *q, kh_error_t *err)
+kh_status_t kh_enquire_set_query(kh_enquire_t *e, const kh_xquery_t *q, kh_error_t *err)
 {
     if (!e || !q)
         return null_arg(err, __func__);

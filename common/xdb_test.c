@@ -172,27 +172,27 @@ static kh_db_t *create_with(const char *where, const char *const *texts, size_t 
 
 /* ---- queries and searching ------------------------------------------------ */
 
-static kh_query_t *term(const char *t)
+static kh_xquery_t *term(const char *t)
 {
-    kh_query_t *q = NULL;
-    assert_ok(kh_query_term(t, 1, 0, &q, &E));
+    kh_xquery_t *q = NULL;
+    assert_ok(kh_xquery_term(t, 1, 0, &q, &E));
     return q;
 }
 
 /* Combines the terms of a space-separated list with op. */
-static kh_query_t *combine_words(kh_query_op_t op, unsigned parameter, const char *words)
+static kh_xquery_t *combine_words(kh_xquery_op_t op, unsigned parameter, const char *words)
 {
-    kh_query_t *subs[16];
+    kh_xquery_t *subs[16];
     size_t n = 0;
     char copy[256];
     snprintf(copy, sizeof copy, "%s", words);
     char *save = NULL;
     for (char *w = strtok_r(copy, " ", &save); w && n < 16; w = strtok_r(NULL, " ", &save))
         subs[n++] = term(w);
-    kh_query_t *q = NULL;
-    assert_ok(kh_query_combine(op, subs, n, parameter, &q, &E));
+    kh_xquery_t *q = NULL;
+    assert_ok(kh_xquery_combine(op, subs, n, parameter, &q, &E));
     for (size_t i = 0; i < n; i++)
-        kh_query_free(subs[i]);
+        kh_xquery_free(subs[i]);
     return q;
 }
 
@@ -225,7 +225,7 @@ static hits_t run(kh_enquire_t *e)
 }
 
 /* Ranks q over db with the defaults. */
-static hits_t search(kh_db_t *db, const kh_query_t *q)
+static hits_t search(kh_db_t *db, const kh_xquery_t *q)
 {
     kh_enquire_t *e = NULL;
     assert_ok(kh_enquire_new(db, &e, &E));
@@ -466,7 +466,7 @@ static void test_phrase_and_near(void **state)
         "slow brown quick cat",  /* 5 */
     };
     static const struct {
-        kh_query_op_t op;
+        kh_xquery_op_t op;
         unsigned window;
         const char *words;
         unsigned docids[6];
@@ -487,11 +487,11 @@ static void test_phrase_and_near(void **state)
     };
     kh_db_t *db = create_with(path(state, "db"), texts, 5);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_query_t *q = combine_words(rows[i].op, rows[i].window, rows[i].words);
+        kh_xquery_t *q = combine_words(rows[i].op, rows[i].window, rows[i].words);
         hits_t h = search(db, q);
         print_message("row %zu: %s\n", i, rows[i].words);
         assert_docids(&h, rows[i].docids);
-        kh_query_free(q);
+        kh_xquery_free(q);
     }
     kh_db_close(db);
 }
@@ -506,7 +506,7 @@ static void test_boolean_operators(void **state)
         "durian kiwi kiwi Kbody",    /* 5 */
     };
     static const struct {
-        kh_query_op_t op;
+        kh_xquery_op_t op;
         unsigned parameter;
         const char *words;
         unsigned docids[6]; /* ascending: compared as a set */
@@ -528,7 +528,7 @@ static void test_boolean_operators(void **state)
     };
     kh_db_t *db = create_with(path(state, "db"), texts, 5);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_query_t *q = combine_words(rows[i].op, rows[i].parameter, rows[i].words);
+        kh_xquery_t *q = combine_words(rows[i].op, rows[i].parameter, rows[i].words);
         hits_t h = search(db, q);
         /* Sort the docids: the set is what these operators decide. */
         for (size_t a = 0; a < h.n; a++)
@@ -540,22 +540,22 @@ static void test_boolean_operators(void **state)
                 }
         print_message("row %zu: %s\n", i, rows[i].words);
         assert_docids(&h, rows[i].docids);
-        kh_query_free(q);
+        kh_xquery_free(q);
     }
 
     /* AND_MAYBE: documents with both rank above those with only the first. */
-    kh_query_t *maybe = combine_words(KH_OP_AND_MAYBE, 0, "banana apple");
+    kh_xquery_t *maybe = combine_words(KH_OP_AND_MAYBE, 0, "banana apple");
     hits_t h = search(db, maybe);
     assert_true(weight_of(&h, 1) > weight_of(&h, 3));
-    kh_query_free(maybe);
+    kh_xquery_free(maybe);
 
     /* FILTER's filter adds no weight. */
-    kh_query_t *apple = term("apple");
-    kh_query_t *filtered = combine_words(KH_OP_FILTER, 0, "apple Ktitle");
+    kh_xquery_t *apple = term("apple");
+    kh_xquery_t *filtered = combine_words(KH_OP_FILTER, 0, "apple Ktitle");
     hits_t plain = search(db, apple), only = search(db, filtered);
     assert_close(weight_of(&only, 1), weight_of(&plain, 1));
-    kh_query_free(apple);
-    kh_query_free(filtered);
+    kh_xquery_free(apple);
+    kh_xquery_free(filtered);
     kh_db_close(db);
 }
 
@@ -563,9 +563,9 @@ static void test_scale_weight(void **state)
 {
     static const char *const texts[] = {"apple pie", "apple apple tart", "pear"};
     kh_db_t *db = create_with(path(state, "db"), texts, 3);
-    kh_query_t *q = term("apple"), *doubled = NULL, *zero = NULL;
-    assert_ok(kh_query_scale(q, 2.0, &doubled, &E));
-    assert_ok(kh_query_scale(q, 0.0, &zero, &E));
+    kh_xquery_t *q = term("apple"), *doubled = NULL, *zero = NULL;
+    assert_ok(kh_xquery_scale(q, 2.0, &doubled, &E));
+    assert_ok(kh_xquery_scale(q, 0.0, &zero, &E));
     hits_t plain = search(db, q), twice = search(db, doubled), none = search(db, zero);
     assert_int_equal(plain.n, 2);
     assert_int_equal(twice.n, 2);
@@ -579,12 +579,12 @@ static void test_scale_weight(void **state)
     assert_docids(&none, both);
     assert_true(none.weight[0] == 0.0 && none.weight[1] == 0.0);
 
-    kh_query_t *bad = (kh_query_t *)1;
-    assert_status(KH_ERR_ARG, kh_query_scale(q, -1.0, &bad, &E));
+    kh_xquery_t *bad = (kh_xquery_t *)1;
+    assert_status(KH_ERR_ARG, kh_xquery_scale(q, -1.0, &bad, &E));
     assert_null(bad);
-    kh_query_free(q);
-    kh_query_free(doubled);
-    kh_query_free(zero);
+    kh_xquery_free(q);
+    kh_xquery_free(doubled);
+    kh_xquery_free(zero);
     kh_db_close(db);
 }
 
@@ -610,12 +610,12 @@ static void test_value_range(void **state)
         {"2024", "2025", {1, 2, 4}}, /* byte order: "2025" < "20250101" */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_query_t *q = NULL;
-        assert_ok(kh_query_value_range(0, rows[i].lo, rows[i].hi, &q, &E));
+        kh_xquery_t *q = NULL;
+        assert_ok(kh_xquery_value_range(0, rows[i].lo, rows[i].hi, &q, &E));
         hits_t h = search(db, q);
         print_message("row %zu\n", i);
         assert_docids(&h, rows[i].docids);
-        kh_query_free(q);
+        kh_xquery_free(q);
     }
     kh_db_close(db);
 }
@@ -623,43 +623,43 @@ static void test_value_range(void **state)
 static void test_query_values(void **state)
 {
     (void)state;
-    kh_query_t *a = term("a"), *b = term("b"), *q = NULL;
-    kh_query_t *pair[] = {a, b};
-    assert_ok(kh_query_combine(KH_OP_AND, pair, 2, 0, &q, &E));
+    kh_xquery_t *a = term("a"), *b = term("b"), *q = NULL;
+    kh_xquery_t *pair[] = {a, b};
+    assert_ok(kh_xquery_combine(KH_OP_AND, pair, 2, 0, &q, &E));
     char *text = NULL;
-    assert_ok(kh_query_describe(q, &text, &E));
+    assert_ok(kh_xquery_describe(q, &text, &E));
     assert_string_equal(text, "Query((a AND b))");
     free(text);
-    kh_query_free(q);
+    kh_xquery_free(q);
     /* The subqueries were copied: freeing them leaves q2 intact. */
-    kh_query_t *q2 = NULL;
-    assert_ok(kh_query_combine(KH_OP_PHRASE, pair, 2, 0, &q2, &E));
-    kh_query_free(a);
-    kh_query_free(b);
-    assert_ok(kh_query_describe(q2, &text, &E));
+    kh_xquery_t *q2 = NULL;
+    assert_ok(kh_xquery_combine(KH_OP_PHRASE, pair, 2, 0, &q2, &E));
+    kh_xquery_free(a);
+    kh_xquery_free(b);
+    assert_ok(kh_xquery_describe(q2, &text, &E));
     assert_string_equal(text, "Query((a PHRASE 2 b))");
     free(text);
-    kh_query_free(q2);
+    kh_xquery_free(q2);
 
-    kh_query_t *all = NULL, *empty = NULL;
-    assert_ok(kh_query_match_all(&all, &E));
-    assert_ok(kh_query_combine(KH_OP_OR, NULL, 0, 0, &empty, &E));
-    assert_ok(kh_query_describe(empty, &text, &E));
+    kh_xquery_t *all = NULL, *empty = NULL;
+    assert_ok(kh_xquery_match_all(&all, &E));
+    assert_ok(kh_xquery_combine(KH_OP_OR, NULL, 0, 0, &empty, &E));
+    assert_ok(kh_xquery_describe(empty, &text, &E));
     assert_string_equal(text, "Query()"); /* matches nothing */
     free(text);
 
-    kh_query_t *out = (kh_query_t *)1;
-    assert_status(KH_ERR_ARG, kh_query_term("", 1, 0, &out, &E));
+    kh_xquery_t *out = (kh_xquery_t *)1;
+    assert_status(KH_ERR_ARG, kh_xquery_term("", 1, 0, &out, &E));
     assert_null(out);
-    kh_query_t *with_null[] = {all, NULL};
-    assert_status(KH_ERR_ARG, kh_query_combine(KH_OP_OR, with_null, 2, 0, &out, &E));
+    kh_xquery_t *with_null[] = {all, NULL};
+    assert_status(KH_ERR_ARG, kh_xquery_combine(KH_OP_OR, with_null, 2, 0, &out, &E));
     assert_null(out);
-    kh_query_t *two[] = {all, all};
-    assert_status(KH_ERR_ARG, kh_query_combine(KH_OP_AND, two, 2, 3, &out, &E));
-    assert_contains(E.message, "kh_query_combine");
-    assert_status(KH_ERR_ARG, kh_query_combine((kh_query_op_t)99, two, 2, 0, &out, &E));
-    kh_query_free(all);
-    kh_query_free(empty);
+    kh_xquery_t *two[] = {all, all};
+    assert_status(KH_ERR_ARG, kh_xquery_combine(KH_OP_AND, two, 2, 3, &out, &E));
+    assert_contains(E.message, "kh_xquery_combine");
+    assert_status(KH_ERR_ARG, kh_xquery_combine((kh_xquery_op_t)99, two, 2, 0, &out, &E));
+    kh_xquery_free(all);
+    kh_xquery_free(empty);
 }
 
 /* ==== ranking =============================================================== */
@@ -673,7 +673,7 @@ static void test_bm25_parameters(void **state)
         "pear x y z",
     };
     kh_db_t *db = create_with(path(state, "db"), texts, 4);
-    kh_query_t *q = term("apple");
+    kh_xquery_t *q = term("apple");
     kh_enquire_t *e = NULL;
     assert_ok(kh_enquire_new(db, &e, &E));
     assert_ok(kh_enquire_set_query(e, q, &E));
@@ -701,7 +701,7 @@ static void test_bm25_parameters(void **state)
     assert_status(KH_ERR_ARG, kh_enquire_set_bm25(e, -1.0, 0.0, 1.0, 0.5, 0.5, &E));
     assert_status(KH_ERR_ARG, kh_enquire_set_bm25(e, NAN, 0.0, 1.0, 0.5, 0.5, &E));
     kh_enquire_free(e);
-    kh_query_free(q);
+    kh_xquery_free(q);
     kh_db_close(db);
 }
 
@@ -715,7 +715,7 @@ static void test_collapse(void **state)
         assert_int_equal(add(db, uid, "apple", keys[i]), i + 1);
     }
     assert_ok(kh_db_commit(db, &E));
-    kh_query_t *q = term("apple");
+    kh_xquery_t *q = term("apple");
     kh_enquire_t *e = NULL;
     assert_ok(kh_enquire_new(db, &e, &E));
     assert_ok(kh_enquire_set_query(e, q, &E));
@@ -738,7 +738,7 @@ static void test_collapse(void **state)
     assert_int_equal(all.n, 7);
     assert_status(KH_ERR_ARG, kh_enquire_set_collapse_key(e, 0, 0, &E));
     kh_enquire_free(e);
-    kh_query_free(q);
+    kh_xquery_free(q);
     kh_db_close(db);
 }
 
@@ -749,7 +749,7 @@ static void test_sort(void **state)
     assert_int_equal(add(db, "2", "apple", "20240101"), 2);
     assert_int_equal(add(db, "3", "apple", "20240102"), 3);
     assert_ok(kh_db_commit(db, &E));
-    kh_query_t *q = term("apple");
+    kh_xquery_t *q = term("apple");
     kh_enquire_t *e = NULL;
     assert_ok(kh_enquire_new(db, &e, &E));
     assert_ok(kh_enquire_set_query(e, q, &E));
@@ -773,7 +773,7 @@ static void test_sort(void **state)
     }
     assert_status(KH_ERR_ARG, kh_enquire_set_sort(e, (kh_sort_t)42, 0, 0, &E));
     kh_enquire_free(e);
-    kh_query_free(q);
+    kh_xquery_free(q);
     kh_db_close(db);
 }
 
@@ -788,7 +788,7 @@ static void test_mset_paging_and_access(void **state)
         assert_int_equal(add(db, uid, text, value), i);
     }
     assert_ok(kh_db_commit(db, &E));
-    kh_query_t *q = term("passage");
+    kh_xquery_t *q = term("passage");
     kh_enquire_t *e = NULL;
     assert_ok(kh_enquire_new(db, &e, &E));
     assert_ok(kh_enquire_set_query(e, q, &E));
@@ -823,7 +823,7 @@ static void test_mset_paging_and_access(void **state)
     assert_int_equal(run(bare).n, 0);
     kh_enquire_free(bare);
     kh_enquire_free(e);
-    kh_query_free(q);
+    kh_xquery_free(q);
     kh_db_close(db);
 }
 
@@ -837,7 +837,7 @@ static void test_expand(void **state)
         "cherry orchard",        /* 5 */
     };
     kh_db_t *db = create_with(path(state, "db"), texts, 5);
-    kh_query_t *q = term("apple");
+    kh_xquery_t *q = term("apple");
     kh_enquire_t *e = NULL;
     assert_ok(kh_enquire_new(db, &e, &E));
     assert_ok(kh_enquire_set_query(e, q, &E));
@@ -863,7 +863,7 @@ static void test_expand(void **state)
     static const unsigned zero[] = {0};
     assert_status(KH_ERR_ARG, kh_enquire_expand(e, zero, 1, 5, collect_expand, &c, &E));
     kh_enquire_free(e);
-    kh_query_free(q);
+    kh_xquery_free(q);
     kh_db_close(db);
 }
 
@@ -1075,7 +1075,7 @@ static void build_shards(void **state)
     kh_db_close(b);
 }
 
-static kh_query_t *shard_query(void)
+static kh_xquery_t *shard_query(void)
 {
     return combine_words(KH_OP_OR, 0, "apple banana cherry الشركة");
 }
@@ -1086,7 +1086,7 @@ static kh_query_t *shard_query(void)
  */
 static void assert_same_results(kh_db_t *combined, kh_db_t *single)
 {
-    kh_query_t *q = shard_query();
+    kh_xquery_t *q = shard_query();
     hits_t want = search(single, q), got = search(combined, q);
     assert_int_equal(want.n, 6);
     assert_int_equal(got.n, want.n);
@@ -1095,7 +1095,7 @@ static void assert_same_results(kh_db_t *combined, kh_db_t *single)
         assert_close(got.weight[i], want.weight[i]);
         assert_doc_data(combined, got.docid[i], shard_texts[got.docid[i] - 1]);
     }
-    kh_query_free(q);
+    kh_xquery_free(q);
     unsigned tf_one = 0, tf_many = 0;
     assert_ok(kh_db_term_freq(single, "apple", &tf_one, &E));
     assert_ok(kh_db_term_freq(combined, "apple", &tf_many, &E));
@@ -1448,7 +1448,7 @@ static void test_null_handles_and_arguments(void **state)
     kh_db_close(NULL);
     kh_doc_free(NULL);
     kh_doc_clear(NULL);
-    kh_query_free(NULL);
+    kh_xquery_free(NULL);
     kh_enquire_free(NULL);
     kh_mset_free(NULL);
     assert_int_equal(kh_mset_size(NULL), 0);
@@ -1462,10 +1462,10 @@ static void test_null_handles_and_arguments(void **state)
     kh_enquire_t *e = (kh_enquire_t *)1;
     assert_status(KH_ERR_ARG, kh_enquire_new(NULL, &e, &E));
     assert_null(e);
-    assert_status(KH_ERR_ARG, kh_query_term(NULL, 1, 0, NULL, &E));
+    assert_status(KH_ERR_ARG, kh_xquery_term(NULL, 1, 0, NULL, &E));
     /* err is optional everywhere. */
     assert_int_equal(kh_db_commit(NULL, NULL), KH_ERR_ARG);
-    assert_int_equal(kh_query_term("", 1, 0, NULL, NULL), KH_ERR_ARG);
+    assert_int_equal(kh_xquery_term("", 1, 0, NULL, NULL), KH_ERR_ARG);
 }
 
 /* Wdfs of a term in chosen documents, straight from its postings. */

@@ -12,7 +12,7 @@
 
 /*
  * Every term occurrence of one passage, counted once the passage is
- * complete: a term's wdf is its weight in the passage (kh_impact), which
+ * complete: a term's wdf is its weight in the passage (kh_schema_impact), which
  * needs the passage's length. The terms are kept in one buffer, reused from
  * passage to passage.
  */
@@ -69,8 +69,8 @@ static kh_status_t bag_flush(term_bag_t *bag, kh_doc_t *doc, kh_error_t *err)
         size_t j = i + 1;
         while (j < bag->n && strcmp(term, bag->text + bag->at[j]) == 0)
             j++;
-        st = kh_doc_add_term(doc, term,
-                             kh_impact((unsigned)(j - i), (unsigned)(bag->n - bag->n_keys)), err);
+        st = kh_doc_add_term(
+            doc, term, kh_schema_impact((unsigned)(j - i), (unsigned)(bag->n - bag->n_keys)), err);
         i = j;
     }
     bag->len = bag->n = bag->n_keys = 0;
@@ -308,7 +308,7 @@ static kh_status_t set_data(kh_builder_t *b, const kh_article_t *a, const kh_pas
         };
     }
     if (!st)
-        st = kh_article_data_encode(data, n, encoded, encoded_len, err);
+        st = kh_schema_article_data_encode(data, n, encoded, encoded_len, err);
     for (size_t i = 0; !st && i < n; i++)
         st = kh_doc_set_data(b->docs[i], encoded[i], encoded_len[i], err);
     for (size_t i = 0; encoded && i < n; i++)

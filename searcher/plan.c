@@ -15,17 +15,17 @@
 
 /* A growable list of Xapian subqueries. */
 typedef struct query_list {
-    kh_query_t **items;
+    kh_xquery_t **items;
     size_t n, cap;
 } query_list_t;
 
-static kh_status_t list_push(query_list_t *l, kh_query_t *q, kh_error_t *err)
+static kh_status_t list_push(query_list_t *l, kh_xquery_t *q, kh_error_t *err)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 8;
-        kh_query_t **items = realloc(l->items, cap * sizeof *items);
+        kh_xquery_t **items = realloc(l->items, cap * sizeof *items);
         if (!items) {
-            kh_query_free(q);
+            kh_xquery_free(q);
             return kh_error_set(err, KH_ERR_NOMEM, NULL);
         }
         l->items = items;
@@ -38,7 +38,7 @@ static kh_status_t list_push(query_list_t *l, kh_query_t *q, kh_error_t *err)
 static void list_free(query_list_t *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        kh_query_free(l->items[i]);
+        kh_xquery_free(l->items[i]);
     free(l->items);
     l->items = NULL;
     l->n = l->cap = 0;
@@ -48,7 +48,7 @@ static void list_free(query_list_t *l)
  * Combines a list into one query with op (NULL when the list is empty);
  * a single item is returned as it is.
  */
-static kh_status_t list_combine(query_list_t *l, kh_query_op_t op, kh_query_t **out,
+static kh_status_t list_combine(query_list_t *l, kh_xquery_op_t op, kh_xquery_t **out,
                                 kh_error_t *err)
 {
     *out = NULL;
@@ -59,7 +59,7 @@ static kh_status_t list_combine(query_list_t *l, kh_query_op_t op, kh_query_t **
         l->n = 0;
         return KH_OK;
     }
-    return kh_query_combine(op, l->items, l->n, 0, out, err);
+    return kh_xquery_combine(op, l->items, l->n, 0, out, err);
 }
 
 /* A growable list of strings that it owns. */
@@ -105,26 +105,26 @@ static void strings_free(strings_t *l)
  * nothing once *st holds an error (and frees the query it was given), so
  * a run of steps is checked once, after the last.
  */
-static kh_query_t *term_query(const char *term, kh_status_t *st, kh_error_t *err)
+static kh_xquery_t *term_query(const char *term, kh_status_t *st, kh_error_t *err)
 {
-    kh_query_t *q = NULL;
+    kh_xquery_t *q = NULL;
     if (!*st)
-        *st = kh_query_term(term, 1, 0, &q, err);
+        *st = kh_xquery_term(term, 1, 0, &q, err);
     return q;
 }
 
-static void push(query_list_t *l, kh_query_t *q, kh_status_t *st, kh_error_t *err)
+static void push(query_list_t *l, kh_xquery_t *q, kh_status_t *st, kh_error_t *err)
 {
     if (*st)
-        kh_query_free(q);
+        kh_xquery_free(q);
     else
         *st = list_push(l, q, err);
 }
 
 /* The list combined with op (list_combine), or NULL. */
-static kh_query_t *combined(query_list_t *l, kh_query_op_t op, kh_status_t *st, kh_error_t *err)
+static kh_xquery_t *combined(query_list_t *l, kh_xquery_op_t op, kh_status_t *st, kh_error_t *err)
 {
-    kh_query_t *q = NULL;
+    kh_xquery_t *q = NULL;
     if (!*st)
         *st = list_combine(l, op, &q, err);
     return q;
@@ -214,7 +214,7 @@ static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t 
     memcpy(term, ct->prefix, plen);
     memcpy(term + plen, tok->term, tok->term_len + 1);
     kh_status_t st = KH_OK;
-    kh_query_t *q = term_query(term, &st, err);
+    kh_xquery_t *q = term_query(term, &st, err);
     push(&ct->terms, q, &st, err);
     add_string(&ct->words, tok->term, &st, err);
     if (!st && ct->words.n == 1) {
@@ -230,11 +230,11 @@ static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t 
 }
 
 /* Moves the positive term just remembered for a stop word aside, until we know it is needed. */
-static kh_status_t set_stop_word_aside(build_t *b, kh_query_t *q, kh_error_t *err)
+static kh_status_t set_stop_word_aside(build_t *b, kh_xquery_t *q, kh_error_t *err)
 {
     kh_status_t st = strings_take(&b->stopped_terms, b->positive.items[--b->positive.n], err);
     if (st) {
-        kh_query_free(q);
+        kh_xquery_free(q);
         return st;
     }
     return list_push(&b->stopped, q, err);
@@ -245,7 +245,8 @@ static kh_status_t set_stop_word_aside(build_t *b, kh_query_t *q, kh_error_t *er
  * one) must stay together: Xapian matches the AND of their terms, and the
  * passages it finds are checked for the phrase on their text (phrase.h).
  */
-static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t *ct, kh_query_t **q)
+static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t *ct,
+                               kh_xquery_t **q)
 {
     kh_phrase_kind_t kind = c->occur == KH_OCCUR_MUST_NOT                     ? KH_PHRASE_EXCLUDED
                             : c->occur == KH_OCCUR_MUST || b->opts->all_words ? KH_PHRASE_REQUIRED
@@ -261,7 +262,7 @@ static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t 
     if (kind == KH_PHRASE_EXCLUDED) {
         /* Excluding the AND would also drop passages with the words apart. */
         b->n_excluded_phrases++;
-        kh_query_free(*q);
+        kh_xquery_free(*q);
         *q = NULL;
     }
     return KH_OK;
@@ -333,7 +334,7 @@ static int compare_term_counts(const void *a, const void *b)
  * of all three did). A phrase of 1,000 words, "في من" 500 times, had Xapian
  * walk the same two posting lists 500 times each: 17 s.
  */
-static kh_status_t and_of_distinct(clause_terms_t *ct, kh_query_t **out, kh_error_t *err)
+static kh_status_t and_of_distinct(clause_terms_t *ct, kh_xquery_t **out, kh_error_t *err)
 {
     size_t n = ct->terms.n;
     if (n < 2 || ct->words.n != n)
@@ -358,16 +359,16 @@ static kh_status_t and_of_distinct(clause_terms_t *ct, kh_query_t **out, kh_erro
     kh_status_t st = KH_OK;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        kh_query_t *q = ct->terms.items[i];
+        kh_xquery_t *q = ct->terms.items[i];
         ct->terms.items[i] = NULL;
         if (!times[i] || st) {
-            kh_query_free(q);
+            kh_xquery_free(q);
         } else if (times[i] == 1) {
             ct->terms.items[kept++] = q;
         } else {
-            kh_query_t *scaled = NULL;
-            st = kh_query_scale(q, times[i], &scaled, err);
-            kh_query_free(q);
+            kh_xquery_t *scaled = NULL;
+            st = kh_xquery_scale(q, times[i], &scaled, err);
+            kh_xquery_free(q);
             if (!st)
                 ct->terms.items[kept++] = scaled;
         }
@@ -447,10 +448,10 @@ static kh_status_t weigh_repeated_phrases(build_t *b, kh_error_t *err)
         struct phrase_clause *pc = &b->phrase_clauses[i];
         if (pc->times < 2 || !pc->list || pc->list == &b->must_not)
             continue;
-        kh_query_t *scaled = NULL;
-        st = kh_query_scale(pc->list->items[pc->at], pc->times, &scaled, err);
+        kh_xquery_t *scaled = NULL;
+        st = kh_xquery_scale(pc->list->items[pc->at], pc->times, &scaled, err);
         if (!st) {
-            kh_query_free(pc->list->items[pc->at]);
+            kh_xquery_free(pc->list->items[pc->at]);
             pc->list->items[pc->at] = scaled;
         }
     }
@@ -473,7 +474,7 @@ static kh_status_t weigh_repeated_phrases(build_t *b, kh_error_t *err)
 #define NAME_CROSS_WEIGHT 0.5
 #define NAME_VARIANT_WEIGHT 0.3
 
-static void push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_status_t *st,
+static void push_scaled(query_list_t *l, kh_xquery_t *q, double factor, kh_status_t *st,
                         kh_error_t *err);
 
 /*
@@ -505,14 +506,14 @@ static kh_status_t push_key(build_t *b, const char *prefix, const char *key, dou
         return st;
     if (common)
         add_bound(b, df, weight);
-    kh_query_t *q = term_query(term, &st, b->err);
+    kh_xquery_t *q = term_query(term, &st, b->err);
     push_scaled(l, q, weight, &st, b->err);
     add_string(&b->positive_keys, term, &st, b->err);
     return st;
 }
 
 /* Replaces *q, one word's query, by the OR of it and its key's alternatives. */
-static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_query_t **q)
+static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_xquery_t **q)
 {
     if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
         return KH_OK;
@@ -582,7 +583,7 @@ kh_status_t kh_plan_stripped_form(kh_analyzer_t *a, const char *norm, const char
     return st;
 }
 
-static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_query_t **q)
+static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_xquery_t **q)
 {
     if (ct->script != KH_SCRIPT_ARABIC)
         return KH_OK;
@@ -627,7 +628,7 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     }
     if (phrase && phrase_repeated_or_ignored(b, &ct, positive_before, &key))
         return KH_OK;
-    kh_query_t *q = NULL;
+    kh_xquery_t *q = NULL;
     /* title: words are boolean filters and need only all be there. */
     if (!st)
         st = and_of_distinct(&ct, &q, b->err);
@@ -640,7 +641,7 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = strings_add(&b->words, ct.words.items[0], b->err);
     strings_free(&ct.words);
     if (st || !q) {
-        kh_query_free(q);
+        kh_xquery_free(q);
         return st; /* punctuation only, or an excluded phrase: nothing for Xapian */
     }
     if (title)
@@ -663,7 +664,7 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
         st = add_name_keys(b, &ct, common, &q);
     if (st) {
-        kh_query_free(q);
+        kh_xquery_free(q);
         return st;
     }
     if (dest == &b->should && b->should.n < KH_QUERY_MAX_WORDS)
@@ -681,7 +682,7 @@ static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_
 {
     const char *value = query + c->start;
     size_t len = c->end - c->start;
-    kh_query_t *q = NULL;
+    kh_xquery_t *q = NULL;
     kh_status_t st = KH_OK;
     if (c->field == KH_FIELD_DATE) {
         char lo[9], hi[10];
@@ -690,8 +691,8 @@ static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_
         if (!st && hi[0])
             strcat(hi, "~");
         if (!st)
-            st = kh_query_value_range(KH_SLOT_DATE, lo[0] ? lo : NULL, hi[0] ? hi : NULL, &q,
-                                      b->err);
+            st = kh_xquery_value_range(KH_SLOT_DATE, lo[0] ? lo : NULL, hi[0] ? hi : NULL, &q,
+                                       b->err);
     } else {
         char term[KH_TERM_MAX], raw[KH_TERM_MAX];
         if (len >= sizeof raw)
@@ -702,7 +703,7 @@ static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_
             kh_terms_lang(raw, term);
         else if (kh_terms_section(b->src->analyzer, raw, len, term) || !term[0])
             return kh_error_set(b->err, KH_ERR_QUERY, "section:%s has no words to look for", raw);
-        st = kh_query_term(term, 1, 0, &q, b->err);
+        st = kh_xquery_term(term, 1, 0, &q, b->err);
     }
     if (st)
         return st;
@@ -711,13 +712,13 @@ static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_
 }
 
 /* q scaled by factor into list l (q is freed); sticky, as push(). */
-static void push_scaled(query_list_t *l, kh_query_t *q, double factor, kh_status_t *st,
+static void push_scaled(query_list_t *l, kh_xquery_t *q, double factor, kh_status_t *st,
                         kh_error_t *err)
 {
-    kh_query_t *scaled = NULL;
+    kh_xquery_t *scaled = NULL;
     if (!*st)
-        *st = kh_query_scale(q, factor, &scaled, err);
-    kh_query_free(q);
+        *st = kh_xquery_scale(q, factor, &scaled, err);
+    kh_xquery_free(q);
     push(l, scaled, st, err);
 }
 
@@ -749,7 +750,7 @@ static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_e
             add_bound(b, df, b->opts->title_weight);
         push(&terms, term_query(term, &st, err), &st, err);
     }
-    kh_query_t *any = combined(&terms, KH_OP_OR, &st, err);
+    kh_xquery_t *any = combined(&terms, KH_OP_OR, &st, err);
     list_free(&terms);
     if (any)
         push_scaled(l, any, b->opts->title_weight, &st, err);
@@ -772,7 +773,7 @@ static int repeated_word(const build_t *b)
  * ranks every word alike: required words (must AND_MAYBE should weighs the
  * rest only), no selecting word, a word given twice, a long text.
  */
-static kh_status_t set_common_aside(build_t *b, kh_query_t **out, kh_error_t *err)
+static kh_status_t set_common_aside(build_t *b, kh_xquery_t **out, kh_error_t *err)
 {
     *out = NULL;
     size_t n_common = 0;
@@ -784,39 +785,39 @@ static kh_status_t set_common_aside(build_t *b, kh_query_t **out, kh_error_t *er
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < b->should.n; i++) {
         /* A copy: b->should keeps its own for the plain query. */
-        kh_query_t *copy = NULL;
-        st = kh_query_combine(KH_OP_OR, &b->should.items[i], 1, 0, &copy, err);
+        kh_xquery_t *copy = NULL;
+        st = kh_xquery_combine(KH_OP_OR, &b->should.items[i], 1, 0, &copy, err);
         push(&side[b->common_at[i]], copy, &st, err);
     }
     if (!st)
         st = add_title_weight(b, TITLE_SELECTING, &side[0], err);
     if (!st)
         st = add_title_weight(b, TITLE_COMMON, &side[1], err);
-    kh_query_t *pair[2] = {NULL, NULL};
+    kh_xquery_t *pair[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++)
         pair[k] = combined(&side[k], KH_OP_OR, &st, err);
     if (!st)
-        st = kh_query_combine(KH_OP_AND_MAYBE, pair, 2, 0, out, err);
+        st = kh_xquery_combine(KH_OP_AND_MAYBE, pair, 2, 0, out, err);
     for (int k = 0; k < 2; k++) {
         list_free(&side[k]);
-        kh_query_free(pair[k]);
+        kh_xquery_free(pair[k]);
     }
     return st;
 }
 
 /* *q FILTER filter AND_NOT exclude (either NULL for none); *q NULL stays NULL. Sticky. */
-static void narrow(kh_query_t **q, const kh_query_t *filter, const kh_query_t *exclude,
+static void narrow(kh_xquery_t **q, const kh_xquery_t *filter, const kh_xquery_t *exclude,
                    kh_status_t *st, kh_error_t *err)
 {
-    const kh_query_t *by[] = {filter, exclude};
-    const kh_query_op_t op[] = {KH_OP_FILTER, KH_OP_AND_NOT};
+    const kh_xquery_t *by[] = {filter, exclude};
+    const kh_xquery_op_t op[] = {KH_OP_FILTER, KH_OP_AND_NOT};
     for (size_t i = 0; !*st && *q && i < 2; i++) {
         if (!by[i])
             continue;
-        kh_query_t *pair[] = {*q, (kh_query_t *)by[i]}, *narrowed = NULL;
-        if ((*st = kh_query_combine(op[i], pair, 2, 0, &narrowed, err)) != KH_OK)
+        kh_xquery_t *pair[] = {*q, (kh_xquery_t *)by[i]}, *narrowed = NULL;
+        if ((*st = kh_xquery_combine(op[i], pair, 2, 0, &narrowed, err)) != KH_OK)
             return;
-        kh_query_free(*q);
+        kh_xquery_free(*q);
         *q = narrowed;
     }
 }
@@ -826,9 +827,9 @@ static void narrow(kh_query_t **q, const kh_query_t *filter, const kh_query_t *e
  * set aside (should AND_MAYBE common) and b->plan->full the former; NULL
  * when no word is ranked.
  */
-static kh_status_t ranked(build_t *b, kh_query_t **out, kh_error_t *err)
+static kh_status_t ranked(build_t *b, kh_xquery_t **out, kh_error_t *err)
 {
-    kh_query_t *must = NULL, *should = NULL, *main = NULL;
+    kh_xquery_t *must = NULL, *should = NULL, *main = NULL;
     kh_status_t st = KH_OK;
     /* A query of stop words only ("the who", "من هو") looks for them after all. */
     if (b->should.n == 0 && b->must.n == 0 && b->stopped.n) {
@@ -844,7 +845,7 @@ static kh_status_t ranked(build_t *b, kh_query_t **out, kh_error_t *err)
      */
     if (b->plan->phrases && (b->n_should_phrases < b->should.n || b->must.n))
         kh_phrases_drop_any(b->plan->phrases);
-    kh_query_t *aside = NULL;
+    kh_xquery_t *aside = NULL;
     if (!st)
         st = weigh_repeated_phrases(b, err);
     if (!st)
@@ -854,21 +855,21 @@ static kh_status_t ranked(build_t *b, kh_query_t **out, kh_error_t *err)
     must = combined(&b->must, KH_OP_AND, &st, err);
     should = combined(&b->should, KH_OP_OR, &st, err);
     if (!st && must && should) {
-        kh_query_t *pair[] = {must, should};
-        st = kh_query_combine(KH_OP_AND_MAYBE, pair, 2, 0, &main, err);
+        kh_xquery_t *pair[] = {must, should};
+        st = kh_xquery_combine(KH_OP_AND_MAYBE, pair, 2, 0, &main, err);
     } else if (!st) {
         main = must ? must : should;
         must = should = NULL;
     }
-    kh_query_free(must);
-    kh_query_free(should);
+    kh_xquery_free(must);
+    kh_xquery_free(should);
     /* With common words set aside, the query above is what rank() falls back to. */
     if (!st && aside) {
         b->plan->full = main;
         main = aside;
         aside = NULL;
     }
-    kh_query_free(aside);
+    kh_xquery_free(aside);
     *out = main;
     return st;
 }
@@ -877,33 +878,33 @@ static kh_status_t ranked(build_t *b, kh_query_t **out, kh_error_t *err)
  * ranked() FILTER fields AND_NOT must_not, and b->plan->full the same;
  * NULL when nothing can match.
  */
-static kh_status_t assemble(build_t *b, kh_query_t **out, kh_error_t *err)
+static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
 {
     *out = NULL;
-    kh_query_t *main = NULL;
+    kh_xquery_t *main = NULL;
     kh_status_t st = ranked(b, &main, err);
 
     /* Filters: each field's values OR'd, the fields AND'd. */
     query_list_t filters = {0};
     for (size_t f = 0; !st && f <= KH_FIELD_DATE; f++) {
-        kh_query_t *q =
+        kh_xquery_t *q =
             combined(&b->field_filter[f], f == KH_FIELD_TITLE ? KH_OP_AND : KH_OP_OR, &st, err);
         if (q)
             push(&filters, q, &st, err);
     }
-    kh_query_t *filter = combined(&filters, KH_OP_AND, &st, err);
+    kh_xquery_t *filter = combined(&filters, KH_OP_AND, &st, err);
     list_free(&filters);
 
     /* Only filters or only exclusions: every passage they allow, in index order. */
     if (!st && !main && (filter || b->must_not.n || b->n_excluded_phrases))
-        st = kh_query_match_all(&main, err);
-    kh_query_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
+        st = kh_xquery_match_all(&main, err);
+    kh_xquery_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
     narrow(&main, filter, exclude, &st, err);
     narrow(&b->plan->full, filter, exclude, &st, err);
-    kh_query_free(filter);
-    kh_query_free(exclude);
+    kh_xquery_free(filter);
+    kh_xquery_free(exclude);
     if (st) {
-        kh_query_free(main);
+        kh_xquery_free(main);
         return st;
     }
     *out = main;
@@ -942,8 +943,8 @@ void kh_plan_free(kh_plan_t *p)
 {
     if (!p)
         return;
-    kh_query_free(p->query);
-    kh_query_free(p->full);
+    kh_xquery_free(p->query);
+    kh_xquery_free(p->full);
     kh_phrases_free(p->phrases);
     strings_t terms = {p->terms, p->n_terms, p->n_terms}, keys = {p->keys, p->n_keys, p->n_keys};
     strings_free(&terms);
@@ -952,10 +953,10 @@ void kh_plan_free(kh_plan_t *p)
 }
 
 /* "name: " and q as Xapian describes it, or "(none)". */
-static kh_status_t describe_query(FILE *f, const char *name, const kh_query_t *q, kh_error_t *err)
+static kh_status_t describe_query(FILE *f, const char *name, const kh_xquery_t *q, kh_error_t *err)
 {
     char *text = NULL;
-    kh_status_t st = q ? kh_query_describe(q, &text, err) : KH_OK;
+    kh_status_t st = q ? kh_xquery_describe(q, &text, err) : KH_OK;
     if (!st)
         fprintf(f, "%s: %s\n", name, text ? text : "(none)");
     free(text);

@@ -27,8 +27,8 @@
 #include "search.h"
 
 typedef struct kh_plan {
-    kh_query_t *query;        /* searched first; NULL when nothing can match */
-    kh_query_t *full;         /* with common words set aside: every word selecting; else NULL */
+    kh_xquery_t *query;       /* searched first; NULL when nothing can match */
+    kh_xquery_t *full;        /* with common words set aside: every word selecting; else NULL */
     double common_max;        /* the most the common words can give a passage (with full) */
     kh_phrases_t *phrases;    /* checked on each passage's text; NULL: none */
     unsigned phrases_ignored; /* quoted phrases past KH_QUERY_MAX_PHRASES */

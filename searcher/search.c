@@ -90,7 +90,7 @@ typedef struct run {
  *  - BM25 k1 0.6 (Xapian's 1.0 before): passages are short, and a word said
  *    twice in one is not twice as relevant; 0.843/0.956/0.389 vs
  *    0.836/0.952/0.388 at 1.0. b stays at Xapian's 0.5 (0.3-0.7 all within
- *    0.005). Both are now fixed when indexing (schema.h, kh_impact).
+ *    0.005). Both are now fixed when indexing (schema.h, kh_schema_impact).
  *  - stop words: both Arabic lists and Snowball's English list
  *    (stopwords.h); off: 0.812/0.945/0.331 vs 0.819/0.947/0.342 on their own.
  *  - title weight 0.5: 0.25 and 0.7 were within 0.003, 1.0 worse on all sets.
@@ -309,7 +309,7 @@ static kh_status_t read_doc(kh_searcher_t *s, kh_result_t *r, int attach, kh_err
 
 /* A search of query with the ranking (weight.h) into *out; by_article:
  * equal weights by article id (see Ties above). */
-static kh_status_t new_enquire(run_t *run, const kh_query_t *query, int collapse, int by_article,
+static kh_status_t new_enquire(run_t *run, const kh_xquery_t *query, int collapse, int by_article,
                                kh_enquire_t **out, kh_error_t *err)
 {
     kh_enquire_t *e = NULL;
@@ -508,7 +508,7 @@ static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, kh_mset_t 
  * it is kept as short as it can be (reliability_concurrent_search failed
  * under ASan when highlighting ran between the reads).
  */
-static kh_status_t read_all(run_t *run, const kh_query_t *query, unsigned want, size_t with_data,
+static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want, size_t with_data,
                             kh_results_t *out, kh_error_t *err)
 {
     kh_enquire_t *e = NULL;
@@ -603,7 +603,7 @@ static int phrase_bound_reached(const run_t *run)
  * article's best passing one, which Xapian's collapse could not (it would
  * keep a better passage without the phrase and drop the article).
  */
-static kh_status_t read_checked(run_t *run, const kh_query_t *query, unsigned want,
+static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned want,
                                 kh_results_t *out, kh_error_t *err)
 {
     if (!run->phrase_limit)
@@ -667,7 +667,7 @@ static kh_status_t read_checked(run_t *run, const kh_query_t *query, unsigned wa
  * The best want passages for query, not yet highlighted; the first
  * with_data of them read (the others have their docid and score only).
  */
-static kh_status_t rank(run_t *run, const kh_query_t *query, unsigned want, size_t with_data,
+static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, size_t with_data,
                         kh_results_t *out, kh_error_t *err)
 {
     int phrases = kh_phrases_count(run->plan->phrases) > 0;
@@ -695,7 +695,7 @@ static kh_status_t rank(run_t *run, const kh_query_t *query, unsigned want, size
  * add weight, never matches), each scaled by its expansion weight relative
  * to the best one.
  */
-static kh_status_t rank_with_feedback(run_t *run, const kh_query_t *query, kh_results_t *out,
+static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, kh_results_t *out,
                                       kh_error_t *err)
 {
     const kh_search_opts_t *o = run->opts;

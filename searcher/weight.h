@@ -10,7 +10,7 @@
 
 /*
  * The ranking: a term weighs its idf times its wdf, which the indexer made
- * the term's BM25 term-frequency part (schema.h, kh_impact). Xapian's
+ * the term's BM25 term-frequency part (schema.h, kh_schema_impact). Xapian's
  * BM25Weight computes that when b is 0 and k1 this large: idf (k1 + 1) wdf
  * / (k1 + wdf) is idf wdf to within 1e-4 for every wdf the index holds
  * (< 128). With b 0 it reads no passage lengths, which were a third of a

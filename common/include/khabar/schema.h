@@ -11,7 +11,7 @@
  * Terms
  *   (no prefix)  the stem of every word of the passage (analyzer.h decides
  *                what a stem is), its wdf the word's BM25 weight in the
- *                passage (kh_impact() below), not its count.
+ *                passage (kh_schema_impact() below), not its count.
  *                No positions: on the 99 MB Arabic news corpus they were
  *                136 of a compacted index's 308 MB and made indexing 1.7x
  *                slower, for the few queries with a phrase, which the
@@ -26,12 +26,12 @@
  *   S            stems of the article's title, without positions, on every
  *                passage of the article: what the title: filter searches;
  *                on the title passage boolean, elsewhere weighed as words
- *                are (kh_impact()), the passage's length being its own.
+ *                are (kh_schema_impact()), the passage's length being its own.
  *   XNA XNL      the phonetic key (phonetic.h, in lower case) of each word
  *                of the passage that has one: XNA for Arabic-script words,
  *                XNL for Latin-script ones, so that a query word can look
  *                for the other script's spellings of a name. Weighed as
- *                words are (kh_impact()), with the passage's length in
+ *                words are (kh_schema_impact()), with the passage's length in
  *                words, which the keys do not change.
  *
  * Value slots
@@ -39,7 +39,7 @@
  *   KH_SLOT_DATE        YYYYMMDD, or empty; sorts as a string.
  *   KH_SLOT_ORDINAL     the passage number n, zero-padded to 6 digits.
  *
- * Document data: see kh_article_data_encode() below.
+ * Document data: see kh_schema_article_data_encode() below.
  *
  * Metadata: KH_META_SCHEMA and KH_META_ANALYZER hold the versions below; the
  * searcher refuses an index whose versions differ (asks to re-index).
@@ -108,11 +108,11 @@ enum {
 #define KH_IMPACT_B 0.5
 #define KH_IMPACT_AVGLEN 50.0
 #define KH_IMPACT_SCALE 64.0
-/* More than kh_impact() ever gives (KH_IMPACT_SCALE * (k1 + 1) = 102.4). */
+/* More than kh_schema_impact() ever gives (KH_IMPACT_SCALE * (k1 + 1) = 102.4). */
 #define KH_IMPACT_MAX 103
 
 /* The wdf of a term that occurs tf times in a passage of len terms (>= 1). */
-unsigned kh_impact(unsigned tf, unsigned len);
+unsigned kh_schema_impact(unsigned tf, unsigned len);
 
 /* Separates an article id from the passage number in a passage id. */
 #define KH_PASSAGE_ID_SEP '#'
@@ -169,8 +169,8 @@ typedef struct kh_passage_data {
  * free() each) and out_len[i] receive passage i's data; on failure every
  * out[i] is NULL. Returns KH_OK or KH_ERR_NOMEM.
  */
-kh_status_t kh_article_data_encode(const kh_passage_data_t *p, size_t n, char **out,
-                                   size_t *out_len, kh_error_t *err);
+kh_status_t kh_schema_article_data_encode(const kh_passage_data_t *p, size_t n, char **out,
+                                          size_t *out_len, kh_error_t *err);
 
 /*
  * Decodes one passage's data into *out. The strings of *out point into

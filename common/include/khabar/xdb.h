@@ -56,7 +56,7 @@ extern "C" {
 
 typedef struct kh_db kh_db_t;
 typedef struct kh_doc kh_doc_t;
-typedef struct kh_query kh_query_t;
+typedef struct kh_xquery kh_xquery_t;
 typedef struct kh_enquire kh_enquire_t;
 typedef struct kh_mset kh_mset_t;
 
@@ -386,14 +386,14 @@ kh_status_t kh_doc_get_data(kh_doc_t *doc, const char **data, size_t *len, kh_er
 /* still frees its own.                                                     */
 
 /*
- * A query for one term into *out (kh_query_free()). wqf is the term's
+ * A query for one term into *out (kh_xquery_free()). wqf is the term's
  * frequency within the query (1 normally; 0 gives it no weight under
  * BM25); pos its position in the query (0 when it does not matter).
  * Returns KH_OK; KH_ERR_ARG for an empty term (Xapian would read "" as
- * match-all: use kh_query_match_all()).
+ * match-all: use kh_xquery_match_all()).
  */
-kh_status_t kh_query_term(const char *term, unsigned wqf, unsigned pos, kh_query_t **out,
-                          kh_error_t *err);
+kh_status_t kh_xquery_term(const char *term, unsigned wqf, unsigned pos, kh_xquery_t **out,
+                           kh_error_t *err);
 
 typedef enum {
     KH_OP_AND,       /* all subqueries */
@@ -406,10 +406,10 @@ typedef enum {
     KH_OP_ELITE_SET, /* OR of the parameter subqueries that weigh most */
     KH_OP_SYNONYM,   /* OR, weighted as if all were one term */
     KH_OP_MAX,       /* OR, weight is the maximum of the matching subqueries */
-} kh_query_op_t;
+} kh_xquery_op_t;
 
 /*
- * Combines subs[0..n-1] with op into *out (kh_query_free()). parameter is
+ * Combines subs[0..n-1] with op into *out (kh_xquery_free()). parameter is
  * the window for KH_OP_PHRASE and KH_OP_NEAR (0: the number of subqueries)
  * and the set size for KH_OP_ELITE_SET (0: Xapian's default, 10); it must
  * be 0 for other ops. n == 0 gives a query matching nothing. PHRASE and
@@ -417,15 +417,16 @@ typedef enum {
  * Returns KH_OK; KH_ERR_ARG for an unknown op, a NULL subquery, a nonzero
  * parameter with another op.
  */
-kh_status_t kh_query_combine(kh_query_op_t op, kh_query_t *const *subs, size_t n,
-                             unsigned parameter, kh_query_t **out, kh_error_t *err);
+kh_status_t kh_xquery_combine(kh_xquery_op_t op, kh_xquery_t *const *subs, size_t n,
+                              unsigned parameter, kh_xquery_t **out, kh_error_t *err);
 
 /*
  * sub with every weight multiplied by factor (OP_SCALE_WEIGHT) into *out;
  * factor 0 turns sub into a pure filter (all weights 0).
  * Returns KH_OK; KH_ERR_ARG for a negative factor.
  */
-kh_status_t kh_query_scale(const kh_query_t *sub, double factor, kh_query_t **out, kh_error_t *err);
+kh_status_t kh_xquery_scale(const kh_xquery_t *sub, double factor, kh_xquery_t **out,
+                            kh_error_t *err);
 
 /*
  * Documents whose value in slot lies in [lo, hi], compared as byte strings
@@ -434,21 +435,21 @@ kh_status_t kh_query_scale(const kh_query_t *sub, double factor, kh_query_t **ou
  * in; both bounds NULL is no constraint and matches every document.
  * Returns KH_OK.
  */
-kh_status_t kh_query_value_range(unsigned slot, const char *lo, const char *hi, kh_query_t **out,
-                                 kh_error_t *err);
+kh_status_t kh_xquery_value_range(unsigned slot, const char *lo, const char *hi, kh_xquery_t **out,
+                                  kh_error_t *err);
 
 /* A query matching every document, weight 0. Returns KH_OK. */
-kh_status_t kh_query_match_all(kh_query_t **out, kh_error_t *err);
+kh_status_t kh_xquery_match_all(kh_xquery_t **out, kh_error_t *err);
 
 /*
  * Xapian's description of q, e.g. "Query((a AND b))", "Query()" for the
  * empty query, into *out (free()). For logs, tests and a printed search
  * plan. Returns KH_OK.
  */
-kh_status_t kh_query_describe(const kh_query_t *q, char **out, kh_error_t *err);
+kh_status_t kh_xquery_describe(const kh_xquery_t *q, char **out, kh_error_t *err);
 
 /* Frees q. q may be NULL. */
-void kh_query_free(kh_query_t *q);
+void kh_xquery_free(kh_xquery_t *q);
 
 /* ------------------------------------------------------------------------ */
 /* Searching                                                                */
@@ -464,7 +465,7 @@ kh_status_t kh_enquire_new(kh_db_t *db, kh_enquire_t **out, kh_error_t *err);
 void kh_enquire_free(kh_enquire_t *e);
 
 /* Sets the query (copied). Returns KH_OK. */
-kh_status_t kh_enquire_set_query(kh_enquire_t *e, const kh_query_t *q, kh_error_t *err);
+kh_status_t kh_enquire_set_query(kh_enquire_t *e, const kh_xquery_t *q, kh_error_t *err);
 
 /*
  * Ranks with BM25 (Xapian::BM25Weight): k1 scales wdf (0: wdf ignored), k2
