@@ -33,7 +33,7 @@ static int ends_with(const char *name, const char *suffix)
     return n > m && strcmp(name + n - m, suffix) == 0;
 }
 
-int kh_layout_is_database_file(const char *name)
+int kh_index_is_database_file(const char *name)
 {
     /* v.tmp: the revision file Xapian writes and renames to iamglass. */
     return strcmp(name, KH_INDEX_GLASS_MARKER) == 0 || strcmp(name, "flintlock") == 0 ||
@@ -93,7 +93,7 @@ static int database_only(int at, const char *name, int follow, unsigned *entries
             continue;
         (*entries)++;
         struct stat st;
-        if (!kh_layout_is_database_file(e->d_name) ||
+        if (!kh_index_is_database_file(e->d_name) ||
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
             *stranger = strdup(e->d_name);
             result = *stranger ? 0 : -1;
@@ -109,9 +109,9 @@ static int database_only(int at, const char *name, int follow, unsigned *entries
 }
 
 static kh_status_t foreign(const char *path, const char *inside, const char *entry,
-                           kh_layout_t *out, kh_error_t *err)
+                           kh_index_layout_t *out, kh_error_t *err)
 {
-    *out = KH_LAYOUT_FOREIGN;
+    *out = KH_INDEX_FOREIGN;
     return kh_error_set(err, KH_ERR_ARG,
                         "%s: holds '%s%s%s', which is not part of a khabar index: the indexer "
                         "writes only to a new or empty folder, or to an index it made; nothing "
@@ -119,9 +119,9 @@ static kh_status_t foreign(const char *path, const char *inside, const char *ent
                         path, inside ? inside : "", inside ? "/" : "", entry);
 }
 
-kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
+kh_status_t kh_index_layout_of(const char *path, kh_index_layout_t *out, kh_error_t *err)
 {
-    *out = KH_LAYOUT_FOREIGN;
+    *out = KH_INDEX_FOREIGN;
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT) {
@@ -129,7 +129,7 @@ kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
             if (lstat(path, &st) == 0)
                 return kh_error_set(err, KH_ERR_ARG,
                                     "%s: a symbolic link to nothing, not an index folder", path);
-            *out = KH_LAYOUT_MISSING;
+            *out = KH_INDEX_MISSING;
             return KH_OK;
         }
         return kh_error_set(err, KH_ERR_IO, "%s: %s", path, kh_errno_message(errno));
@@ -144,7 +144,7 @@ kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
         return kh_error_set(err, errno == ENOMEM ? KH_ERR_NOMEM : KH_ERR_IO, "%s: %s", path,
                             kh_errno_message(errno));
     if (only) {
-        *out = entries ? KH_LAYOUT_DATABASE : KH_LAYOUT_EMPTY;
+        *out = entries ? KH_INDEX_DATABASE : KH_INDEX_EMPTY;
         return KH_OK;
     }
     /* Not a database folder: a sharded index, or not ours. Without a stub,
@@ -192,11 +192,11 @@ kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err)
         status = foreign(path, NULL, first_stranger, out, err);
     free(first_stranger);
     if (!status)
-        *out = KH_LAYOUT_SHARDS;
+        *out = KH_INDEX_SHARDS;
     return status;
 }
 
-int kh_layout_remove_database(const char *path)
+int kh_index_remove_database(const char *path)
 {
     unsigned entries;
     char *stranger;
@@ -216,7 +216,7 @@ int kh_layout_remove_database(const char *path)
     struct dirent *e;
     while ((e = readdir(d))) {
         struct stat st;
-        if (kh_layout_is_database_file(e->d_name) &&
+        if (kh_index_is_database_file(e->d_name) &&
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
             (void)unlinkat(dirfd(d), e->d_name, 0);
     }
@@ -493,7 +493,7 @@ static kh_status_t create_whole(const char *path, kh_error_t *err)
      * not exist"). A folder of our name is the leftover of a dead process
      * that had our PID, removed only when it holds a database. */
     int made = mkdir(tmp, 0777) == 0;
-    if (!made && errno == EEXIST && kh_layout_remove_database(tmp) == 0)
+    if (!made && errno == EEXIST && kh_index_remove_database(tmp) == 0)
         made = mkdir(tmp, 0777) == 0;
     if (!made)
         return kh_error_set(err, KH_ERR_IO, "%s: cannot create the index: %s", path,
@@ -512,7 +512,7 @@ static kh_status_t create_whole(const char *path, kh_error_t *err)
     if (st)
         kh_index_name_path(err, tmp, path);
     if (lstat(tmp, &sb) == 0)
-        (void)kh_layout_remove_database(tmp);
+        (void)kh_index_remove_database(tmp);
     return st;
 }
 

@@ -33,7 +33,7 @@ static void file_names(void **state)
         {"XAPIANDB", 0},      {"shard-0", 0},   {"postlist.glass~", 0}, {"", 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        if (kh_layout_is_database_file(rows[i].name) != rows[i].ours)
+        if (kh_index_is_database_file(rows[i].name) != rows[i].ours)
             fail_msg("'%s': expected %d", rows[i].name, rows[i].ours);
     }
 }
@@ -75,41 +75,38 @@ static void layouts(void **state)
     static const struct {
         const char *what;
         const char *const spec[8];
-        kh_layout_t want;
-        const char *message; /* in err for KH_LAYOUT_FOREIGN */
+        kh_index_layout_t want;
+        const char *message; /* in err for KH_INDEX_FOREIGN */
     } rows[] = {
-        {"empty folder", {NULL}, KH_LAYOUT_EMPTY, NULL},
+        {"empty folder", {NULL}, KH_INDEX_EMPTY, NULL},
         {"database",
          {"iamglass", "flintlock", "postlist.glass", "termlist.glass", NULL},
-         KH_LAYOUT_DATABASE,
+         KH_INDEX_DATABASE,
          NULL},
-        {"partial database", {"v.tmp", NULL}, KH_LAYOUT_DATABASE, NULL},
+        {"partial database", {"v.tmp", NULL}, KH_INDEX_DATABASE, NULL},
         {"sharded",
          {"XAPIANDB", "shard-0/", "shard-0/iamglass", "shard-1/", NULL},
-         KH_LAYOUT_SHARDS,
+         KH_INDEX_SHARDS,
          NULL},
         {"sharded, leftovers",
          {"XAPIANDB", ".XAPIANDB.tmp", "shard-0/", "shard-0.compacting-12/",
           "shard-0.compacting-13.old/", "shard-0.compacting-13.old/iamglass", NULL},
-         KH_LAYOUT_SHARDS,
+         KH_INDEX_SHARDS,
          NULL},
-        {"articles", {"in.jsonl", "sub/", NULL}, KH_LAYOUT_FOREIGN, "not part of a khabar index"},
-        {"database and notes", {"iamglass", "notes.md", NULL}, KH_LAYOUT_FOREIGN, "'notes.md'"},
-        {"database and a folder", {"iamglass", "sub/", NULL}, KH_LAYOUT_FOREIGN, "'sub'"},
-        {"database file as a link",
-         {"iamglass@/etc/passwd", NULL},
-         KH_LAYOUT_FOREIGN,
-         "'iamglass'"},
-        {"hidden file", {".keep", NULL}, KH_LAYOUT_FOREIGN, "'.keep'"},
+        {"articles", {"in.jsonl", "sub/", NULL}, KH_INDEX_FOREIGN, "not part of a khabar index"},
+        {"database and notes", {"iamglass", "notes.md", NULL}, KH_INDEX_FOREIGN, "'notes.md'"},
+        {"database and a folder", {"iamglass", "sub/", NULL}, KH_INDEX_FOREIGN, "'sub'"},
+        {"database file as a link", {"iamglass@/etc/passwd", NULL}, KH_INDEX_FOREIGN, "'iamglass'"},
+        {"hidden file", {".keep", NULL}, KH_INDEX_FOREIGN, "'.keep'"},
         {"file in a shard",
          {"XAPIANDB", "shard-0/", "shard-0/readme.txt", NULL},
-         KH_LAYOUT_FOREIGN,
+         KH_INDEX_FOREIGN,
          "'shard-0/readme.txt'"},
-        {"shard as a link", {"XAPIANDB", "shard-0@/tmp", NULL}, KH_LAYOUT_FOREIGN, "'shard-0'"},
-        {"stub as a folder", {"XAPIANDB/", "shard-0/", NULL}, KH_LAYOUT_FOREIGN, "'XAPIANDB'"},
+        {"shard as a link", {"XAPIANDB", "shard-0@/tmp", NULL}, KH_INDEX_FOREIGN, "'shard-0'"},
+        {"stub as a folder", {"XAPIANDB/", "shard-0/", NULL}, KH_INDEX_FOREIGN, "'XAPIANDB'"},
         {"other leftover name",
          {"XAPIANDB", "shard-0.compacting-x/", NULL},
-         KH_LAYOUT_FOREIGN,
+         KH_INDEX_FOREIGN,
          "'shard-0.compacting-x'"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -117,13 +114,13 @@ static void layouts(void **state)
         snprintf(dir, sizeof dir, "%s/index_test.XXXXXX", KH_TEST_TMPDIR);
         assert_non_null(mkdtemp(dir));
         make_tree(dir, rows[i].spec);
-        kh_layout_t got;
+        kh_index_layout_t got;
         kh_error_t err = {0};
-        kh_status_t st = kh_layout_of(dir, &got, &err);
+        kh_status_t st = kh_index_layout_of(dir, &got, &err);
         if (got != rows[i].want)
             fail_msg("%s: layout %d, expected %d (%s)", rows[i].what, (int)got, (int)rows[i].want,
                      err.message);
-        if (rows[i].want == KH_LAYOUT_FOREIGN) {
+        if (rows[i].want == KH_INDEX_FOREIGN) {
             assert_int_equal(st, KH_ERR_ARG);
             if (!strstr(err.message, rows[i].message) || !strstr(err.message, dir))
                 fail_msg("%s: message '%s' lacks '%s'", rows[i].what, err.message, rows[i].message);
@@ -131,10 +128,10 @@ static void layouts(void **state)
             assert_int_equal(st, KH_OK);
         }
         /* Removal: only a database folder (or an empty one) goes, whole. */
-        int removed = kh_layout_remove_database(dir) == 0;
+        int removed = kh_index_remove_database(dir) == 0;
         struct stat sb;
         int gone = stat(dir, &sb) != 0;
-        int want_removed = rows[i].want == KH_LAYOUT_EMPTY || rows[i].want == KH_LAYOUT_DATABASE;
+        int want_removed = rows[i].want == KH_INDEX_EMPTY || rows[i].want == KH_INDEX_DATABASE;
         if (removed != want_removed || gone != want_removed)
             fail_msg("%s: removed %d (gone %d), expected %d", rows[i].what, removed, gone,
                      want_removed);
@@ -150,21 +147,21 @@ static void missing_and_files(void **state)
 {
     (void)state;
     char path[4096];
-    kh_layout_t got;
+    kh_index_layout_t got;
     kh_error_t err;
     snprintf(path, sizeof path, "%s/index_test.missing", KH_TEST_TMPDIR);
-    assert_int_equal(kh_layout_of(path, &got, &err), KH_OK);
-    assert_int_equal(got, KH_LAYOUT_MISSING);
-    assert_int_equal(kh_layout_remove_database(path), 0);
+    assert_int_equal(kh_index_layout_of(path, &got, &err), KH_OK);
+    assert_int_equal(got, KH_INDEX_MISSING);
+    assert_int_equal(kh_index_remove_database(path), 0);
 
     snprintf(path, sizeof path, "%s/index_test.file", KH_TEST_TMPDIR);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fclose(f);
-    assert_int_equal(kh_layout_of(path, &got, &err), KH_ERR_ARG);
-    assert_int_equal(got, KH_LAYOUT_FOREIGN);
+    assert_int_equal(kh_index_layout_of(path, &got, &err), KH_ERR_ARG);
+    assert_int_equal(got, KH_INDEX_FOREIGN);
     assert_non_null(strstr(err.message, "a file, not an index folder"));
-    assert_int_equal(kh_layout_remove_database(path), -1);
+    assert_int_equal(kh_index_remove_database(path), -1);
     assert_int_equal(unlink(path), 0);
 }
 

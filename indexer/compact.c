@@ -130,12 +130,13 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
     /* Only a folder that holds a database and nothing else is swapped out
      * and removed (index.h): checked again here, under the write lock,
      * since a file may have been put in it while the run went on. */
-    kh_layout_t layout;
-    if (!st && (st = kh_layout_of(path, &layout, err)) == KH_OK && layout != KH_LAYOUT_DATABASE)
+    kh_index_layout_t layout;
+    if (!st && (st = kh_index_layout_of(path, &layout, err)) == KH_OK &&
+        layout != KH_INDEX_DATABASE)
         st = kh_error_set(err, KH_ERR_ARG, "%s: not a database folder, not compacted", path);
     /* A folder of our own name is the leftover of a dead process that had
      * our PID: kh_db_compact() writes only into a new folder. */
-    if (!st && kh_layout_remove_database(tmp) != 0)
+    if (!st && kh_index_remove_database(tmp) != 0)
         st = kh_error_set(err, KH_ERR_IO,
                           "%s: the folder %s is in the way of its compacted copy (%s; not a "
                           "leftover of ours: left as it is)",
@@ -148,7 +149,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
             st = swap_in(db, tmp, old, &exchanged, err);
         }
         if (st) {
-            (void)kh_layout_remove_database(tmp); /* a partial copy (a full disk) */
+            (void)kh_index_remove_database(tmp); /* a partial copy (a full disk) */
             /* The user's path in the message, never the temporary copy's. */
             kh_index_name_path(err, tmp, path);
             kh_index_name_path(err, db, path);
@@ -164,7 +165,7 @@ kh_status_t kh_compact_in_place(const char *path, kh_compaction_t *out, kh_error
          * run removes; the index itself is done. Should a file that is not
          * the database's have come into it meanwhile, the folder stays, with
          * that file. */
-        (void)kh_layout_remove_database(exchanged ? tmp : old);
+        (void)kh_index_remove_database(exchanged ? tmp : old);
         if (out)
             out->seconds = now_seconds() - start;
     }
@@ -253,9 +254,9 @@ static kh_status_t clean_folder(const char *dir, const char *want, unsigned *cou
                 return KH_ERR_NOMEM;
             }
             sprintf(full, "%s/%s", dir, e->d_name);
-            kh_layout_t layout = KH_LAYOUT_FOREIGN;
-            kh_status_t known = kh_layout_of(full, &layout, NULL);
-            int ours = layout == KH_LAYOUT_DATABASE || layout == KH_LAYOUT_EMPTY;
+            kh_index_layout_t layout = KH_INDEX_FOREIGN;
+            kh_status_t known = kh_index_layout_of(full, &layout, NULL);
+            int ours = layout == KH_INDEX_DATABASE || layout == KH_INDEX_EMPTY;
             if (known && known != KH_ERR_ARG) {
                 /* Unreadable now (too many open files): left for the next run. */
             } else if (pass == 0) {
@@ -264,7 +265,7 @@ static kh_status_t clean_folder(const char *dir, const char *want, unsigned *cou
                     (*count)++;
             } else if (!ours) {
                 (*kept)++;
-            } else if (kh_layout_remove_database(full) == 0) {
+            } else if (kh_index_remove_database(full) == 0) {
                 (*count)++;
             }
             free(full);
@@ -300,8 +301,8 @@ kh_status_t kh_compact_cleanup(const char *path, unsigned *removed, unsigned *ke
         st = clean_folder(parent, name, &count, &strangers);
     /* Shards' leftovers: only inside a sharded index (a folder of the
      * user's is not looked into). */
-    kh_layout_t layout = KH_LAYOUT_FOREIGN;
-    if (!st && kh_layout_of(trimmed, &layout, NULL) == KH_OK && layout == KH_LAYOUT_SHARDS)
+    kh_index_layout_t layout = KH_INDEX_FOREIGN;
+    if (!st && kh_index_layout_of(trimmed, &layout, NULL) == KH_OK && layout == KH_INDEX_SHARDS)
         st = clean_folder(trimmed, NULL, &count, &strangers);
     free(parent);
     free(trimmed);

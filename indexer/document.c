@@ -201,7 +201,7 @@ static kh_status_t collect_title_term(void *ctx, const kh_token_t *tok, kh_error
 /*
  * Every passage but the title itself carries its article's title stems,
  * weighed as its own words are (schema.h), so that the searcher can weigh
- * "this passage's article is about the query" (search.c, --title-weight): a
+ * "this passage's article is about the query" (searcher/plan.c, --title-weight): a
  * paragraph that says "he" still answers "when was X born". arcd nDCG@10
  * 0.819 -> 0.837, cranfield 0.342 -> 0.367, kaiflematha 0.947 -> 0.949.
  * The title passage keeps them boolean (for title: only): it has the words

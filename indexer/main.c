@@ -1,7 +1,7 @@
 /*
  * indexer: reads news articles and writes their passages into a khabar index.
  * Parses argv, walks the inputs, prints progress and messages, and picks the
- * exit status; the work is in article.c, passage.c, writer.c, pipeline.c and
+ * exit status; the work is in article.c, passage.c, document.c, writer.c, pipeline.c and
  * compact.c.
  */
 #define _DEFAULT_SOURCE /* scandir, DT_* */
@@ -525,9 +525,9 @@ static void clean_leftovers(const char *index)
 static int open_at_start(run_t *run, const kh_indexer_args_t *args)
 {
     kh_error_t err;
-    kh_layout_t layout;
-    kh_status_t st = kh_layout_of(run->index, &layout, &err);
-    run->creating = layout == KH_LAYOUT_MISSING || layout == KH_LAYOUT_EMPTY;
+    kh_index_layout_t layout;
+    kh_status_t st = kh_index_layout_of(run->index, &layout, &err);
+    run->creating = layout == KH_INDEX_MISSING || layout == KH_INDEX_EMPTY;
     if (!st && run->creating && (args->delete_mode || args->compact_only))
         st = kh_error_set(&err, KH_ERR_DB_NOT_FOUND, "%s: no index at this path (nothing to %s)",
                           run->index, args->delete_mode ? "delete" : "compact");

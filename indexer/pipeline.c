@@ -506,15 +506,15 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
 {
     *out = NULL;
     /* Only a new or empty folder, or an index and nothing else (index.h). */
-    kh_layout_t layout;
-    kh_status_t st = kh_layout_of(path, &layout, err);
+    kh_index_layout_t layout;
+    kh_status_t st = kh_index_layout_of(path, &layout, err);
     if (st)
         return st;
     unsigned have;
     if ((st = kh_index_shard_count(path, &have, err)) != KH_OK)
         return st;
     unsigned want = opts->shards;
-    if (layout == KH_LAYOUT_SHARDS && !have && want <= 1)
+    if (layout == KH_INDEX_SHARDS && !have && want <= 1)
         return kh_error_set(err, KH_ERR_ARG,
                             "%s: shard folders without their %s stub (a run creating a sharded "
                             "index was cut short): run it again with its --shards",

@@ -114,7 +114,7 @@ unsigned kh_shard_of(const char *article_id, unsigned shards);
  * Only a missing path, an empty folder or a folder that holds a khabar
  * index and nothing else is opened (khabar/index.h); nothing is changed in any
  * other. Returns KH_OK; KH_ERR_ARG when path is another folder or a file
- * (kh_layout_of()'s message), when the shard count asked for differs from
+ * (kh_index_layout_of()'s message), when the shard count asked for differs from
  * the index's ("re-index into a new folder"), or the folder's stub was
  * not written by the indexer; KH_ERR_IO when path cannot be read; KH_ERR_NOMEM when a thread cannot
  * start; the statuses of kh_writer_open() for each shard (the message names it).

@@ -36,7 +36,7 @@
  * created only where nothing is, or in an empty folder, and only a folder
  * that holds a khabar index and nothing else is ever compacted or removed.
  * Anything else in the folder (a file, a subfolder, a link) makes it
- * KH_LAYOUT_FOREIGN.
+ * KH_INDEX_FOREIGN.
  *
  * Nothing here prints or exits.
  */
@@ -59,29 +59,29 @@ extern "C" {
 #define KH_INDEX_TEMPORARY_SUFFIX ".compacting-"
 
 typedef enum {
-    KH_LAYOUT_MISSING,  /* nothing at the path: an index may be created there */
-    KH_LAYOUT_EMPTY,    /* an empty folder: likewise */
-    KH_LAYOUT_DATABASE, /* a database folder (above) */
-    KH_LAYOUT_SHARDS,   /* a sharded index (above) */
-    KH_LAYOUT_FOREIGN,  /* anything else: never written, compacted or removed */
-} kh_layout_t;
+    KH_INDEX_MISSING,  /* nothing at the path: an index may be created there */
+    KH_INDEX_EMPTY,    /* an empty folder: likewise */
+    KH_INDEX_DATABASE, /* a database folder (above) */
+    KH_INDEX_SHARDS,   /* a sharded index (above) */
+    KH_INDEX_FOREIGN,  /* anything else: never written, compacted or removed */
+} kh_index_layout_t;
 
 /*
  * What is at path (a symbolic link is followed, as the indexer follows it).
  * Returns KH_OK with *out set, except:
- *   KH_ERR_ARG, *out KH_LAYOUT_FOREIGN: the message names path and the first
+ *   KH_ERR_ARG, *out KH_INDEX_FOREIGN: the message names path and the first
  *     entry that is not ours ("idx: holds 'notes.md' ...") or says path is a
  *     file ("idx: cannot open database: a file, not an index folder");
  *   KH_ERR_IO: path or a folder in it cannot be read (the system's reason);
  *   KH_ERR_NOMEM.
  */
-kh_status_t kh_layout_of(const char *path, kh_layout_t *out, kh_error_t *err);
+kh_status_t kh_index_layout_of(const char *path, kh_index_layout_t *out, kh_error_t *err);
 
 /*
  * 1 when name is the name of a file of a glass database folder (above).
  * Exposed for the unit test.
  */
-int kh_layout_is_database_file(const char *name);
+int kh_index_is_database_file(const char *name);
 
 /*
  * Removes the database folder at path: only when it is one (every entry a
@@ -90,7 +90,7 @@ int kh_layout_is_database_file(const char *name);
  * with errno ENOTEMPTY when it holds something that is not ours (nothing is
  * then removed) or the system's reason.
  */
-int kh_layout_remove_database(const char *path);
+int kh_index_remove_database(const char *path);
 
 /*
  * 1 when the first len bytes of name are a shard folder's name, shard-K.
@@ -158,7 +158,7 @@ void kh_index_name_path(kh_error_t *err, const char *tmp, const char *path);
  * folder at path: the database is made in it). The version stamps are checked, or written and
  * committed in a new database (kh_index_stamp()). On success *out is the
  * caller's (kh_db_close()); else NULL. The caller has checked that path may
- * be written (kh_layout_of()). Returns KH_OK; KH_ERR_IO when the folder
+ * be written (kh_index_layout_of()). Returns KH_OK; KH_ERR_IO when the folder
  * cannot be made ("PATH: cannot create the index: REASON"); the statuses of
  * kh_db_open() and kh_index_stamp(); messages name path, never the
  * temporary folder.

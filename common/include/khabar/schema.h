@@ -88,7 +88,7 @@ enum {
  * rounded, at least 1, with tf the term's count in the passage and len the
  * passage's term count (its article's title stems included, but on the
  * title passage itself). The searcher multiplies it by the term's idf
- * (search.c), which is what Xapian's BM25Weight(k1, b) computed at search
+ * (searcher/plan.c), which is what Xapian's BM25Weight(k1, b) computed at search
  * time, without reading every matching passage's length: on the 99 MB
  * Arabic news corpus that length lookup was a third of a search's
  * instructions (callgrind), and searches ran 1.3x faster without it.
