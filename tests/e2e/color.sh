@@ -104,6 +104,18 @@ batch_headers)
         ! grep -q '^query ' out || fail "$format has a header line: $(head -n 2 out)"
     done
     ;;
+completion)
+    # --color=<TAB> offers its values (bash splits the word at '=').
+    [ -r "${COMPLETION:-}" ] || skip "no completion script (COMPLETION)"
+    offered=$(bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+                       _khabar_searcher; printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPLETION" \
+        searcher --color = a | tr '\n' ' ')
+    [ "$offered" = "auto always " ] || fail "'searcher --color=a<TAB>' offered: $offered"
+    offered=$(bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+                       _khabar_searcher; printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPLETION" \
+        searcher --color = | tr '\n' ' ')
+    [ "$offered" = "auto always never " ] || fail "'searcher --color=<TAB>' offered: $offered"
+    ;;
 *)
     fail "unknown case"
     ;;
