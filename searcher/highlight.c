@@ -10,7 +10,8 @@
 typedef struct highlight_ctx {
     char *const *terms, *const *keys;
     size_t n_terms, n_keys;
-    kh_result_t *result;
+    kh_span_t **spans; /* the result's highlights or title_highlights */
+    size_t *n_spans;
     size_t cap;
 } highlight_ctx_t;
 
@@ -41,16 +42,15 @@ static kh_status_t mark_if_matched(void *ctx, const kh_token_t *tok, kh_error_t 
     highlight_ctx_t *hc = ctx;
     if (!listed(tok->term, hc->terms, hc->n_terms) && !key_matched(hc, tok))
         return KH_OK;
-    kh_result_t *r = hc->result;
-    if (r->n_highlights == hc->cap) {
+    if (*hc->n_spans == hc->cap) {
         size_t cap = hc->cap ? 2 * hc->cap : 8;
-        kh_span_t *spans = realloc(r->highlights, cap * sizeof *spans);
+        kh_span_t *spans = realloc(*hc->spans, cap * sizeof *spans);
         if (!spans)
             return kh_error_set(err, KH_ERR_NOMEM, NULL);
-        r->highlights = spans;
+        *hc->spans = spans;
         hc->cap = cap;
     }
-    r->highlights[r->n_highlights++] = (kh_span_t){tok->start, tok->end};
+    (*hc->spans)[(*hc->n_spans)++] = (kh_span_t){tok->start, tok->end};
     return KH_OK;
 }
 
@@ -61,8 +61,14 @@ kh_status_t kh_highlight_results(kh_analyzer_t *a, char *const *terms, size_t n_
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < out->n; i++) {
         kh_result_t *r = &out->items[i];
-        highlight_ctx_t hc = {terms, keys, n_terms, n_keys, r, 0};
-        st = kh_analyzer_run(a, r->data.text, strlen(r->data.text), mark_if_matched, &hc, err);
+        highlight_ctx_t text = {terms, keys, n_terms, n_keys, &r->highlights, &r->n_highlights, 0};
+        st = kh_analyzer_run(a, r->data.text, strlen(r->data.text), mark_if_matched, &text, err);
+        /* The title's words by the same rule: the ranking counts them too (title_weight). */
+        highlight_ctx_t title = {
+            terms, keys, n_terms, n_keys, &r->title_highlights, &r->n_title_highlights, 0};
+        if (!st)
+            st = kh_analyzer_run(a, r->data.title, strlen(r->data.title), mark_if_matched, &title,
+                                 err);
     }
     return st;
 }

@@ -16,8 +16,9 @@
 /*
  * Sets the highlights of each result of out (r->highlights, owned by the
  * results: kh_results_free()) to the spans of the tokens of r->data.text,
- * as analyzer a makes them, whose term is one of terms[0..n_terms) or whose
- * key, prefixed as the index holds it (KH_PREFIX_KEY_ARABIC or _LATIN by the
+ * and r->title_highlights to those of r->data.title, as analyzer a makes
+ * them, whose term is one of terms[0..n_terms) or whose key, prefixed as
+ * the index holds it (KH_PREFIX_KEY_ARABIC or _LATIN by the
  * token's script), is one of keys[0..n_keys); both lists sorted (strcmp).
  * KH_OK, KH_ERR_NOMEM (the spans set so far stay, to be freed with out).
  */

@@ -16,7 +16,7 @@
 #include "highlight.h"
 
 typedef struct row {
-    const char *text;
+    const char *text;     /* marked in the text, and in the title (the same rule) */
     const char *terms[3]; /* sorted, NULL-ended */
     const char *keys[2];  /* sorted, NULL-ended */
     const char *marked;   /* the text's highlighted words, '|' after each */
@@ -41,6 +41,17 @@ static size_t count(const char *const *list)
     return n;
 }
 
+/* The words of text at spans, each followed by '|'. */
+static void show_marked(const char *text, const kh_span_t *spans, size_t n, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, "%.*s|", (int)(spans[k].end - spans[k].start),
+                 text + spans[k].start);
+    }
+}
+
 static void marks_matched_words(void **state)
 {
     (void)state;
@@ -51,21 +62,23 @@ static void marks_matched_words(void **state)
         const row_t *row = &rows[i];
         kh_result_t result = {0};
         result.data.text = row->text;
+        result.data.title = row->text;
         kh_results_t out = {.items = &result, .n = 1};
         assert_int_equal(kh_highlight_results(a, (char *const *)row->terms, count(row->terms),
                                               (char *const *)row->keys, count(row->keys), &out,
                                               &err),
                          KH_OK);
-        char marked[256] = "";
-        for (size_t k = 0; k < result.n_highlights; k++) {
-            kh_span_t sp = result.highlights[k];
-            size_t len = strlen(marked);
-            snprintf(marked + len, sizeof marked - len, "%.*s|", (int)(sp.end - sp.start),
-                     row->text + sp.start);
-        }
+        char marked[256], title_marked[256];
+        show_marked(row->text, result.highlights, result.n_highlights, marked, sizeof marked);
+        show_marked(row->text, result.title_highlights, result.n_title_highlights, title_marked,
+                    sizeof title_marked);
         if (strcmp(marked, row->marked) != 0)
             fail_msg("'%s': marked '%s', expected '%s'", row->text, marked, row->marked);
+        if (strcmp(title_marked, row->marked) != 0)
+            fail_msg("title '%s': marked '%s', expected '%s'", row->text, title_marked,
+                     row->marked);
         free(result.highlights);
+        free(result.title_highlights);
     }
     kh_analyzer_free(a);
 }

@@ -57,6 +57,9 @@ static void usage(FILE *f)
           "      --remote-timeout SECONDS  how long a remote shard may take to answer\n"
           "                      (default 10); one that does not is not asked again\n"
           "      --timing        print 'timing QID MICROSECONDS' per query on stderr\n"
+          "      --color[=WHEN]  colour the text format's matches: auto (default: on a\n"
+          "                      terminal, NO_COLOR unset or empty), always (alone:\n"
+          "                      --color), never\n"
           "  -V, --version       the version and the index schema it reads\n"
           "  -h, --help          this help\n"
           "\n"
@@ -498,8 +501,10 @@ static int run_searcher(const char *index, const kh_searcher_args_t *args)
                  .timing = args->timing,
                  .remote_timeout = args->remote_timeout};
     const char *no_color = getenv("NO_COLOR");
-    run.output.color =
-        run.output.format == KH_OUTPUT_TEXT && isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
+    int color =
+        args->color == KH_COLOR_ALWAYS ||
+        (args->color == KH_COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && no_color[0]));
+    run.output.color = run.output.format == KH_OUTPUT_TEXT && color;
     unsigned jobs = args->jobs ? args->jobs : default_jobs();
     worker_t workers[KH_BATCH_MAX_JOBS];
     int partial;

@@ -28,6 +28,7 @@ enum {
     OPT_ALLOW_PARTIAL,
     OPT_TIMING,
     OPT_REMOTE_TIMEOUT,
+    OPT_COLOR,
 };
 
 static const struct option options[] = {
@@ -46,6 +47,7 @@ static const struct option options[] = {
     {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
     {"timing", no_argument, NULL, OPT_TIMING},
     {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
+    {"color", optional_argument, NULL, OPT_COLOR},
     {"jobs", required_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -181,6 +183,28 @@ static int take_number(int c, int typed_long, kh_searcher_args_t *out, FILE *err
     }
 }
 
+/*
+ * --color[=WHEN] (as grep's): alone, always. Only the "=" form takes a
+ * value, so `--color never` is --color and a query word.
+ */
+static int take_color(const char *when, kh_searcher_args_t *out, FILE *errs)
+{
+    static const char *const names[] = {"auto", "always", "never"};
+    static const kh_color_t modes[] = {KH_COLOR_AUTO, KH_COLOR_ALWAYS, KH_COLOR_NEVER};
+    if (!when) {
+        out->color = KH_COLOR_ALWAYS;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(when, names[i]) == 0) {
+            out->color = modes[i];
+            return 0;
+        }
+    }
+    kh_say(errs, "--color wants auto, always or never, not '%s'", when);
+    return 1;
+}
+
 /* One option getopt_long() returned (current: the argument it read). */
 static kh_searcher_action_t take_option(int c, int argc, char **argv, int current,
                                         kh_searcher_args_t *out, FILE *errs)
@@ -217,6 +241,10 @@ static kh_searcher_action_t take_option(int c, int argc, char **argv, int curren
         break;
     case OPT_TIMING:
         out->timing = 1;
+        break;
+    case OPT_COLOR:
+        if (take_color(optarg, out, errs))
+            return KH_SEARCHER_BAD;
         break;
     case 'n':
     case OPT_PRF_DOCS:

@@ -23,15 +23,19 @@ typedef enum kh_searcher_action {
     KH_SEARCHER_BAD_USAGE, /* the message is written, the usage follows on stderr: exit 2 */
 } kh_searcher_action_t;
 
+/* --color: auto (default) colours text output on a terminal when NO_COLOR is unset or empty. */
+typedef enum kh_color { KH_COLOR_AUTO = 0, KH_COLOR_ALWAYS, KH_COLOR_NEVER } kh_color_t;
+
 typedef struct kh_searcher_args {
     const char *index; /* -d; NULL: the default path (khabar/paths.h) */
     const char *batch; /* --batch FILE, or NULL: the words are the query */
     /* -n, --per-article, --all, --no-stopwords, --title-weight, --prf-*; ids_only for TREC. */
     kh_search_opts_t search;
-    kh_output_opts_t output; /* -f, --tag, per_article; color is the caller's (a terminal?) */
+    kh_output_opts_t output; /* -f, --tag, per_article; color is the caller's (--color) */
     int timing;              /* --timing */
     double remote_timeout;   /* --remote-timeout */
     int allow_partial;       /* --allow-partial */
+    kh_color_t color;        /* --color; output.color is set from it in main.c */
     unsigned jobs;           /* -j; 1 without --batch; 0: the default (main.c) */
     char **words;            /* the query's words: argv's, after the options */
     int n_words;

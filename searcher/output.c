@@ -29,9 +29,11 @@ kh_status_t kh_output_format_parse(const char *name, kh_output_format_t *out)
  * (khabar/display.h: line breaks and tabs as spaces, so TSV columns and
  * the text listing stay whole; controls as U+FFFD; bidi overrides
  * removed); matched spans are wrapped in colour when on, else left plain.
+ * base: the style the text around the spans is in ("" for none), set
+ * again after each span's reset.
  */
 static void put_flat(FILE *out, const char *text, size_t start, size_t end, const kh_span_t *spans,
-                     size_t n, int color)
+                     size_t n, int color, const char *base)
 {
     size_t k = 0;
     int lit = 0; /* inside spans[k], in colour */
@@ -48,12 +50,15 @@ static void put_flat(FILE *out, const char *text, size_t start, size_t end, cons
         i += used;
         if (lit && i >= spans[k].end) {
             fputs(RESET, out);
+            fputs(base, out);
             lit = 0;
             k++;
         }
     }
-    if (lit)
+    if (lit) {
         fputs(RESET, out);
+        fputs(base, out);
+    }
 }
 
 /*
@@ -85,22 +90,40 @@ static void put_snippet(FILE *out, const kh_result_t *r, int color)
         kh_snippet_pick(text, strlen(text), r->highlights, r->n_highlights, KH_SNIPPET_CHARS);
     if (s.cut_before)
         fputs("… ", out);
-    put_flat(out, text, s.start, s.end, r->highlights, r->n_highlights, color);
+    put_flat(out, text, s.start, s.end, r->highlights, r->n_highlights, color, "");
     if (s.cut_after)
         fputs(" …", out);
 }
 
 static void write_text(FILE *out, const kh_output_opts_t *o, const kh_result_t *r)
 {
-    const char *title = r->data.title[0] ? r->data.title : r->data.article_id;
-    fprintf(out, "%u. %.3f  %s", r->rank, r->score, o->color ? BOLD_TITLE : "");
-    put_flat(out, title, 0, strlen(title), NULL, 0, 0);
+    /* No title: the article id stands for it, nothing in it matched. */
+    int titled = r->data.title[0] != '\0';
+    const char *title = titled ? r->data.title : r->data.article_id;
+    const char *bold = o->color ? BOLD_TITLE : "";
+    fprintf(out, "%u. %.3f  %s", r->rank, r->score, bold);
+    put_flat(out, title, 0, strlen(title), r->title_highlights, titled ? r->n_title_highlights : 0,
+             o->color, bold);
     fprintf(out, "%s  %s[%s ", o->color ? RESET : "", o->color ? DIM : "",
             kh_kind_name(r->data.kind));
-    put_flat(out, r->data.passage_id, 0, strlen(r->data.passage_id), NULL, 0, 0);
+    put_flat(out, r->data.passage_id, 0, strlen(r->data.passage_id), NULL, 0, 0, "");
     fprintf(out, "]%s\n   ", o->color ? RESET : "");
     put_snippet(out, r, o->color);
     fputc('\n', out);
+}
+
+/*
+ * A batch query's header in text, above its results (none, when it matched
+ * nothing): "query QID: QUERY", so that the queries do not run together.
+ */
+static void write_text_header(FILE *out, const kh_output_opts_t *o, const char *qid,
+                              const char *query)
+{
+    fprintf(out, "%squery ", o->color ? BOLD_TITLE : "");
+    put_flat(out, qid, 0, strlen(qid), NULL, 0, 0, "");
+    fputs(": ", out);
+    put_flat(out, query, 0, strlen(query), NULL, 0, 0, "");
+    fprintf(out, "%s\n", o->color ? RESET : "");
 }
 
 /*
@@ -166,7 +189,12 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
     kh_snippet_t s =
         kh_snippet_pick(text, strlen(text), r->highlights, r->n_highlights, KH_SNIPPET_CHARS);
     /* Byte spans into text, and the same words' spans into snippet, for a program that shows it. */
-    json_t *spans = json_array(), *snippet_spans = json_array();
+    json_t *spans = json_array(), *snippet_spans = json_array(), *title_spans = json_array();
+    for (size_t i = 0; title_spans && i < r->n_title_highlights; i++) {
+        const kh_span_t *h = &r->title_highlights[i];
+        json_array_append_new(title_spans,
+                              json_pack("[II]", (json_int_t)h->start, (json_int_t)h->end));
+    }
     for (size_t i = 0; spans && snippet_spans && i < r->n_highlights; i++) {
         const kh_span_t *h = &r->highlights[i];
         json_array_append_new(spans, json_pack("[II]", (json_int_t)h->start, (json_int_t)h->end));
@@ -175,10 +203,11 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
                                                            (json_int_t)(h->end - s.start)));
     }
     json_t *obj = json_object();
-    if (!obj || !spans || !snippet_spans) {
+    if (!obj || !spans || !snippet_spans || !title_spans) {
         json_decref(obj);
         json_decref(spans);
         json_decref(snippet_spans);
+        json_decref(title_spans);
         return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a result");
     }
     const char *asked = qid ? qid : query;
@@ -195,6 +224,7 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
     complete &= !json_object_set_new(obj, "snippet", json_text(text + s.start, s.end - s.start));
     complete &= !json_object_set_new(obj, "highlights", spans);
     complete &= !json_object_set_new(obj, "snippet_highlights", snippet_spans);
+    complete &= !json_object_set_new(obj, "title_highlights", title_spans);
     static const char *const optional[] = {"url", "date", "section"};
     const char *values[] = {r->data.url, r->data.date, r->data.section};
     for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
@@ -217,6 +247,8 @@ kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char 
                             const char *query, const kh_results_t *results, kh_error_t *err)
 {
     const char *id = qid ? qid : "1";
+    if (opts->format == KH_OUTPUT_TEXT && qid)
+        write_text_header(out, opts, qid, query);
     for (size_t i = 0; i < results->n; i++) {
         const kh_result_t *r = &results->items[i];
         switch (opts->format) {

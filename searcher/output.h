@@ -21,7 +21,7 @@ kh_status_t kh_output_format_parse(const char *name, kh_output_format_t *out);
 
 typedef struct kh_output_opts {
     kh_output_format_t format;
-    int color;       /* text only: bold/colour for matches (a terminal, NO_COLOR unset) */
+    int color;       /* text only: bold/colour for matches (main.c decides: --color) */
     int per_article; /* trec: the DOCID is the article id */
     const char *tag; /* trec: the run tag */
 } kh_output_opts_t;
@@ -29,7 +29,11 @@ typedef struct kh_output_opts {
 /*
  * Writes the results of one query. qid is the batch query id, or NULL for a
  * query from the command line (then JSON carries "query" instead of "qid",
- * and TREC and TSV use "1"). Text from the index, the qid and the query are
+ * and TREC and TSV use "1"); with a qid, text starts with the header line
+ * "query QID: QUERY", even when there are no results. Matched words of the
+ * title are shown like those of the text: in colour in text, and in JSON
+ * as "title_highlights", [start, end] byte spans into "title" (as
+ * "highlights" are into "text"). Text from the index, the qid and the query are
  * untrusted (khabar/display.h): text and TSV show no control character
  * from them; TREC and TSV percent-encode ids, qids and the tag, so a row
  * keeps its columns; JSON values are exact (the query's or qid's invalid

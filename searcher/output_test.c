@@ -24,60 +24,97 @@ typedef struct row {
     const char *title, *text, *url;
     const char *match; /* the first occurrence of this word of text is highlighted */
     const char *expected;
+    const char *title_match; /* the first occurrence of this word of title is highlighted */
 } row_t;
 
 static const row_t rows[] = {
     /* text: "RANK. SCORE  TITLE  [KIND PASSAGE]", then the snippet, indented. */
     {"text arabic", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك إن الشركة", "",
-     "ماسك", "1. 12.375  عن ماسك  [body a1#2]\n   قال ماسك إن الشركة\n"},
+     "ماسك", "1. 12.375  عن ماسك  [body a1#2]\n   قال ماسك إن الشركة\n", NULL},
     {"text english", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ferry", "Ferry news",
      "The ferry leaves at noon.", "", "ferry",
-     "1. 12.375  Ferry news  [body a1#2]\n   The ferry leaves at noon.\n"},
+     "1. 12.375  Ferry news  [body a1#2]\n   The ferry leaves at noon.\n", NULL},
     /* Line breaks and tabs of the title and text become spaces: one result, two lines. */
     {"text breaks", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "x", "two\nline\ttitle",
      "first\nsecond\tthird\r", "", NULL,
-     "1. 12.375  two line title  [body a1#2]\n   first second third \n"},
+     "1. 12.375  two line title  [body a1#2]\n   first second third \n", NULL},
     /* No title: the article id stands for it. */
     {"text no title", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "x", "", "body", "", NULL,
-     "1. 12.375  a1  [body a1#2]\n   body\n"},
+     "1. 12.375  a1  [body a1#2]\n   body\n", NULL},
     /* Colour: the title bold, the match in bold red, the id dim. */
     {"text colour", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك", "", "ماسك",
-     "1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n   قال \033[1;31mماسك\033[0m\n"},
+     "1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n   قال \033[1;31mماسك\033[0m\n",
+     NULL},
     /* JSON: "query" from the command line, "qid" in a batch; url only when set. */
     {"json arabic", KH_OUTPUT_JSON, 0, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك", "", "ماسك",
      "{\"query\":\"ماسك\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
      "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"عن ماسك\",\"text\":\"قال ماسك\","
-     "\"snippet\":\"قال ماسك\",\"highlights\":[[7,15]],\"snippet_highlights\":[[7,15]]}\n"},
+     "\"snippet\":\"قال "
+     "ماسك\",\"highlights\":[[7,15]],\"snippet_highlights\":[[7,15]],\"title_highlights\":[]}\n",
+     NULL},
     {"json english qid url", KH_OUTPUT_JSON, 0, 0, NULL, "q7", "ferry", "Ferry", "The ferry",
      "https://example.com/a?b=1&c=2", "ferry",
      "{\"qid\":\"q7\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
      "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"Ferry\",\"text\":\"The ferry\","
      "\"snippet\":\"The "
-     "ferry\",\"highlights\":[[4,9]],\"snippet_highlights\":[[4,9]],\"url\":\"https://example.com/"
-     "a?b=1&c=2\"}\n"},
+     "ferry\",\"highlights\":[[4,9]],\"snippet_highlights\":[[4,9]],\"title_highlights\":[],"
+     "\"url\":\"https://example.com/"
+     "a?b=1&c=2\"}\n",
+     NULL},
     /* Quotes, backslashes, line breaks, tabs and control characters are escaped, the text kept. */
     {"json escapes", KH_OUTPUT_JSON, 0, 0, NULL, NULL, "say \"hi\"", "a \"quoted\" \\ title",
      "line\none\ttab \x01 end", "", NULL,
      "{\"query\":\"say \\\"hi\\\"\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
      "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"a \\\"quoted\\\" \\\\ title\","
      "\"text\":\"line\\none\\ttab \\u0001 end\",\"snippet\":\"line\\none\\ttab \\u0001 end\","
-     "\"highlights\":[],\"snippet_highlights\":[]}\n"},
+     "\"highlights\":[],\"snippet_highlights\":[],\"title_highlights\":[]}\n",
+     NULL},
+    /* Title words matched like the text's: in colour inside the bold title, which resumes after. */
+    {"text title colour arabic", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ماسك", "عن ماسك اليوم",
+     "قال ماسك", "", "ماسك",
+     "1. 12.375  \033[1mعن \033[1;31mماسك\033[0m\033[1m اليوم\033[0m  \033[2m[body a1#2]\033[0m\n"
+     "   قال \033[1;31mماسك\033[0m\n",
+     "ماسك"},
+    {"text title colour english", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ferry", "Ferry news",
+     "The ferry", "", "ferry",
+     "1. 12.375  \033[1m\033[1;31mFerry\033[0m\033[1m news\033[0m  \033[2m[body a1#2]\033[0m\n"
+     "   The \033[1;31mferry\033[0m\n",
+     "Ferry"},
+    /* Without colour the title reads as before. */
+    {"text title plain", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ferry", "Ferry news", "The ferry", "",
+     "ferry", "1. 12.375  Ferry news  [body a1#2]\n   The ferry\n", "Ferry"},
+    /* In a batch, text starts with a header: the qid and the query, made safe for a terminal. */
+    {"text batch header english", KH_OUTPUT_TEXT, 0, 0, NULL, "q7", "ferry\x1b[2J times", "Ferry",
+     "The ferry", "", NULL,
+     "query q7: ferry\xef\xbf\xbd[2J times\n1. 12.375  Ferry  [body a1#2]\n   The ferry\n", NULL},
+    {"text batch header arabic colour", KH_OUTPUT_TEXT, 1, 0, NULL, "3", "ماسك", "عن ماسك",
+     "قال ماسك", "", NULL,
+     "\033[1mquery 3: ماسك\033[0m\n1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n"
+     "   قال ماسك\n",
+     NULL},
+    /* JSON: title_highlights are byte spans into title. */
+    {"json title arabic", KH_OUTPUT_JSON, 0, 0, NULL, "q1", "ماسك", "عن ماسك", "قال", "", NULL,
+     "{\"qid\":\"q1\",\"rank\":1,\"score\":12.375,\"passage_id\":\"a1#2\","
+     "\"article_id\":\"a1\",\"kind\":\"body\",\"title\":\"عن ماسك\",\"text\":\"قال\","
+     "\"snippet\":\"قال\",\"highlights\":[],\"snippet_highlights\":[],"
+     "\"title_highlights\":[[5,13]]}\n",
+     "ماسك"},
     /* TREC: QID Q0 DOCID RANK SCORE TAG; "1" from the command line. */
     {"trec", KH_OUTPUT_TREC, 0, 0, NULL, NULL, "x", "t", "body", "", NULL,
-     "1 Q0 a1#2 1 12.375000 khabar\n"},
+     "1 Q0 a1#2 1 12.375000 khabar\n", NULL},
     {"trec per-article tag", KH_OUTPUT_TREC, 0, 1, "run2", "q9", "x", "t", "body", "", NULL,
-     "q9 Q0 a1 1 12.375000 run2\n"},
+     "q9 Q0 a1 1 12.375000 run2\n", NULL},
     /* TSV: QID RANK SCORE PASSAGE SNIPPET, no tab or line break inside a field. */
     {"tsv arabic", KH_OUTPUT_TSV, 0, 0, NULL, "q1", "ماسك", "t", "قال ماسك", "", "ماسك",
-     "q1\t1\t12.375000\ta1#2\tقال ماسك\n"},
+     "q1\t1\t12.375000\ta1#2\tقال ماسك\n", NULL},
     {"tsv breaks", KH_OUTPUT_TSV, 0, 0, NULL, NULL, "x", "t", "a\tb\nc\r\nd", "", NULL,
-     "1\t1\t12.375000\ta1#2\ta b c  d\n"},
+     "1\t1\t12.375000\ta1#2\ta b c  d\n", NULL},
 };
 
 /* The output of one result as row r describes it. */
 static char *write_row(const row_t *r, kh_status_t *st)
 {
-    kh_span_t span = {0, 0};
+    kh_span_t span = {0, 0}, title_span = {0, 0};
     kh_result_t result = {.rank = 1, .score = 12.375};
     result.data = (kh_passage_data_t){.kind = KH_KIND_BODY,
                                       .passage_id = "a1#2",
@@ -94,6 +131,14 @@ static char *write_row(const row_t *r, kh_status_t *st)
         span = (kh_span_t){(size_t)(at - r->text), (size_t)(at - r->text) + strlen(r->match)};
         result.highlights = &span;
         result.n_highlights = 1;
+    }
+    if (r->title_match) {
+        const char *at = strstr(r->title, r->title_match);
+        assert_non_null(at);
+        title_span =
+            (kh_span_t){(size_t)(at - r->title), (size_t)(at - r->title) + strlen(r->title_match)};
+        result.title_highlights = &title_span;
+        result.n_title_highlights = 1;
     }
     kh_results_t results = {.items = &result, .n = 1, .estimated = 1};
     kh_output_opts_t opts = {r->format, r->color, r->per_article, r->tag};

@@ -171,6 +171,7 @@ void kh_results_free(kh_results_t *r)
     for (size_t i = 0; i < r->n; i++) {
         free(r->items[i].storage);
         free(r->items[i].highlights);
+        free(r->items[i].title_highlights);
     }
     free(r->items);
     r->items = NULL;
@@ -734,6 +735,7 @@ static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, kh_r
         kh_result_t *r = &out->items[--out->n];
         free(r->storage);
         free(r->highlights);
+        free(r->title_highlights);
     }
     for (size_t i = 0; i < out->n; i++)
         out->items[i].rank = (unsigned)i + 1;

@@ -74,6 +74,8 @@ typedef struct kh_result {
     char *storage;
     kh_span_t *highlights; /* the words of text that matched the query, in order */
     size_t n_highlights;
+    kh_span_t *title_highlights; /* the same for data.title (spans into it), in order */
+    size_t n_title_highlights;
     unsigned docid; /* in the index as opened: valid until it is reopened */
 } kh_result_t;
 
@@ -121,8 +123,8 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
                             kh_results_t *out, kh_error_t *err);
 
 /*
- * Frees the results of r (each one's text and highlights, and the array)
- * and empties it (items NULL, n 0); the counts and the warning stay. r
+ * Frees the results of r (each one's text, the highlights of its text and
+ * title, and the array) and empties it (items NULL, n 0); the counts and the warning stay. r
  * itself is the caller's and must not be NULL; an emptied or zeroed r is
  * fine. Results do not depend on their searcher: they may be freed after
  * kh_searcher_close().

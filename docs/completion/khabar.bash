@@ -8,7 +8,7 @@ _khabar_indexer_options="-d --index --delete --format --batch-size --shards -j -
     --window --overlap --strict --wait --compact --no-compact -q --quiet -V --version -h --help"
 _khabar_searcher_options="-d --index -n --limit -f --format --per-article --all --batch
     -j --jobs --no-stopwords --title-weight --prf-docs --prf-terms --prf-weight --tag
-    --allow-partial --remote-timeout --timing -V --version -h --help"
+    --allow-partial --remote-timeout --timing --color -V --version -h --help"
 
 # _khabar_complete OPTIONS: completes the current word of the command line.
 _khabar_complete()
@@ -16,6 +16,14 @@ _khabar_complete()
     local cur prev
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
+    # --color=WHEN: bash splits the word at '=' (COMP_WORDBREAKS), so WHEN
+    # follows the words "--color" and "=".
+    if [ "$prev" = = ] && [ "${COMP_WORDS[COMP_CWORD - 2]}" = --color ] ||
+        { [ "$cur" = = ] && [ "$prev" = --color ]; }; then
+        [ "$cur" = = ] && cur=
+        COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+        return
+    fi
     case $prev in
     -d | --index)
         # The index is a folder (or a stub file listing shards).

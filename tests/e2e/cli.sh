@@ -83,11 +83,11 @@ for program in indexer searcher; do
         [ "$(cat err)" = "$program: unknown option '--formt'; did you mean --format?
 $program: try '$program --help'" ] || fail "$program --formt printed: $(cat err)"
         [ ! -s out ] || fail "stdout: $(cat out)"
-        run "$binary" --colour x
+        run "$binary" --frobnicate x
         expect_rc 2
-        [ "$(head -n 1 err)" = "$program: unknown option '--colour'" ] ||
-            fail "$program --colour printed: $(cat err)"
-        [ "$(wc -l <err)" -eq 2 ] || fail "$program --colour printed more than two lines: $(cat err)"
+        [ "$(head -n 1 err)" = "$program: unknown option '--frobnicate'" ] ||
+            fail "$program --frobnicate printed: $(cat err)"
+        [ "$(wc -l <err)" -eq 2 ] || fail "$program --frobnicate printed more than two lines: $(cat err)"
         ;;
     snippet_highlights)
         # JSON's highlights are byte spans into text, snippet_highlights into
