@@ -26,10 +26,12 @@ typedef enum kh_searcher_action {
 typedef struct kh_searcher_args {
     const char *index; /* -d; NULL: the default path (khabar/paths.h) */
     const char *batch; /* --batch FILE, or NULL: the words are the query */
-    /* -n, --per-article, --all, --no-stopwords, --title-weight, --prf-*; ids_only for TREC. */
+    /* -n, --offset, --count, --explain, --per-article, --all, --no-stopwords, --title-weight,
+       --prf-*; ids_only for TREC. */
     kh_search_opts_t search;
     kh_output_opts_t output; /* -f, --tag, per_article; color is the caller's (a terminal?) */
     int timing;              /* --timing */
+    int analyze;             /* --analyze: the words are text to show as the index sees it */
     double remote_timeout;   /* --remote-timeout */
     int allow_partial;       /* --allow-partial */
     unsigned jobs;           /* -j; 1 without --batch; 0: the default (main.c) */

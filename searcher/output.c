@@ -213,10 +213,61 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
     return KH_OK;
 }
 
+/* "about 1,234 passages" as quest says it: "about" unless the count is exact. */
+static void put_total(FILE *out, const kh_output_opts_t *opts, const kh_results_t *results)
+{
+    const char *unit = opts->per_article ? "article" : "passage";
+    fprintf(out, "%s%llu %s%s\n", results->exact ? "" : "about ", results->estimated, unit,
+            results->estimated == 1 ? "" : "s");
+}
+
+/* --count: the number of matches alone, in each format (output.h). */
+static kh_status_t write_count(FILE *out, const kh_output_opts_t *opts, const char *qid,
+                               const char *query, const kh_results_t *results, kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    switch (opts->format) {
+    case KH_OUTPUT_TEXT:
+        put_total(out, opts, results);
+        break;
+    case KH_OUTPUT_JSON: {
+        const char *asked = qid ? qid : query;
+        json_t *obj = json_object();
+        int complete = obj != NULL;
+        complete &=
+            !json_object_set_new(obj, qid ? "qid" : "query", json_text(asked, strlen(asked)));
+        complete &=
+            !json_object_set_new(obj, "count", json_integer((json_int_t)results->estimated));
+        complete &= !json_object_set_new(obj, "exact", json_boolean(results->exact));
+        char *json = complete ? json_dumps(obj, JSON_COMPACT) : NULL;
+        json_decref(obj);
+        if (!json)
+            return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a count");
+        put_json(out, json);
+        free(json);
+        fputc('\n', out);
+        break;
+    }
+    case KH_OUTPUT_TREC:
+    case KH_OUTPUT_TSV:
+        /* Columns: qid, count, exact or about. */
+        st = put_id(out, qid ? qid : "1", err);
+        fprintf(out, "\t%llu\t%s\n", results->estimated, results->exact ? "exact" : "about");
+        break;
+    }
+    if (!st && ferror(out))
+        st = kh_error_set(err, KH_ERR_IO, "cannot write the results");
+    return st;
+}
+
 kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char *qid,
                             const char *query, const kh_results_t *results, kh_error_t *err)
 {
     const char *id = qid ? qid : "1";
+    if (opts->count)
+        return write_count(out, opts, qid, query, results, err);
+    if (opts->format == KH_OUTPUT_TEXT && results->n)
+        put_total(out, opts, results);
     for (size_t i = 0; i < results->n; i++) {
         const kh_result_t *r = &results->items[i];
         switch (opts->format) {

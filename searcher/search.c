@@ -472,14 +472,14 @@ static void free_hits(ordered_hit_t *hits, size_t n)
  * ties) or the tie goes on past TIES_MAX hits, Xapian sorts the ties by
  * article id itself.
  */
-static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, kh_mset_t **out,
-                                      kh_error_t *err)
+static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, unsigned check_at_least,
+                                      kh_mset_t **out, kh_error_t *err)
 {
     unsigned margin = 8;
     int by_article = 0;
     for (;;) {
         unsigned max = want > UINT_MAX - margin ? UINT_MAX : want + margin;
-        kh_status_t st = kh_enquire_get_mset(e, 0, max, 0, out, err);
+        kh_status_t st = kh_enquire_get_mset(e, 0, max, check_at_least, out, err);
         if (st || want == 0 || by_article || kh_mset_size(*out) < max || max == UINT_MAX)
             return st;
         kh_hit_t cut, last;
@@ -515,9 +515,10 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     kh_mset_t *mset = NULL;
     ordered_hit_t *hits = NULL;
     size_t n = 0;
+    unsigned check_at_least = run->opts->count ? KH_COUNT_EXACT_MAX : 0;
     kh_status_t st = new_enquire(run, query, run->opts->per_article, 0, &e, err);
     if (!st)
-        st = get_mset_past_ties(e, want, &mset, err);
+        st = get_mset_past_ties(e, want, check_at_least, &mset, err);
     if (!st)
         st = order_hits(mset, &hits, &n, err);
     size_t keep = n < want ? n : want;
@@ -533,8 +534,11 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
         if (!st)
             r->rank = (unsigned)++out->n;
     }
-    if (!st)
+    if (!st) {
         out->estimated = kh_mset_matches_estimated(mset);
+        /* Fewer matches than Xapian was told to check: it checked them all. */
+        out->exact = check_at_least && out->estimated < check_at_least;
+    }
     free_hits(hits, n);
     kh_mset_free(mset);
     kh_enquire_free(e);
@@ -645,6 +649,7 @@ static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned w
     if (!st && out->n < want && !exhausted)
         run->phrase_cut = 1;
     unsigned long long estimated = mset ? kh_mset_matches_estimated(mset) : 0;
+    out->exact = exhausted;
     if (exhausted)
         out->estimated = out->n;
     else if (scanned)
@@ -685,6 +690,8 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
         kh_results_free(out);
         st = phrases ? read_checked(run, run->plan->full, want, out, err)
                      : read_all(run, run->plan->full, want, with_data, out, err);
+    } else if (run->plan->full) {
+        out->exact = 0; /* counted without the passages that hold common words only */
     }
     return st;
 }
@@ -801,9 +808,37 @@ static kh_status_t use_stop_lists(kh_searcher_t *s, unsigned lists, kh_error_t *
     return st;
 }
 
-kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+/*
+ * Drops the first offset results of out (the ranks before the page asked
+ * for); the others keep their ranks.
+ */
+static void drop_before(kh_results_t *out, unsigned offset)
+{
+    size_t dropped = offset < out->n ? offset : out->n;
+    for (size_t i = 0; i < dropped; i++) {
+        free(out->items[i].storage);
+        free(out->items[i].highlights);
+    }
+    memmove(out->items, out->items + dropped, (out->n - dropped) * sizeof *out->items);
+    out->n -= dropped;
+}
+
+kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
                             kh_results_t *out, kh_error_t *err)
 {
+    /*
+     * A page is the first offset + limit results with the first offset
+     * dropped: the same ranking, feedback from the same top results, so
+     * --offset 10 -n 10 is exactly ranks 11-20 of -n 20. A count reads no
+     * text and needs no feedback (it adds weight, never matches).
+     */
+    kh_search_opts_t page = *asked;
+    page.limit += asked->offset;
+    if (page.count) {
+        page.ids_only = 1;
+        page.prf_weight = 0;
+    }
+    const kh_search_opts_t *opts = &page;
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
@@ -849,6 +884,10 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     kh_parsed_query_free(&parsed);
     if (st)
         kh_results_free(out);
+    else
+        drop_before(out, asked->offset);
+    if (!st && !plan.query)
+        out->exact = 1; /* nothing can match: none does */
     out->phrase_checked = run.phrase_checked;
     out->phrase_cut = run.phrase_cut;
     out->phrases_ignored = plan.phrases_ignored;

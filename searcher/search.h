@@ -23,7 +23,18 @@ typedef struct kh_search_opts {
                            is read but what the ranking needs, nothing highlighted */
     int allow_partial;  /* a remote shard that stops answering is left out, the query run again
                            on the others (kh_results_t.partial); else the query fails */
+    unsigned offset;    /* results skipped before the limit wanted (--offset): ranks offset+1
+                           to offset+limit of the same query with limit offset+limit */
+    int count;          /* --count: the match count is what is wanted; Xapian looks at up to
+                           KH_COUNT_EXACT_MAX candidates so that it is exact below that */
+    int explain;        /* --explain: kh_results_t.explain and each result's contributions */
 } kh_search_opts_t;
+
+/*
+ * With --count, Xapian checks at least this many candidates, so a count
+ * below it is exact (kh_results_t.exact); above, it is Xapian's estimate.
+ */
+#define KH_COUNT_EXACT_MAX 100000
 
 /*
  * The defaults: every ranking choice measured on the quality sets
@@ -82,6 +93,8 @@ typedef struct kh_results {
     size_t n;
     unsigned long long estimated; /* matches in all, as Xapian estimates them (with common
                                      words set aside, plan.c: those holding another word) */
+    int exact;                    /* estimated is the exact count (opts.count, below
+                                     KH_COUNT_EXACT_MAX; or every phrase candidate checked) */
     unsigned long phrase_checked; /* candidate passages checked for the query's phrases */
     int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
                        passages passed: the results are the best of those checked */

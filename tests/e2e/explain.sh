@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The searcher talks back (issue 16, items 1-3): --analyze, --explain,
+# --count and --offset, on the bundled article (corpus/) and, for pages
+# past the first, the Cranfield collection of the shared data.
+# usage: explain.sh CASE   (INDEXER, SEARCHER, CORPUS, WORK come from CTest)
+set -u
+case_name=$1
+source "$(dirname "$0")/lib.sh"
+e2e_begin "explain/$case_name"
+SHARED_DATA=${SHARED_DATA:-$(dirname "$0")/../../../shared/data}
+
+index_corpus() {
+    run "$INDEXER" -q -d idx "$CORPUS"
+    expect_rc 0
+}
+
+# results FILE ARGS...: the searcher's stdout for ARGS into FILE; it must find something.
+results() {
+    local file=$1
+    shift
+    run "$SEARCHER" -d idx "$@"
+    expect_rc 0
+    [ -s out ] || fail "searcher $*: no output"
+    cp out "$file"
+}
+
+case "$case_name" in
+paging)
+    # --offset 10 -n 10 is ranks 11-20 of -n 20, in every format, by
+    # passage and by article (feedback on: its top result is the same).
+    [ -r "$SHARED_DATA/cranfield/docs.jsonl" ] || skip "no $SHARED_DATA/cranfield"
+    run "$INDEXER" -q -d idx "$SHARED_DATA/cranfield/docs.jsonl"
+    expect_rc 0
+    for per_article in "" --per-article; do
+        for format in text json trec tsv; do
+            results whole -f "$format" $per_article -n 20 boundary layer
+            results page -f "$format" $per_article --offset 10 -n 10 boundary layer
+            if [ "$format" = text ]; then
+                # The count line, then two lines a result.
+                { head -1 whole && tail -n +22 whole; } >expected
+            else
+                tail -n +11 whole >expected
+            fi
+            cmp -s expected page ||
+                fail "$format $per_article: --offset 10 -n 10 is not ranks 11-20: $(diff expected page | head -20)"
+            [ "$(wc -l <page)" -ge 10 ] || fail "$format $per_article: page too short: $(cat page)"
+            [ "$format" != text ] || grep -q '^11\. ' page ||
+                fail "text ranks do not start at 11: $(head -3 page)"
+        done
+        # Past the last result: nothing, exit 1.
+        run "$SEARCHER" -d idx $per_article --offset 1000000 boundary layer
+        expect_rc 1
+        [ ! -s out ] || fail "past the end: $(cat out)"
+    done
+    ;;
+count)
+    index_corpus
+    # Exact below KH_COUNT_EXACT_MAX: every passage of the article names Musk.
+    run "$SEARCHER" -d idx --count ماسك
+    expect_rc 0
+    [ "$(cat out)" = "14 passages" ] || fail "count: $(cat out)"
+    run "$SEARCHER" -d idx --count --per-article ماسك
+    [ "$(cat out)" = "1 article" ] || fail "per article: $(cat out)"
+    run "$SEARCHER" -d idx --count -f json ماسك
+    [ "$(cat out)" = '{"query":"ماسك","count":14,"exact":true}' ] || fail "json: $(cat out)"
+    run "$SEARCHER" -d idx --count -f tsv '"إيلون ماسك"'
+    [ "$(cat out)" = "$(printf '1\t5\texact')" ] || fail "tsv phrase: $(cat out)"
+    # Nothing matches: a count of 0, exit 1 as for a search.
+    run "$SEARCHER" -d idx --count zzzzqqq
+    expect_rc 1
+    [ "$(cat out)" = "0 passages" ] || fail "none: $(cat out)"
+    # A batch: a count per query.
+    printf 'a\tماسك\nb\tOpenAI\n' >queries.tsv
+    run "$SEARCHER" -d idx --count -f json --batch queries.tsv
+    expect_rc 0
+    [ "$(sed -n 1p out)" = '{"qid":"a","count":14,"exact":true}' ] || fail "batch: $(cat out)"
+    [ "$(wc -l <out)" = 2 ] || fail "batch: $(cat out)"
+    # A normal search in text starts with Xapian's estimate, as quest does.
+    run "$SEARCHER" -d idx -n 2 ماسك
+    expect_rc 0
+    [ "$(head -1 out)" = "about 14 passages" ] || fail "text total: $(head -1 out)"
+    ;;
+*)
+    fail "unknown case"
+    ;;
+esac
+exit 0
