@@ -16,6 +16,7 @@
 #include "khabar/paths.h"
 #include "khabar/schema.h"
 #include "khabar/xdb.h"
+#include "analyze.h"
 #include "batch.h"
 #include "options.h"
 #include "output.h"
@@ -520,6 +521,35 @@ static int run_searcher(const char *index, const kh_searcher_args_t *args)
     return exit_status(outcomes, partial);
 }
 
+/*
+ * --analyze: the words of the command line as the index sees them. No
+ * index is opened (analyze.h says why none is needed). Exit 0 when the
+ * text has a word, 1 when it has none.
+ */
+static int analyze_words(const kh_searcher_args_t *args)
+{
+    char *text = NULL;
+    size_t len = 0, n_words = 0;
+    FILE *joined = open_memstream(&text, &len);
+    if (!joined) {
+        fputs("searcher: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    for (int i = 0; i < args->n_words; i++)
+        fprintf(joined, "%s%s", i ? " " : "", args->words[i]);
+    kh_error_t err;
+    kh_status_t st = fclose(joined) ? KH_ERR_NOMEM : KH_OK;
+    if (st)
+        say(stderr, "out of memory");
+    else if ((st = kh_analyze_write(stdout, args->output.format, args->search.stopwords, text, len,
+                                    &n_words, &err)))
+        say(stderr, "%s", err.message);
+    free(text);
+    if (st)
+        return EXIT_TROUBLE;
+    return exit_status(n_words ? QUERY_MATCHED : 0, 0);
+}
+
 int main(int argc, char **argv)
 {
     kh_searcher_args_t args;
@@ -539,6 +569,8 @@ int main(int argc, char **argv)
     case KH_SEARCHER_BAD:
         return EXIT_TROUBLE;
     }
+    if (args.analyze)
+        return analyze_words(&args);
     kh_error_t err;
     char default_index[4096];
     const char *index = args.index;

@@ -80,6 +80,32 @@ count)
     expect_rc 0
     [ "$(head -1 out)" = "about 14 passages" ] || fail "text total: $(head -1 out)"
     ;;
+analyze)
+    # No index is needed (none exists here): the analyzer is the program's.
+    run "$SEARCHER" -d missing --analyze 'إيلون ماسك في the Running'
+    expect_rc 0
+    [ "$(sed -n 2p out)" = "ماسك  norm ماسك  term ماس  key XNAmsk  arabic" ] || fail "text: $(cat out)"
+    [ "$(sed -n 3p out)" = "في  norm في  term في  arabic  stop word" ] || fail "stop: $(cat out)"
+    [ "$(sed -n 5p out)" = "Running  norm running  term run  key XNLrnk  latin" ] ||
+        fail "english: $(cat out)"
+    [ "$(wc -l <out)" = 5 ] || fail "a line a word: $(cat out)"
+    # --no-stopwords: no word is set aside.
+    run "$SEARCHER" --no-stopwords --analyze في
+    [ "$(cat out)" = "في  norm في  term في  arabic" ] || fail "no stop words: $(cat out)"
+    # JSON: an object a word, the terms the index holds for it.
+    run "$SEARCHER" --analyze -f json 'أمريكا Running'
+    expect_rc 0
+    sed -n 2p out | grep -qxF '{"word":"Running","start":13,"end":20,"norm":"running","terms":["run","XNLrnk"],"key":"XNLrnk","stop":false,"script":"latin"}' ||
+        fail "json: $(cat out)"
+    # No word: exit 1, nothing printed.
+    run "$SEARCHER" --analyze '...'
+    expect_rc 1
+    [ ! -s out ] || fail "no word: $(cat out)"
+    # Not with a batch.
+    run "$SEARCHER" --analyze --batch -
+    expect_rc 2
+    expect_err "--analyze takes text only"
+    ;;
 *)
     fail "unknown case"
     ;;
