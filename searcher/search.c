@@ -13,6 +13,7 @@
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
+#include "explain.h"
 #include "feedback.h"
 #include "highlight.h"
 #include "phrase.h"
@@ -82,6 +83,7 @@ typedef struct run {
     unsigned long phrase_checked;    /* those it read */
     unsigned long long phrase_bytes; /* and the bytes of their text and articles */
     int phrase_cut;                  /* the bound stopped the check */
+    kh_explain_t *explain;           /* --explain: the terms weighed, else NULL */
 } run_t;
 
 /*
@@ -171,8 +173,13 @@ void kh_results_free(kh_results_t *r)
     for (size_t i = 0; i < r->n; i++) {
         free(r->items[i].storage);
         free(r->items[i].highlights);
+        for (size_t k = 0; k < r->items[i].n_contributions; k++)
+            free(r->items[i].contributions[k].term);
+        free(r->items[i].contributions);
     }
     free(r->items);
+    free(r->explain);
+    r->explain = NULL;
     r->items = NULL;
     r->n = 0;
 }
@@ -676,6 +683,7 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
                         kh_results_t *out, kh_error_t *err)
 {
     int phrases = kh_phrases_count(run->plan->phrases) > 0;
+    const kh_xquery_t *ranked = query;
     kh_status_t st = phrases ? read_checked(run, query, want, out, err)
                              : read_all(run, query, want, with_data, out, err);
     /*
@@ -688,11 +696,14 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
     if (!st && run->plan->full && want && !run->phrase_cut &&
         (out->n < want || out->items[want - 1].score <= run->plan->common_max)) {
         kh_results_free(out);
+        ranked = run->plan->full;
         st = phrases ? read_checked(run, run->plan->full, want, out, err)
                      : read_all(run, run->plan->full, want, with_data, out, err);
     } else if (run->plan->full) {
         out->exact = 0; /* counted without the passages that hold common words only */
     }
+    if (!st && run->explain)
+        st = kh_explain_query(run->explain, run->s->db, ranked, err);
     return st;
 }
 
@@ -724,7 +735,8 @@ static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, kh_r
     }
     if (n && out->items[0].score <= 0)
         n = 0; /* filters only: nothing was ranked, there is no "best" result */
-    kh_feedback_t f = {run->s->db, run->s->analyzer, o, run->plan->terms, run->plan->n_terms};
+    kh_feedback_t f = {run->s->db,       run->s->analyzer,   o,
+                       run->plan->terms, run->plan->n_terms, run->explain};
     if (!st)
         st = kh_feedback_apply(&f, out, n, err);
     /*
@@ -759,6 +771,10 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
     /* Read every hit before any highlighting (see read_all). */
     for (size_t i = 0; !st && i < out->n; i++)
         st = read_doc(run->s, &out->items[i], !o->ids_only, err);
+    /* --explain: what each result's terms added, read on the revision that ranked it. */
+    for (size_t i = 0; !st && run->explain && i < out->n; i++)
+        if (out->items[i].rank > o->offset)
+            st = kh_explain_result(run->explain, run->s->db, &out->items[i], err);
     if (st || o->ids_only)
         return st;
     return kh_highlight_results(run->s->analyzer, p->terms, p->n_terms, p->keys, p->n_keys, out,
@@ -823,6 +839,22 @@ static void drop_before(kh_results_t *out, unsigned offset)
     out->n -= dropped;
 }
 
+/* --explain: the plan and its weighed terms, in lines, into out->explain. */
+static kh_status_t describe_run(const kh_plan_t *plan, const kh_explain_t *explain,
+                                kh_results_t *out, kh_error_t *err)
+{
+    size_t len = 0;
+    FILE *f = open_memstream(&out->explain, &len);
+    if (!f)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    kh_status_t st = kh_plan_describe(plan, f, err);
+    if (!st)
+        st = kh_explain_describe(explain, f, err);
+    if (fclose(f) && !st)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    return st;
+}
+
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
                             kh_results_t *out, kh_error_t *err)
 {
@@ -859,8 +891,10 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts};
     kh_plan_t plan = {0};
     run_t run = {0};
+    kh_explain_t explain = {0};
     for (int attempt = 0;; attempt++) {
-        run = (run_t){.s = s, .opts = opts, .plan = &plan};
+        run = (run_t){
+            .s = s, .opts = opts, .plan = &plan, .explain = opts->explain ? &explain : NULL};
         st = kh_plan_build(&src, query, &parsed, &plan, err);
         if (!st && plan.query)
             st = run_once(&run, out, err);
@@ -869,6 +903,7 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
             break;
         /* A writer committed while we read, or a shard was left out: ask again. */
         kh_plan_free(&plan);
+        kh_explain_free(&explain);
         run = (run_t){0};
         kh_results_free(out);
         forget_record(s);
@@ -888,6 +923,11 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         drop_before(out, asked->offset);
     if (!st && !plan.query)
         out->exact = 1; /* nothing can match: none does */
+    if (!st && opts->explain)
+        st = describe_run(&plan, &explain, out, err);
+    if (st)
+        kh_results_free(out);
+    kh_explain_free(&explain);
     out->phrase_checked = run.phrase_checked;
     out->phrase_cut = run.phrase_cut;
     out->phrases_ignored = plan.phrases_ignored;

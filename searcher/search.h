@@ -78,6 +78,14 @@ typedef struct kh_span {
     size_t start, end; /* bytes of kh_result_t.data.text */
 } kh_span_t;
 
+/* What one term added to a result's score (--explain: explain.h). */
+typedef struct kh_contribution {
+    char *term;
+    unsigned wdf;  /* its stored weight in the passage */
+    double weight; /* what it added: the term's query weight x wdf */
+    int feedback;  /* a term feedback added */
+} kh_contribution_t;
+
 typedef struct kh_result {
     unsigned rank; /* from 1 */
     double score;
@@ -85,7 +93,9 @@ typedef struct kh_result {
     char *storage;
     kh_span_t *highlights; /* the words of text that matched the query, in order */
     size_t n_highlights;
-    unsigned docid; /* in the index as opened: valid until it is reopened */
+    unsigned docid;                   /* in the index as opened: valid until it is reopened */
+    kh_contribution_t *contributions; /* opts.explain: the terms it holds, largest first */
+    size_t n_contributions;
 } kh_result_t;
 
 typedef struct kh_results {
@@ -99,7 +109,8 @@ typedef struct kh_results {
     int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
                        passages passed: the results are the best of those checked */
     unsigned phrases_ignored; /* phrases past the first KH_QUERY_MAX_PHRASES */
-    int partial; /* searched without a remote shard that stopped answering (allow_partial) */
+    int partial;   /* searched without a remote shard that stopped answering (allow_partial) */
+    char *explain; /* opts.explain: the query as it ran, in lines (explain.h); else NULL */
     char warning[KH_ERROR_MESSAGE_MAX]; /* "" or the shard this query left out, told once in
                                            the process ("shard '...' (STUB line N): ...") */
 } kh_results_t;
@@ -134,8 +145,9 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
                             kh_results_t *out, kh_error_t *err);
 
 /*
- * Frees the results of r (each one's text and highlights, and the array)
- * and empties it (items NULL, n 0); the counts and the warning stay. r
+ * Frees the results of r (each one's text, highlights and contributions,
+ * the array, the explanation) and empties it (items NULL, n 0, explain
+ * NULL); the counts and the warning stay. r
  * itself is the caller's and must not be NULL; an emptied or zeroed r is
  * fine. Results do not depend on their searcher: they may be freed after
  * kh_searcher_close().

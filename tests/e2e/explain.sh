@@ -106,6 +106,49 @@ analyze)
     expect_rc 2
     expect_err "--analyze takes text only"
     ;;
+explain)
+    index_corpus
+    # The parts of each score add up to it, whatever path ranked it: words,
+    # a name, a phrase, a filter, a page, by article, with and without feedback.
+    for query in ماسك 'ماسك في' '"إيلون ماسك"' 'OpenAI title:ماسك' 'ألتمان -OpenAI'; do
+        for args in "" "--offset 2 -n 3" "--per-article" "--prf-weight 0" "-n 20"; do
+            run "$SEARCHER" -d idx --explain -f json $args "$query"
+            expect_rc 0
+            python3 -c '
+import json, sys
+plan = results = 0
+for line in open("out"):
+    r = json.loads(line)
+    if "rank" not in r:
+        plan += 1
+        assert any(l.startswith("term ") for l in r["explain"]), r
+        continue
+    results += 1
+    parts = sum(c["weight"] for c in r["explain"])
+    if abs(parts - r["score"]) > 1e-6 * r["score"] + 1e-3:
+        sys.exit("rank %d: score %.6f, parts %.6f: %s" % (r["rank"], r["score"], parts, r["explain"]))
+if plan != 1 or not results:
+    sys.exit("%d plan records, %d results" % (plan, results))
+' || fail "$query $args: $(head -c 3000 out)"
+        done
+    done
+    # Text: the plan first, the count, then after each result its parts.
+    run "$SEARCHER" -d idx --explain -n 1 --prf-weight 0 ماسك
+    expect_rc 0
+    [ "$(head -1 out)" = "query: Query(((ماس OR 0.2999999999999999889 * XNAmsk) OR 0.5 * Sماس))" ] ||
+        fail "text plan: $(head -3 out)"
+    expect_out "term ماس: in 13 of 14 passages, weight 0.0541 (scale 1)"
+    expect_out "term Sماس: in 14 of 14 passages, weight 0.0085 (scale 0.5)"
+    [ "$(tail -1 out)" = "   6.322 = 4.541 ماس (wdf 84) + 1.362 XNAmsk (wdf 84) + 0.419 Sماس (wdf 49)" ] ||
+        fail "text parts: $(tail -3 out)"
+    # Feedback's terms are marked as such.
+    run "$SEARCHER" -d idx --explain -n 1 ماسك
+    expect_out "from feedback"
+    grep -q '^   489\.771 = .* feedback ' out || fail "feedback parts: $(tail -1 out)"
+    # Without --explain, nothing of it.
+    run "$SEARCHER" -d idx -f json -n 1 ماسك
+    ! grep -q explain out || fail "explain without --explain: $(cat out)"
+    ;;
 *)
     fail "unknown case"
     ;;
