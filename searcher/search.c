@@ -831,6 +831,8 @@ static kh_status_t use_stop_lists(kh_searcher_t *s, unsigned lists, kh_error_t *
 static void drop_before(kh_results_t *out, unsigned offset)
 {
     size_t dropped = offset < out->n ? offset : out->n;
+    if (!dropped)
+        return;
     for (size_t i = 0; i < dropped; i++) {
         free(out->items[i].storage);
         free(out->items[i].highlights);
