@@ -5,9 +5,10 @@
 # usage: explain.sh CASE   (INDEXER, SEARCHER, CORPUS, WORK come from CTest)
 set -u
 case_name=$1
+# CTest gives SHARED_DATA; run by hand, the data beside the source tree.
+SHARED_DATA=${SHARED_DATA:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/data}
 source "$(dirname "$0")/lib.sh"
 e2e_begin "explain/$case_name"
-SHARED_DATA=${SHARED_DATA:-$(dirname "$0")/../../../shared/data}
 
 index_corpus() {
     run "$INDEXER" -q -d idx "$CORPUS"
