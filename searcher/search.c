@@ -841,15 +841,59 @@ static void drop_before(kh_results_t *out, unsigned offset)
     out->n -= dropped;
 }
 
-/* --explain: the plan and its weighed terms, in lines, into out->explain. */
-static kh_status_t describe_run(const kh_plan_t *plan, const kh_explain_t *explain,
-                                kh_results_t *out, kh_error_t *err)
+typedef struct word_lines {
+    FILE *f;
+    const char *query;
+    size_t offset; /* of the clause in the query */
+    const kh_stopwords_t *stopwords;
+    const kh_clause_t *clause;
+} word_lines_t;
+
+/* "word W: term T[, key K][, a stop word: set aside][, excluded]" */
+static kh_status_t describe_word(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)err;
+    word_lines_t *w = ctx;
+    const kh_clause_t *c = w->clause;
+    fprintf(w->f, "word %.*s: term %s", (int)(tok->end - tok->start),
+            w->query + w->offset + tok->start, tok->term);
+    if (tok->key_len)
+        fprintf(w->f, ", key %s%s",
+                tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
+                tok->key);
+    /* The plan keeps the stop words of phrases and of +word (README, Ranking). */
+    if (c->occur == KH_OCCUR_SHOULD && !c->phrase &&
+        kh_stopwords_has(w->stopwords, tok->norm, tok->norm_len))
+        fputs(", a stop word", w->f);
+    if (c->occur == KH_OCCUR_MUST_NOT)
+        fputs(", excluded", w->f);
+    fputc('\n', w->f);
+    return KH_OK;
+}
+
+/*
+ * --explain: each word of the query's text clauses and its term, the plan
+ * and its weighed terms, in lines, into out->explain.
+ */
+static kh_status_t describe_run(kh_searcher_t *s, const char *query,
+                                const kh_parsed_query_t *parsed, const kh_plan_t *plan,
+                                const kh_explain_t *explain, kh_results_t *out, kh_error_t *err)
 {
     size_t len = 0;
     FILE *f = open_memstream(&out->explain, &len);
     if (!f)
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    kh_status_t st = kh_plan_describe(plan, f, err);
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < parsed->n; i++) {
+        const kh_clause_t *c = &parsed->clauses[i];
+        if (c->field != KH_FIELD_TEXT)
+            continue;
+        word_lines_t w = {f, query, c->start, s->stopwords, c};
+        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, describe_word, &w,
+                             err);
+    }
+    if (!st)
+        st = kh_plan_describe(plan, f, err);
     if (!st)
         st = kh_explain_describe(explain, f, err);
     if (fclose(f) && !st)
@@ -918,7 +962,6 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         if (st)
             break;
     }
-    kh_parsed_query_free(&parsed);
     if (st)
         kh_results_free(out);
     else
@@ -926,7 +969,8 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     if (!st && !plan.query)
         out->exact = 1; /* nothing can match: none does */
     if (!st && opts->explain)
-        st = describe_run(&plan, &explain, out, err);
+        st = describe_run(s, query, &parsed, &plan, &explain, out, err);
+    kh_parsed_query_free(&parsed);
     if (st)
         kh_results_free(out);
     kh_explain_free(&explain);

@@ -136,12 +136,16 @@ if plan != 1 or not results:
     # Text: the plan first, the count, then after each result its parts.
     run "$SEARCHER" -d idx --explain -n 1 --prf-weight 0 ماسك
     expect_rc 0
-    [ "$(head -1 out)" = "query: Query(((ماس OR 0.2999999999999999889 * XNAmsk) OR 0.5 * Sماس))" ] ||
-        fail "text plan: $(head -3 out)"
+    [ "$(head -1 out)" = "word ماسك: term ماس, key XNAmsk" ] || fail "text words: $(head -3 out)"
+    expect_out "query: Query(((ماس OR 0.2999999999999999889 * XNAmsk) OR 0.5 * Sماس))"
     expect_out "term ماس: in 13 of 14 passages, weight 0.0541 (scale 1)"
     expect_out "term Sماس: in 14 of 14 passages, weight 0.0085 (scale 0.5)"
     [ "$(tail -1 out)" = "   6.322 = 4.541 ماس (wdf 84) + 1.362 XNAmsk (wdf 84) + 0.419 Sماس (wdf 49)" ] ||
         fail "text parts: $(tail -3 out)"
+    # Each word of the query: a stop word, an excluded one.
+    run "$SEARCHER" -d idx --explain -n 1 ماسك في -تويتر
+    expect_out "word في: term في, a stop word"
+    expect_out "word تويتر: term تويتر, excluded"
     # Feedback's terms are marked as such.
     run "$SEARCHER" -d idx --explain -n 1 ماسك
     expect_out "from feedback"
