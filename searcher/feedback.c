@@ -9,6 +9,7 @@
 
 #include "khabar/analyzer.h"
 #include "khabar/schema.h"
+#include "explain.h"
 #include "weight.h"
 
 static int compare_strings(const void *a, const void *b)
@@ -273,6 +274,8 @@ static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_res
         const candidate_t *x = &c->items[t];
         double scale = o->prf_weight * x->weight / c->items[0].weight;
         double idf = kh_bm25_idf(x->df, c->total);
+        if (f->explain)
+            st = kh_explain_add_feedback(f->explain, x->term, x->df, scale, idf, err);
         for (size_t i = 0; i < depth; i++) {
             unsigned wdf = wdfs[t * depth + i];
             if (wdf)

@@ -32,6 +32,7 @@ typedef struct kh_feedback {
     const kh_search_opts_t *opts; /* prf_terms, prf_weight */
     char *const *query_terms;     /* sorted; never expansion terms */
     size_t n_query_terms;
+    struct kh_explain *explain; /* --explain: the terms reweighing adds are noted here; or NULL */
 } kh_feedback_t;
 
 /*

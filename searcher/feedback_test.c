@@ -152,7 +152,7 @@ static void feedback_reorders_as_expected(void **state)
         size_t n_terms = 0;
         while (n_terms < 2 && r->query_terms[n_terms])
             n_terms++;
-        kh_feedback_t f = {db, analyzer, &opts, (char *const *)r->query_terms, n_terms};
+        kh_feedback_t f = {db, analyzer, &opts, (char *const *)r->query_terms, n_terms, NULL};
         double best_before = results.items[0].score;
         assert_int_equal(kh_feedback_apply(&f, &results, r->n_top, &err), KH_OK);
         order_of(&results, got, sizeof got);
@@ -203,7 +203,7 @@ static void query_words_are_not_expansion_terms(void **state)
         kh_results_t results = first_ranking(s, "zebra");
         double before = score_of(&results, "z2");
         assert_true(before > 0);
-        kh_feedback_t f = {db, analyzer, &opts, (char *const *)zebra, rows[i].n_query_terms};
+        kh_feedback_t f = {db, analyzer, &opts, (char *const *)zebra, rows[i].n_query_terms, NULL};
         assert_int_equal(kh_feedback_apply(&f, &results, 1, &err), KH_OK);
         double after = score_of(&results, "z2");
         if ((after > before) != rows[i].z2_gains)

@@ -16,6 +16,7 @@
 #include "khabar/paths.h"
 #include "khabar/schema.h"
 #include "khabar/xdb.h"
+#include "analyze.h"
 #include "batch.h"
 #include "options.h"
 #include "output.h"
@@ -38,6 +39,15 @@ static void usage(FILE *f)
           "  -f, --format FMT    text (default), json (JSON Lines), trec (TREC run:\n"
           "                      QID Q0 DOCID RANK SCORE TAG), tsv (columns: qid,\n"
           "                      rank, score, passage id, snippet; no header line)\n"
+          "      --offset N      skip the first N results (--offset 10 -n 10: ranks\n"
+          "                      11-20 of -n 20)\n"
+          "      --count         the number of matching passages (articles with\n"
+          "                      --per-article) alone; 'about' when it is an estimate\n"
+          "      --explain       the query as it runs before the results (terms,\n"
+          "                      passage frequencies, weights, feedback), and after\n"
+          "                      each result what each term added to its score\n"
+          "      --analyze       the words as the index sees them: normalised form,\n"
+          "                      term, name key, stop word, script (no index needed)\n"
           "      --per-article   only the best passage of each article\n"
           "      --all           every word of the query is required\n"
           "      --batch FILE    one query a line, QID<TAB>QUERY or QUERY (qid = line\n"
@@ -516,6 +526,35 @@ static int run_searcher(const char *index, const kh_searcher_args_t *args)
     return exit_status(outcomes, partial);
 }
 
+/*
+ * --analyze: the words of the command line as the index sees them. No
+ * index is opened (analyze.h says why none is needed). Exit 0 when the
+ * text has a word, 1 when it has none.
+ */
+static int analyze_words(const kh_searcher_args_t *args)
+{
+    char *text = NULL;
+    size_t len = 0, n_words = 0;
+    FILE *joined = open_memstream(&text, &len);
+    if (!joined) {
+        fputs("searcher: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    for (int i = 0; i < args->n_words; i++)
+        fprintf(joined, "%s%s", i ? " " : "", args->words[i]);
+    kh_error_t err;
+    kh_status_t st = fclose(joined) ? KH_ERR_NOMEM : KH_OK;
+    if (st)
+        say(stderr, "out of memory");
+    else if ((st = kh_analyze_write(stdout, args->output.format, args->search.stopwords, text, len,
+                                    &n_words, &err)))
+        say(stderr, "%s", err.message);
+    free(text);
+    if (st)
+        return EXIT_TROUBLE;
+    return exit_status(n_words ? QUERY_MATCHED : 0, 0);
+}
+
 int main(int argc, char **argv)
 {
     kh_searcher_args_t args;
@@ -535,6 +574,8 @@ int main(int argc, char **argv)
     case KH_SEARCHER_BAD:
         return EXIT_TROUBLE;
     }
+    if (args.analyze)
+        return analyze_words(&args);
     kh_error_t err;
     char default_index[4096];
     const char *index = args.index;

@@ -29,6 +29,10 @@ enum {
     OPT_TIMING,
     OPT_REMOTE_TIMEOUT,
     OPT_COLOR,
+    OPT_OFFSET,
+    OPT_COUNT,
+    OPT_EXPLAIN,
+    OPT_ANALYZE,
 };
 
 static const struct option options[] = {
@@ -48,6 +52,10 @@ static const struct option options[] = {
     {"timing", no_argument, NULL, OPT_TIMING},
     {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
     {"color", optional_argument, NULL, OPT_COLOR},
+    {"offset", required_argument, NULL, OPT_OFFSET},
+    {"count", no_argument, NULL, OPT_COUNT},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"analyze", no_argument, NULL, OPT_ANALYZE},
     {"jobs", required_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -155,6 +163,11 @@ static int take_number(int c, int typed_long, kh_searcher_args_t *out, FILE *err
             return 1;
         search->limit = (unsigned)number;
         return 0;
+    case OPT_OFFSET:
+        if (number_option("--offset", optarg, 0, 1e6, 1, &number, errs))
+            return 1;
+        search->offset = (unsigned)number;
+        return 0;
     case OPT_PRF_DOCS:
     case OPT_PRF_TERMS:
         if (number_option(c == OPT_PRF_DOCS ? "--prf-docs" : "--prf-terms", optarg, 0, 64, 1,
@@ -246,7 +259,17 @@ static kh_searcher_action_t take_option(int c, int argc, char **argv, int curren
         if (take_color(optarg, out, errs))
             return KH_SEARCHER_BAD;
         break;
+    case OPT_COUNT:
+        out->search.count = out->output.count = 1;
+        break;
+    case OPT_EXPLAIN:
+        out->search.explain = out->output.explain = 1;
+        break;
+    case OPT_ANALYZE:
+        out->analyze = 1;
+        break;
     case 'n':
+    case OPT_OFFSET:
     case OPT_PRF_DOCS:
     case OPT_PRF_TERMS:
     case OPT_TITLE_WEIGHT:
@@ -290,6 +313,14 @@ kh_searcher_action_t kh_searcher_args_parse(int argc, char **argv, kh_searcher_a
     }
     out->words = argv + optind;
     out->n_words = argc - optind;
+    if (out->analyze && (out->batch || out->search.count || out->search.explain)) {
+        fputs("searcher: --analyze takes text only, not --batch, --count or --explain\n", errs);
+        return KH_SEARCHER_BAD_USAGE;
+    }
+    if (out->search.count && out->search.explain) {
+        fputs("searcher: give either --count or --explain, not both\n", errs);
+        return KH_SEARCHER_BAD_USAGE;
+    }
     if ((out->batch == NULL) == (optind == argc)) {
         fputs(out->batch ? "searcher: give either --batch or a query, not both\n"
                          : "searcher: no query\n",

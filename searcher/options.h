@@ -29,10 +29,12 @@ typedef enum kh_color { KH_COLOR_AUTO = 0, KH_COLOR_ALWAYS, KH_COLOR_NEVER } kh_
 typedef struct kh_searcher_args {
     const char *index; /* -d; NULL: the default path (khabar/paths.h) */
     const char *batch; /* --batch FILE, or NULL: the words are the query */
-    /* -n, --per-article, --all, --no-stopwords, --title-weight, --prf-*; ids_only for TREC. */
+    /* -n, --offset, --count, --explain, --per-article, --all, --no-stopwords, --title-weight,
+       --prf-*; ids_only for TREC. */
     kh_search_opts_t search;
     kh_output_opts_t output; /* -f, --tag, per_article; color is the caller's (--color) */
     int timing;              /* --timing */
+    int analyze;             /* --analyze: the words are text to show as the index sees it */
     double remote_timeout;   /* --remote-timeout */
     int allow_partial;       /* --allow-partial */
     kh_color_t color;        /* --color; output.color is set from it in main.c */

@@ -212,6 +212,36 @@ static void test_valid(void **state)
     }
 }
 
+/* --offset, --count, --explain, --analyze into the search's, the output's and the run's fields. */
+static void test_talking_back(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *words[MAX_WORDS];
+        unsigned offset;
+        int count, explain, analyze;
+    } rows[] = {
+        {{"oil"}, 0, 0, 0, 0},
+        {{"--offset", "10", "-n", "10", "oil"}, 10, 0, 0, 0},
+        {{"--count", "--per-article", "نفط"}, 0, 1, 0, 0},
+        {{"--explain", "--offset=3", "oil"}, 3, 0, 1, 0},
+        {{"--analyze", "-f", "json", "إيلون", "ماسك"}, 0, 0, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        kh_searcher_args_t args;
+        char *messages = NULL;
+        assert_int_equal(parse(rows[i].words, &args, &messages), KH_SEARCHER_RUN);
+        assert_string_equal(messages, "");
+        free(messages);
+        assert_int_equal(args.search.offset, rows[i].offset);
+        assert_int_equal(args.search.count, rows[i].count);
+        assert_int_equal(args.output.count, rows[i].count);
+        assert_int_equal(args.search.explain, rows[i].explain);
+        assert_int_equal(args.output.explain, rows[i].explain);
+        assert_int_equal(args.analyze, rows[i].analyze);
+    }
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -227,6 +257,15 @@ static void test_errors(void **state)
         {{"--batch", "q.tsv", "oil"},
          KH_SEARCHER_BAD_USAGE,
          "searcher: give either --batch or a query, not both\n"},
+        {{"--offset", "-1", "oil"},
+         KH_SEARCHER_BAD,
+         "searcher: --offset wants a whole number from 0 to 1000000, not '-1'\n"},
+        {{"--analyze", "--batch", "q.tsv"},
+         KH_SEARCHER_BAD_USAGE,
+         "searcher: --analyze takes text only, not --batch, --count or --explain\n"},
+        {{"--count", "--explain", "oil"},
+         KH_SEARCHER_BAD_USAGE,
+         "searcher: give either --count or --explain, not both\n"},
         {{"-n", "0", "oil"},
          KH_SEARCHER_BAD,
          "searcher: -n wants a whole number from 1 to 1000000, not '0'\n"},
@@ -286,6 +325,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_talking_back),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,54 @@ static void write_text(FILE *out, const kh_output_opts_t *o, const kh_result_t *
     fprintf(out, "]%s\n   ", o->color ? RESET : "");
     put_snippet(out, r, o->color);
     fputc('\n', out);
+    if (!o->explain)
+        return;
+    /* The parts of the score, largest first (explain.h). */
+    fprintf(out, "   %.3f =", r->score);
+    for (size_t i = 0; i < r->n_contributions; i++) {
+        const kh_contribution_t *c = &r->contributions[i];
+        fprintf(out, "%s %.3f %s%s (wdf %u)", i ? " +" : "", c->weight,
+                c->feedback ? "feedback " : "", c->term, c->wdf);
+    }
+    fputc('\n', out);
+}
+
+static json_t *json_text(const char *s, size_t len);
+static void put_json(FILE *out, const char *json);
+
+/*
+ * --explain, before the results: the plan's lines (explain.h), in text as
+ * they are, in JSON one record {"query"|"qid", "explain": [lines]} told
+ * from a result by having no "rank".
+ */
+static kh_status_t write_plan(FILE *out, const kh_output_opts_t *opts, const char *qid,
+                              const char *query, const char *plan, kh_error_t *err)
+{
+    if (opts->format == KH_OUTPUT_TEXT) {
+        fputs(plan, out);
+        return KH_OK;
+    }
+    if (opts->format != KH_OUTPUT_JSON)
+        return KH_OK;
+    const char *asked = qid ? qid : query;
+    json_t *obj = json_object(), *lines = json_array();
+    int complete = obj && lines;
+    for (const char *at = plan; complete && *at;) {
+        size_t len = strcspn(at, "\n");
+        complete &= !json_array_append_new(lines, json_text(at, len));
+        at += len + (at[len] == '\n');
+    }
+    complete &= !json_object_set_new(obj, qid ? "qid" : "query", json_text(asked, strlen(asked)));
+    complete &= !json_object_set(obj, "explain", lines);
+    char *json = complete ? json_dumps(obj, JSON_COMPACT) : NULL;
+    json_decref(lines);
+    json_decref(obj);
+    if (!json)
+        return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of the query plan");
+    put_json(out, json);
+    free(json);
+    fputc('\n', out);
+    return KH_OK;
 }
 
 /*
@@ -182,8 +230,30 @@ static void put_json(FILE *out, const char *json)
     fputs(run, out);
 }
 
-static kh_status_t write_json(FILE *out, const char *qid, const char *query, const kh_result_t *r,
-                              kh_error_t *err)
+/* --explain: [{"term", "weight", "wdf"[, "feedback": true]}] of r, largest first; NULL: no memory.
+ */
+static json_t *json_contributions(const kh_result_t *r)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < r->n_contributions; i++) {
+        const kh_contribution_t *c = &r->contributions[i];
+        json_t *item = json_object();
+        int complete = item != NULL;
+        complete &= !json_object_set_new(item, "term", json_text(c->term, strlen(c->term)));
+        complete &= !json_object_set_new(item, "weight", json_real(c->weight));
+        complete &= !json_object_set_new(item, "wdf", json_integer(c->wdf));
+        if (c->feedback)
+            complete &= !json_object_set_new(item, "feedback", json_true());
+        if (!complete || json_array_append_new(list, item)) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+static kh_status_t write_json(FILE *out, const kh_output_opts_t *o, const char *qid,
+                              const char *query, const kh_result_t *r, kh_error_t *err)
 {
     const char *text = r->data.text;
     kh_snippet_t s =
@@ -231,6 +301,8 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
         if (values[i][0])
             complete &=
                 !json_object_set_new(obj, optional[i], json_text(values[i], strlen(values[i])));
+    if (o->explain)
+        complete &= !json_object_set_new(obj, "explain", json_contributions(r));
     /* A field left out is worse than no line: a program would read it as absent. */
     char *json = complete ? json_dumps(obj, JSON_COMPACT) : NULL;
     json_decref(obj);
@@ -243,12 +315,68 @@ static kh_status_t write_json(FILE *out, const char *qid, const char *query, con
     return KH_OK;
 }
 
+/* "about 1,234 passages" as quest says it: "about" unless the count is exact. */
+static void put_total(FILE *out, const kh_output_opts_t *opts, const kh_results_t *results)
+{
+    const char *unit = opts->per_article ? "article" : "passage";
+    fprintf(out, "%s%llu %s%s\n", results->exact ? "" : "about ", results->estimated, unit,
+            results->estimated == 1 ? "" : "s");
+}
+
+/* --count: the number of matches alone, in each format (output.h). */
+static kh_status_t write_count(FILE *out, const kh_output_opts_t *opts, const char *qid,
+                               const char *query, const kh_results_t *results, kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    switch (opts->format) {
+    case KH_OUTPUT_TEXT:
+        put_total(out, opts, results);
+        break;
+    case KH_OUTPUT_JSON: {
+        const char *asked = qid ? qid : query;
+        json_t *obj = json_object();
+        int complete = obj != NULL;
+        complete &=
+            !json_object_set_new(obj, qid ? "qid" : "query", json_text(asked, strlen(asked)));
+        complete &=
+            !json_object_set_new(obj, "count", json_integer((json_int_t)results->estimated));
+        complete &= !json_object_set_new(obj, "exact", json_boolean(results->exact));
+        char *json = complete ? json_dumps(obj, JSON_COMPACT) : NULL;
+        json_decref(obj);
+        if (!json)
+            return kh_error_set(err, KH_ERR_NOMEM, "cannot build the JSON of a count");
+        put_json(out, json);
+        free(json);
+        fputc('\n', out);
+        break;
+    }
+    case KH_OUTPUT_TREC:
+    case KH_OUTPUT_TSV:
+        /* Columns: qid, count, exact or about. */
+        st = put_id(out, qid ? qid : "1", err);
+        fprintf(out, "\t%llu\t%s\n", results->estimated, results->exact ? "exact" : "about");
+        break;
+    }
+    if (!st && ferror(out))
+        st = kh_error_set(err, KH_ERR_IO, "cannot write the results");
+    return st;
+}
+
 kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char *qid,
                             const char *query, const kh_results_t *results, kh_error_t *err)
 {
     const char *id = qid ? qid : "1";
     if (opts->format == KH_OUTPUT_TEXT && qid)
         write_text_header(out, opts, qid, query);
+    if (opts->count)
+        return write_count(out, opts, qid, query, results, err);
+    if (opts->explain && results->explain) {
+        kh_status_t st = write_plan(out, opts, qid, query, results->explain, err);
+        if (st)
+            return st;
+    }
+    if (opts->format == KH_OUTPUT_TEXT && results->n)
+        put_total(out, opts, results);
     for (size_t i = 0; i < results->n; i++) {
         const kh_result_t *r = &results->items[i];
         switch (opts->format) {
@@ -256,7 +384,7 @@ kh_status_t kh_output_write(FILE *out, const kh_output_opts_t *opts, const char 
             write_text(out, opts, r);
             break;
         case KH_OUTPUT_JSON: {
-            kh_status_t st = write_json(out, qid, query, r, err);
+            kh_status_t st = write_json(out, opts, qid, query, r, err);
             if (st)
                 return st;
             break;

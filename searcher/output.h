@@ -24,6 +24,8 @@ typedef struct kh_output_opts {
     int color;       /* text only: bold/colour for matches (main.c decides: --color) */
     int per_article; /* trec: the DOCID is the article id */
     const char *tag; /* trec: the run tag */
+    int count;       /* --count: the number of matches alone, no results */
+    int explain;     /* --explain: the plan before the results, each one's contributions */
 } kh_output_opts_t;
 
 /*

@@ -28,22 +28,24 @@ typedef struct row {
 } row_t;
 
 static const row_t rows[] = {
-    /* text: "RANK. SCORE  TITLE  [KIND PASSAGE]", then the snippet, indented. */
+    /* text: the estimated count (as quest), then "RANK. SCORE  TITLE  [KIND PASSAGE]" and the
+       snippet, indented. */
     {"text arabic", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك إن الشركة", "",
-     "ماسك", "1. 12.375  عن ماسك  [body a1#2]\n   قال ماسك إن الشركة\n", NULL},
+     "ماسك", "about 1 passage\n1. 12.375  عن ماسك  [body a1#2]\n   قال ماسك إن الشركة\n", NULL},
     {"text english", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ferry", "Ferry news",
      "The ferry leaves at noon.", "", "ferry",
-     "1. 12.375  Ferry news  [body a1#2]\n   The ferry leaves at noon.\n", NULL},
+     "about 1 passage\n1. 12.375  Ferry news  [body a1#2]\n   The ferry leaves at noon.\n", NULL},
     /* Line breaks and tabs of the title and text become spaces: one result, two lines. */
     {"text breaks", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "x", "two\nline\ttitle",
      "first\nsecond\tthird\r", "", NULL,
-     "1. 12.375  two line title  [body a1#2]\n   first second third \n", NULL},
+     "about 1 passage\n1. 12.375  two line title  [body a1#2]\n   first second third \n", NULL},
     /* No title: the article id stands for it. */
     {"text no title", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "x", "", "body", "", NULL,
-     "1. 12.375  a1  [body a1#2]\n   body\n", NULL},
+     "about 1 passage\n1. 12.375  a1  [body a1#2]\n   body\n", NULL},
     /* Colour: the title bold, the match in bold red, the id dim. */
     {"text colour", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك", "", "ماسك",
-     "1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n   قال \033[1;31mماسك\033[0m\n",
+     "about 1 passage\n1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n   قال "
+     "\033[1;31mماسك\033[0m\n",
      NULL},
     /* JSON: "query" from the command line, "qid" in a batch; url only when set. */
     {"json arabic", KH_OUTPUT_JSON, 0, 0, NULL, NULL, "ماسك", "عن ماسك", "قال ماسك", "", "ماسك",
@@ -72,24 +74,29 @@ static const row_t rows[] = {
     /* Title words matched like the text's: in colour inside the bold title, which resumes after. */
     {"text title colour arabic", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ماسك", "عن ماسك اليوم",
      "قال ماسك", "", "ماسك",
-     "1. 12.375  \033[1mعن \033[1;31mماسك\033[0m\033[1m اليوم\033[0m  \033[2m[body a1#2]\033[0m\n"
+     "about 1 passage\n1. 12.375  \033[1mعن \033[1;31mماسك\033[0m\033[1m اليوم\033[0m  "
+     "\033[2m[body a1#2]\033[0m\n"
      "   قال \033[1;31mماسك\033[0m\n",
      "ماسك"},
     {"text title colour english", KH_OUTPUT_TEXT, 1, 0, NULL, NULL, "ferry", "Ferry news",
      "The ferry", "", "ferry",
-     "1. 12.375  \033[1m\033[1;31mFerry\033[0m\033[1m news\033[0m  \033[2m[body a1#2]\033[0m\n"
+     "about 1 passage\n1. 12.375  \033[1m\033[1;31mFerry\033[0m\033[1m news\033[0m  \033[2m[body "
+     "a1#2]\033[0m\n"
      "   The \033[1;31mferry\033[0m\n",
      "Ferry"},
     /* Without colour the title reads as before. */
     {"text title plain", KH_OUTPUT_TEXT, 0, 0, NULL, NULL, "ferry", "Ferry news", "The ferry", "",
-     "ferry", "1. 12.375  Ferry news  [body a1#2]\n   The ferry\n", "Ferry"},
+     "ferry", "about 1 passage\n1. 12.375  Ferry news  [body a1#2]\n   The ferry\n", "Ferry"},
     /* In a batch, text starts with a header: the qid and the query, made safe for a terminal. */
     {"text batch header english", KH_OUTPUT_TEXT, 0, 0, NULL, "q7", "ferry\x1b[2J times", "Ferry",
      "The ferry", "", NULL,
-     "query q7: ferry\xef\xbf\xbd[2J times\n1. 12.375  Ferry  [body a1#2]\n   The ferry\n", NULL},
+     "query q7: ferry\xef\xbf\xbd[2J times\nabout 1 passage\n1. 12.375  Ferry  [body a1#2]\n   The "
+     "ferry\n",
+     NULL},
     {"text batch header arabic colour", KH_OUTPUT_TEXT, 1, 0, NULL, "3", "ماسك", "عن ماسك",
      "قال ماسك", "", NULL,
-     "\033[1mquery 3: ماسك\033[0m\n1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body a1#2]\033[0m\n"
+     "\033[1mquery 3: ماسك\033[0m\nabout 1 passage\n1. 12.375  \033[1mعن ماسك\033[0m  \033[2m[body "
+     "a1#2]\033[0m\n"
      "   قال ماسك\n",
      NULL},
     /* JSON: title_highlights are byte spans into title. */
@@ -141,7 +148,8 @@ static char *write_row(const row_t *r, kh_status_t *st)
         result.n_title_highlights = 1;
     }
     kh_results_t results = {.items = &result, .n = 1, .estimated = 1};
-    kh_output_opts_t opts = {r->format, r->color, r->per_article, r->tag};
+    kh_output_opts_t opts = {
+        .format = r->format, .color = r->color, .per_article = r->per_article, .tag = r->tag};
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
@@ -165,6 +173,44 @@ static void each_format_writes_its_line(void **state)
     }
 }
 
+/* --count: the number alone, in each format; "about" when it is Xapian's estimate. */
+static const struct count_row {
+    kh_output_format_t format;
+    int per_article, exact;
+    unsigned long long count;
+    const char *qid, *query, *expected;
+} count_rows[] = {
+    {KH_OUTPUT_TEXT, 0, 1, 14, NULL, "ماسك", "14 passages\n"},
+    {KH_OUTPUT_TEXT, 0, 0, 1008, NULL, "boundary layer", "about 1008 passages\n"},
+    {KH_OUTPUT_TEXT, 1, 1, 1, NULL, "ماسك", "1 article\n"},
+    {KH_OUTPUT_TEXT, 0, 1, 0, NULL, "zzz", "0 passages\n"},
+    {KH_OUTPUT_JSON, 0, 1, 14, NULL, "ماسك", "{\"query\":\"ماسك\",\"count\":14,\"exact\":true}\n"},
+    {KH_OUTPUT_JSON, 1, 0, 1000, "q7", "boundary",
+     "{\"qid\":\"q7\",\"count\":1000,\"exact\":false}\n"},
+    {KH_OUTPUT_TSV, 0, 1, 5, NULL, "x", "1\t5\texact\n"},
+    {KH_OUTPUT_TREC, 0, 0, 9, "q 1", "x", "q%201\t9\tabout\n"},
+};
+
+static void count_alone(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof count_rows / sizeof count_rows[0]; i++) {
+        const struct count_row *r = &count_rows[i];
+        kh_results_t results = {.estimated = r->count, .exact = r->exact};
+        kh_output_opts_t opts = {.format = r->format, .per_article = r->per_article, .count = 1};
+        char *got = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&got, &len);
+        kh_error_t err;
+        kh_status_t st = kh_output_write(f, &opts, r->qid, r->query, &results, &err);
+        fclose(f);
+        if (st != KH_OK || strcmp(got, r->expected) != 0)
+            fail_msg("count row %zu: status %d, got\n%s\nexpected\n%s", i, (int)st, got,
+                     r->expected);
+        free(got);
+    }
+}
+
 static void results_in_rank_order(void **state)
 {
     (void)state;
@@ -180,7 +226,7 @@ static void results_in_rank_order(void **state)
                                             .text = "x",
                                             .record_id = ""};
     kh_results_t results = {.items = items, .n = 2, .estimated = 2};
-    kh_output_opts_t opts = {KH_OUTPUT_TREC, 0, 0, NULL};
+    kh_output_opts_t opts = {.format = KH_OUTPUT_TREC};
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
@@ -234,7 +280,7 @@ static void failing_stream(void **state)
                                       .record_id = ""};
     kh_results_t results = {.items = &result, .n = 1, .estimated = 1};
     for (kh_output_format_t f = KH_OUTPUT_TEXT; f <= KH_OUTPUT_TSV; f++) {
-        kh_output_opts_t opts = {f, 0, 0, NULL};
+        kh_output_opts_t opts = {.format = f};
         kh_error_t err = {0};
         assert_int_equal(kh_output_write(out, &opts, NULL, "x", &results, &err), KH_ERR_IO);
         clearerr(out);
@@ -246,6 +292,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_format_writes_its_line),
+        cmocka_unit_test(count_alone),
         cmocka_unit_test(results_in_rank_order),
         cmocka_unit_test(format_names),
         cmocka_unit_test(failing_stream),

@@ -13,6 +13,7 @@
 #include "khabar/stopwords.h"
 #include "khabar/terms.h"
 #include "khabar/xdb.h"
+#include "explain.h"
 #include "feedback.h"
 #include "highlight.h"
 #include "phrase.h"
@@ -82,6 +83,7 @@ typedef struct run {
     unsigned long phrase_checked;    /* those it read */
     unsigned long long phrase_bytes; /* and the bytes of their text and articles */
     int phrase_cut;                  /* the bound stopped the check */
+    kh_explain_t *explain;           /* --explain: the terms weighed, else NULL */
 } run_t;
 
 /*
@@ -172,8 +174,13 @@ void kh_results_free(kh_results_t *r)
         free(r->items[i].storage);
         free(r->items[i].highlights);
         free(r->items[i].title_highlights);
+        for (size_t k = 0; k < r->items[i].n_contributions; k++)
+            free(r->items[i].contributions[k].term);
+        free(r->items[i].contributions);
     }
     free(r->items);
+    free(r->explain);
+    r->explain = NULL;
     r->items = NULL;
     r->n = 0;
 }
@@ -473,14 +480,14 @@ static void free_hits(ordered_hit_t *hits, size_t n)
  * ties) or the tie goes on past TIES_MAX hits, Xapian sorts the ties by
  * article id itself.
  */
-static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, kh_mset_t **out,
-                                      kh_error_t *err)
+static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, unsigned check_at_least,
+                                      kh_mset_t **out, kh_error_t *err)
 {
     unsigned margin = 8;
     int by_article = 0;
     for (;;) {
         unsigned max = want > UINT_MAX - margin ? UINT_MAX : want + margin;
-        kh_status_t st = kh_enquire_get_mset(e, 0, max, 0, out, err);
+        kh_status_t st = kh_enquire_get_mset(e, 0, max, check_at_least, out, err);
         if (st || want == 0 || by_article || kh_mset_size(*out) < max || max == UINT_MAX)
             return st;
         kh_hit_t cut, last;
@@ -516,9 +523,10 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     kh_mset_t *mset = NULL;
     ordered_hit_t *hits = NULL;
     size_t n = 0;
+    unsigned check_at_least = run->opts->count ? KH_COUNT_EXACT_MAX : 0;
     kh_status_t st = new_enquire(run, query, run->opts->per_article, 0, &e, err);
     if (!st)
-        st = get_mset_past_ties(e, want, &mset, err);
+        st = get_mset_past_ties(e, want, check_at_least, &mset, err);
     if (!st)
         st = order_hits(mset, &hits, &n, err);
     size_t keep = n < want ? n : want;
@@ -534,8 +542,11 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
         if (!st)
             r->rank = (unsigned)++out->n;
     }
-    if (!st)
+    if (!st) {
         out->estimated = kh_mset_matches_estimated(mset);
+        /* Fewer matches than Xapian was told to check: it checked them all. */
+        out->exact = check_at_least && out->estimated < check_at_least;
+    }
     free_hits(hits, n);
     kh_mset_free(mset);
     kh_enquire_free(e);
@@ -646,6 +657,7 @@ static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned w
     if (!st && out->n < want && !exhausted)
         run->phrase_cut = 1;
     unsigned long long estimated = mset ? kh_mset_matches_estimated(mset) : 0;
+    out->exact = exhausted;
     if (exhausted)
         out->estimated = out->n;
     else if (scanned)
@@ -672,6 +684,7 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
                         kh_results_t *out, kh_error_t *err)
 {
     int phrases = kh_phrases_count(run->plan->phrases) > 0;
+    const kh_xquery_t *ranked = query;
     kh_status_t st = phrases ? read_checked(run, query, want, out, err)
                              : read_all(run, query, want, with_data, out, err);
     /*
@@ -684,9 +697,14 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
     if (!st && run->plan->full && want && !run->phrase_cut &&
         (out->n < want || out->items[want - 1].score <= run->plan->common_max)) {
         kh_results_free(out);
+        ranked = run->plan->full;
         st = phrases ? read_checked(run, run->plan->full, want, out, err)
                      : read_all(run, run->plan->full, want, with_data, out, err);
+    } else if (run->plan->full) {
+        out->exact = 0; /* counted without the passages that hold common words only */
     }
+    if (!st && run->explain)
+        st = kh_explain_query(run->explain, run->s->db, ranked, err);
     return st;
 }
 
@@ -718,7 +736,8 @@ static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, kh_r
     }
     if (n && out->items[0].score <= 0)
         n = 0; /* filters only: nothing was ranked, there is no "best" result */
-    kh_feedback_t f = {run->s->db, run->s->analyzer, o, run->plan->terms, run->plan->n_terms};
+    kh_feedback_t f = {run->s->db,       run->s->analyzer,   o,
+                       run->plan->terms, run->plan->n_terms, run->explain};
     if (!st)
         st = kh_feedback_apply(&f, out, n, err);
     /*
@@ -754,6 +773,10 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
     /* Read every hit before any highlighting (see read_all). */
     for (size_t i = 0; !st && i < out->n; i++)
         st = read_doc(run->s, &out->items[i], !o->ids_only, err);
+    /* --explain: what each result's terms added, read on the revision that ranked it. */
+    for (size_t i = 0; !st && run->explain && i < out->n; i++)
+        if (out->items[i].rank > o->offset)
+            st = kh_explain_result(run->explain, run->s->db, &out->items[i], err);
     if (st || o->ids_only)
         return st;
     return kh_highlight_results(run->s->analyzer, p->terms, p->n_terms, p->keys, p->n_keys, out,
@@ -803,9 +826,99 @@ static kh_status_t use_stop_lists(kh_searcher_t *s, unsigned lists, kh_error_t *
     return st;
 }
 
-kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+/*
+ * Drops the first offset results of out (the ranks before the page asked
+ * for); the others keep their ranks.
+ */
+static void drop_before(kh_results_t *out, unsigned offset)
+{
+    size_t dropped = offset < out->n ? offset : out->n;
+    if (!dropped)
+        return;
+    for (size_t i = 0; i < dropped; i++) {
+        free(out->items[i].storage);
+        free(out->items[i].highlights);
+    }
+    memmove(out->items, out->items + dropped, (out->n - dropped) * sizeof *out->items);
+    out->n -= dropped;
+}
+
+typedef struct word_lines {
+    FILE *f;
+    const char *query;
+    size_t offset; /* of the clause in the query */
+    const kh_stopwords_t *stopwords;
+    const kh_clause_t *clause;
+} word_lines_t;
+
+/* "word W: term T[, key K][, a stop word: set aside][, excluded]" */
+static kh_status_t describe_word(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)err;
+    word_lines_t *w = ctx;
+    const kh_clause_t *c = w->clause;
+    fprintf(w->f, "word %.*s: term %s", (int)(tok->end - tok->start),
+            w->query + w->offset + tok->start, tok->term);
+    if (tok->key_len)
+        fprintf(w->f, ", key %s%s",
+                tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
+                tok->key);
+    /* The plan keeps the stop words of phrases and of +word (README, Ranking). */
+    if (c->occur == KH_OCCUR_SHOULD && !c->phrase &&
+        kh_stopwords_has(w->stopwords, tok->norm, tok->norm_len))
+        fputs(", a stop word", w->f);
+    if (c->occur == KH_OCCUR_MUST_NOT)
+        fputs(", excluded", w->f);
+    fputc('\n', w->f);
+    return KH_OK;
+}
+
+/*
+ * --explain: each word of the query's text clauses and its term, the plan
+ * and its weighed terms, in lines, into out->explain.
+ */
+static kh_status_t describe_run(kh_searcher_t *s, const char *query,
+                                const kh_parsed_query_t *parsed, const kh_plan_t *plan,
+                                const kh_explain_t *explain, kh_results_t *out, kh_error_t *err)
+{
+    size_t len = 0;
+    FILE *f = open_memstream(&out->explain, &len);
+    if (!f)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < parsed->n; i++) {
+        const kh_clause_t *c = &parsed->clauses[i];
+        if (c->field != KH_FIELD_TEXT)
+            continue;
+        word_lines_t w = {f, query, c->start, s->stopwords, c};
+        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, describe_word, &w,
+                             err);
+    }
+    if (!st)
+        st = kh_plan_describe(plan, f, err);
+    if (!st)
+        st = kh_explain_describe(explain, f, err);
+    if (fclose(f) && !st)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    return st;
+}
+
+kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
                             kh_results_t *out, kh_error_t *err)
 {
+    /*
+     * A page is the first offset + limit results with the first offset
+     * dropped: the same ranking, feedback from the same top results, so
+     * --offset 10 -n 10 is exactly ranks 11-20 of -n 20. A count reads no
+     * text and needs no feedback (it adds weight, never matches).
+     */
+    kh_search_opts_t page = *asked;
+    page.limit += asked->offset;
+    if (page.count) {
+        page.ids_only = 1;
+        page.prf_weight = 0;
+    }
+    const kh_search_opts_t *opts = &page;
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
@@ -826,8 +939,10 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts};
     kh_plan_t plan = {0};
     run_t run = {0};
+    kh_explain_t explain = {0};
     for (int attempt = 0;; attempt++) {
-        run = (run_t){.s = s, .opts = opts, .plan = &plan};
+        run = (run_t){
+            .s = s, .opts = opts, .plan = &plan, .explain = opts->explain ? &explain : NULL};
         st = kh_plan_build(&src, query, &parsed, &plan, err);
         if (!st && plan.query)
             st = run_once(&run, out, err);
@@ -836,6 +951,7 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
             break;
         /* A writer committed while we read, or a shard was left out: ask again. */
         kh_plan_free(&plan);
+        kh_explain_free(&explain);
         run = (run_t){0};
         kh_results_free(out);
         forget_record(s);
@@ -848,9 +964,18 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         if (st)
             break;
     }
+    if (st)
+        kh_results_free(out);
+    else
+        drop_before(out, asked->offset);
+    if (!st && !plan.query)
+        out->exact = 1; /* nothing can match: none does */
+    if (!st && opts->explain)
+        st = describe_run(s, query, &parsed, &plan, &explain, out, err);
     kh_parsed_query_free(&parsed);
     if (st)
         kh_results_free(out);
+    kh_explain_free(&explain);
     out->phrase_checked = run.phrase_checked;
     out->phrase_cut = run.phrase_cut;
     out->phrases_ignored = plan.phrases_ignored;

@@ -23,7 +23,18 @@ typedef struct kh_search_opts {
                            is read but what the ranking needs, nothing highlighted */
     int allow_partial;  /* a remote shard that stops answering is left out, the query run again
                            on the others (kh_results_t.partial); else the query fails */
+    unsigned offset;    /* results skipped before the limit wanted (--offset): ranks offset+1
+                           to offset+limit of the same query with limit offset+limit */
+    int count;          /* --count: the match count is what is wanted; Xapian looks at up to
+                           KH_COUNT_EXACT_MAX candidates so that it is exact below that */
+    int explain;        /* --explain: kh_results_t.explain and each result's contributions */
 } kh_search_opts_t;
+
+/*
+ * With --count, Xapian checks at least this many candidates, so a count
+ * below it is exact (kh_results_t.exact); above, it is Xapian's estimate.
+ */
+#define KH_COUNT_EXACT_MAX 100000
 
 /*
  * The defaults: every ranking choice measured on the quality sets
@@ -67,6 +78,14 @@ typedef struct kh_span {
     size_t start, end; /* bytes of kh_result_t.data.text */
 } kh_span_t;
 
+/* What one term added to a result's score (--explain: explain.h). */
+typedef struct kh_contribution {
+    char *term;
+    unsigned wdf;  /* its stored weight in the passage */
+    double weight; /* what it added: the term's query weight x wdf */
+    int feedback;  /* a term feedback added */
+} kh_contribution_t;
+
 typedef struct kh_result {
     unsigned rank; /* from 1 */
     double score;
@@ -76,7 +95,9 @@ typedef struct kh_result {
     size_t n_highlights;
     kh_span_t *title_highlights; /* the same for data.title (spans into it), in order */
     size_t n_title_highlights;
-    unsigned docid; /* in the index as opened: valid until it is reopened */
+    unsigned docid;                   /* in the index as opened: valid until it is reopened */
+    kh_contribution_t *contributions; /* opts.explain: the terms it holds, largest first */
+    size_t n_contributions;
 } kh_result_t;
 
 typedef struct kh_results {
@@ -84,11 +105,14 @@ typedef struct kh_results {
     size_t n;
     unsigned long long estimated; /* matches in all, as Xapian estimates them (with common
                                      words set aside, plan.c: those holding another word) */
+    int exact;                    /* estimated is the exact count (opts.count, below
+                                     KH_COUNT_EXACT_MAX; or every phrase candidate checked) */
     unsigned long phrase_checked; /* candidate passages checked for the query's phrases */
     int phrase_cut; /* the check stopped at its bound (KH_PHRASE_MAX_PASSAGES) before enough
                        passages passed: the results are the best of those checked */
     unsigned phrases_ignored; /* phrases past the first KH_QUERY_MAX_PHRASES */
-    int partial; /* searched without a remote shard that stopped answering (allow_partial) */
+    int partial;   /* searched without a remote shard that stopped answering (allow_partial) */
+    char *explain; /* opts.explain: the query as it ran, in lines (explain.h); else NULL */
     char warning[KH_ERROR_MESSAGE_MAX]; /* "" or the shard this query left out, told once in
                                            the process ("shard '...' (STUB line N): ...") */
 } kh_results_t;
@@ -124,7 +148,8 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
 
 /*
  * Frees the results of r (each one's text, the highlights of its text and
- * title, and the array) and empties it (items NULL, n 0); the counts and the warning stay. r
+ * title, its contributions, the array, the explanation) and empties it
+ * (items NULL, n 0, explain NULL); the counts and the warning stay. r
  * itself is the caller's and must not be NULL; an emptied or zeroed r is
  * fine. Results do not depend on their searcher: they may be freed after
  * kh_searcher_close().

@@ -7,6 +7,7 @@
 _khabar_indexer_options="-d --index --delete --format --batch-size --shards -j --jobs
     --window --overlap --strict --wait --compact --no-compact -q --quiet -V --version -h --help"
 _khabar_searcher_options="-d --index -n --limit -f --format --per-article --all --batch
+    --offset --count --explain --analyze
     -j --jobs --no-stopwords --title-weight --prf-docs --prf-terms --prf-weight --tag
     --allow-partial --remote-timeout --timing --color -V --version -h --help"
 
@@ -44,7 +45,7 @@ _khabar_complete()
         compopt -o filenames 2>/dev/null
         return
         ;;
-    -n | --limit | -j | --jobs | --batch-size | --shards | --window | --overlap | \
+    -n | --limit | --offset | -j | --jobs | --batch-size | --shards | --window | --overlap | \
         --title-weight | --prf-docs | --prf-terms | --prf-weight | --tag | --remote-timeout)
         return # a number or a word of the user's
         ;;
