@@ -190,7 +190,7 @@ static int compare_strings(const void *a, const void *b)
 /* The terms of one clause's text, as a term, a PHRASE or an AND of prefixed terms. */
 typedef struct clause_terms {
     build_t *b;
-    const char *prefix;
+    int title; /* title: words look for the title terms (kh_terms_title) */
     int positive;
     query_list_t terms;
     strings_t words;                  /* the terms, unprefixed: words.items[0] the first */
@@ -207,12 +207,12 @@ static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t 
     /* Words past the cap are dropped: see KH_QUERY_MAX_WORDS. */
     if (ct->b->n_query_terms++ >= KH_QUERY_MAX_WORDS)
         return KH_STOP;
-    char term[KH_TERM_MAX];
-    size_t plen = strlen(ct->prefix);
-    if (plen + tok->term_len + 1 > sizeof term)
-        return KH_OK; /* the analyzer caps terms well below this */
-    memcpy(term, ct->prefix, plen);
-    memcpy(term + plen, tok->term, tok->term_len + 1);
+    char title_term[KH_TERM_MAX];
+    const char *term = tok->term;
+    if (ct->title) {
+        kh_terms_title(tok->term, title_term);
+        term = title_term;
+    }
     kh_status_t st = KH_OK;
     kh_xquery_t *q = term_query(term, &st, err);
     push(&ct->terms, q, &st, err);
@@ -493,12 +493,13 @@ static void push_scaled(query_list_t *l, kh_xquery_t *q, double factor, kh_statu
 #define NAME_KEY_FRACTION 0.01
 #define NAME_KEY_MIN_DF 100.0
 
-/* The key term under prefix into l, scaled by weight, unless held by more than max_df passages. */
-static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
+/* The key term of script (kh_terms_key) into l, scaled by weight, unless held by more than max_df
+ * passages. */
+static kh_status_t push_key(build_t *b, kh_script_t script, const char *key, double weight,
                             double max_df, int common, query_list_t *l, unsigned *df_out)
 {
     char term[KH_TERM_MAX];
-    snprintf(term, sizeof term, "%s%s", prefix, key);
+    kh_terms_key(script, key, term);
     unsigned df = 0;
     kh_status_t st = term_df(b, term, &df, b->err);
     *df_out = df;
@@ -533,13 +534,12 @@ static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int commo
     *q = NULL;
     unsigned df = 0;
     if (!st)
-        st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
-                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
-                      arabic ? max_variant : max_cross, common, &alt, &df);
+        st =
+            push_key(b, KH_SCRIPT_ARABIC, ct->key, arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
+                     arabic ? max_variant : max_cross, common, &alt, &df);
     /* An Arabic word whose key many passages hold is a plain word: no Latin spelling. */
     if (!st && arabic && df <= max_variant)
-        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt,
-                      &df);
+        st = push_key(b, KH_SCRIPT_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt, &df);
     if (!st && alt.n > 1) {
         st = list_combine(&alt, KH_OP_OR, q, b->err);
     } else if (!st) { /* no alternative: the word's own query back */
@@ -610,9 +610,8 @@ static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_
 static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
-    clause_terms_t ct = {.b = b,
-                         .prefix = title ? KH_PREFIX_TITLE : "",
-                         .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
+    clause_terms_t ct = {
+        .b = b, .title = title, .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
     size_t positive_before = b->positive.n;
     kh_status_t st = kh_analyzer_run(b->src->analyzer, query + c->start, c->end - c->start,
                                      add_clause_term, &ct, b->err);
@@ -744,7 +743,7 @@ static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_e
         if (which != TITLE_ALL && common != (which == TITLE_COMMON))
             continue;
         char term[KH_TERM_MAX];
-        snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, b->words.items[i]);
+        kh_terms_title(b->words.items[i], term);
         unsigned df;
         if (which == TITLE_COMMON && !(st = term_df(b, term, &df, err)))
             add_bound(b, df, b->opts->title_weight);

@@ -192,13 +192,14 @@ static int first_docid(void *ctx, unsigned docid, unsigned wdf)
 static kh_status_t attach_record(kh_searcher_t *s, kh_result_t *r, kh_error_t *err)
 {
     if (!s->record || strcmp(s->record_id, r->data.record_id) != 0) {
-        char term[KH_TERM_MAX + 8];
+        char term[KH_TERM_MAX];
         unsigned docid = 0;
         kh_doc_t *doc = NULL;
         const char *data;
         size_t len;
-        snprintf(term, sizeof term, "%s%s", KH_PREFIX_PASSAGE, r->data.record_id);
-        kh_status_t st = kh_db_postings(s->db, term, first_docid, &docid, err);
+        kh_status_t st = kh_terms_passage(r->data.record_id, term, err);
+        if (!st)
+            st = kh_db_postings(s->db, term, first_docid, &docid, err);
         if (!st && !docid)
             st = kh_error_set(err, KH_ERR_NOT_FOUND, "passage %s: its record %s is missing",
                               r->data.passage_id, r->data.record_id);
