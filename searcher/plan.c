@@ -5,6 +5,7 @@
  */
 #include "plan.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,14 @@
 #include "khabar/phonetic.h"
 #include "khabar/terms.h"
 #include "weight.h"
+
+/* One word node of the query tree as the plan reads it: a word, phrase or filter. */
+typedef struct clause {
+    kh_field_t field;
+    kh_occur_t occur;
+    int phrase;
+    size_t start, end; /* query[start..end): the value */
+} clause_t;
 
 /* A growable list of Xapian subqueries. */
 typedef struct query_list {
@@ -163,6 +172,8 @@ typedef struct build {
         size_t at;
         unsigned times; /* given so many times in the query */
     } phrase_clauses[KH_QUERY_MAX_PHRASES];
+    int nested;     /* a group inside the query (parentheses, AND, OR): no phrase check */
+    kh_plan_t *top; /* the whole query's plan: its notes */
     kh_error_t *err;
 } build_t;
 
@@ -245,8 +256,7 @@ static kh_status_t set_stop_word_aside(build_t *b, kh_xquery_t *q, kh_error_t *e
  * one) must stay together: Xapian matches the AND of their terms, and the
  * passages it finds are checked for the phrase on their text (phrase.h).
  */
-static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t *ct,
-                               kh_xquery_t **q)
+static kh_status_t note_phrase(build_t *b, const clause_t *c, clause_terms_t *ct, kh_xquery_t **q)
 {
     kh_phrase_kind_t kind = c->occur == KH_OCCUR_MUST_NOT                     ? KH_PHRASE_EXCLUDED
                             : c->occur == KH_OCCUR_MUST || b->opts->all_words ? KH_PHRASE_REQUIRED
@@ -379,7 +389,7 @@ static kh_status_t and_of_distinct(clause_terms_t *ct, kh_xquery_t **out, kh_err
 }
 
 /* A phrase clause's identity: how it occurs, then its terms, into *key (malloc'd). */
-static kh_status_t phrase_key(const build_t *b, const kh_clause_t *c, const strings_t *words,
+static kh_status_t phrase_key(const build_t *b, const clause_t *c, const strings_t *words,
                               char **key, kh_error_t *err)
 {
     size_t len = 2;
@@ -607,7 +617,7 @@ static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_
     return st;
 }
 
-static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
+static kh_status_t text_clause(build_t *b, const char *query, const clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
     clause_terms_t ct = {
@@ -632,7 +642,9 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     if (!st)
         st = and_of_distinct(&ct, &q, b->err);
     list_free(&ct.terms);
-    if (!st && !title && ct.words.n >= 2)
+    /* Inside a group a phrase is the AND of its words: the text check
+     * (phrase.h) holds for the whole query, not for one side of an OR. */
+    if (!st && !title && ct.words.n >= 2 && !b->nested)
         st = note_phrase(b, c, &ct, &q);
     int one_word = !title && ct.words.n == 1 && !c->phrase;
     int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
@@ -677,7 +689,7 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     return st;
 }
 
-static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_t *c)
+static kh_status_t filter_clause(build_t *b, const char *query, const clause_t *c)
 {
     const char *value = query + c->start;
     size_t len = c->end - c->start;
@@ -873,6 +885,77 @@ static kh_status_t ranked(build_t *b, kh_xquery_t **out, kh_error_t *err)
     return st;
 }
 
+/* Adds a note for the caller to show on stderr (plan.h); past the last slot it is counted. */
+static void add_note(build_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_note(build_t *b, const char *fmt, ...)
+{
+    kh_plan_t *p = b->top;
+    if (p->n_notes == KH_PLAN_MAX_NOTES) {
+        p->notes_dropped++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->notes[p->n_notes++], KH_QUERY_NOTE_MAX, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * An excluded word leaves out whole articles (issue 16): the articles of
+ * the passages that hold it (the title and related headlines are passages
+ * too) are found with one search collapsed on the article slot, and their
+ * article terms join the exclusion, so that no passage of theirs is
+ * returned. At most EXCLUDED_ARTICLES_MAX articles: past that (a word in a
+ * large share of the corpus) the passages holding the word are still left
+ * out, the others of the articles beyond the bound are not, with a note.
+ * README, "Query language", has the cost.
+ */
+#define EXCLUDED_ARTICLES_MAX 1000
+
+static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
+{
+    kh_error_t *err = b->err;
+    kh_enquire_t *e = NULL;
+    kh_mset_t *m = NULL;
+    kh_status_t st = kh_enquire_new(b->src->db, &e, err);
+    if (!st)
+        st = kh_enquire_set_query(e, *exclude, err);
+    if (!st)
+        st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
+    /* Weights do not matter here: k1 0 and b 0 spare reading the lengths. */
+    if (!st)
+        st = kh_enquire_set_bm25(e, 0, 0, 1, 0, 0.5, err);
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, EXCLUDED_ARTICLES_MAX, 0, &m, err);
+    query_list_t any = {0};
+    push(&any, *exclude, &st, err);
+    *exclude = NULL;
+    size_t n = kh_mset_size(m);
+    for (size_t i = 0; !st && i < n; i++) {
+        const char *v;
+        size_t len;
+        char id[KH_TERM_MAX], term[KH_TERM_MAX];
+        st = kh_mset_value(m, i, KH_SLOT_ARTICLE_ID, &v, &len, err);
+        if (st || !len || len >= sizeof id)
+            continue;
+        memcpy(id, v, len);
+        id[len] = '\0';
+        if (kh_terms_article(id, term, NULL) == KH_OK)
+            push(&any, term_query(term, &st, err), &st, err);
+    }
+    if (!st && n == EXCLUDED_ARTICLES_MAX)
+        add_note(b,
+                 "more than %d articles hold an excluded word: the passages holding it are left "
+                 "out, but only %d of those articles as a whole",
+                 EXCLUDED_ARTICLES_MAX, EXCLUDED_ARTICLES_MAX);
+    kh_mset_free(m);
+    kh_enquire_free(e);
+    *exclude = combined(&any, KH_OP_OR, &st, err);
+    list_free(&any);
+    return st;
+}
+
 /*
  * ranked() FILTER fields AND_NOT must_not, and b->plan->full the same;
  * NULL when nothing can match.
@@ -898,6 +981,8 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
     if (!st && !main && (filter || b->must_not.n || b->n_excluded_phrases))
         st = kh_xquery_match_all(&main, err);
     kh_xquery_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
+    if (!st && exclude && main)
+        st = widen_to_articles(b, &exclude);
     narrow(&main, filter, exclude, &st, err);
     narrow(&b->plan->full, filter, exclude, &st, err);
     kh_xquery_free(filter);
@@ -910,17 +995,248 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
     return KH_OK;
 }
 
+/*
+ * word*: the words of the index that start with the word as the analyzer
+ * normalises it (aerodyn* finds aerodynamic, aerodynamics; Arabic without
+ * its diacritics), OR'd. At most PREFIX_TERMS_MAX of them, the most common:
+ * Xapian's QueryParser bounds its wildcards the same way, as each word
+ * costs a posting list; a note says when the bound cut the list. The scan
+ * itself reads at most PREFIX_SCAN_MAX terms of the index.
+ */
+#define PREFIX_TERMS_MAX 100
+#define PREFIX_SCAN_MAX 100000
+
+typedef struct prefix_scan {
+    struct prefix_term {
+        char *term;
+        unsigned df;
+    } * items;
+    size_t n, cap, seen;
+    int nomem;
+} prefix_scan_t;
+
+static int collect_prefixed(void *ctx, const char *term, unsigned df)
+{
+    prefix_scan_t *ps = ctx;
+    if (++ps->seen > PREFIX_SCAN_MAX)
+        return 1;
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? 2 * ps->cap : 64;
+        struct prefix_term *items = realloc(ps->items, cap * sizeof *items);
+        if (!items)
+            return ps->nomem = 1;
+        ps->items = items;
+        ps->cap = cap;
+    }
+    char *copy = strdup(term);
+    if (!copy)
+        return ps->nomem = 1;
+    ps->items[ps->n++] = (struct prefix_term){copy, df};
+    return 0;
+}
+
+static int more_common(const void *a, const void *b)
+{
+    const struct prefix_term *x = a, *y = b;
+    return (x->df < y->df) - (x->df > y->df);
+}
+
+/* The first token's normalised form, for word*. */
+static kh_status_t first_norm(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)err;
+    snprintf(ctx, KH_TOKEN_FORM_MAX + 1, "%s", tok->norm);
+    return KH_STOP;
+}
+
+static kh_status_t prefix_query(build_t *b, const char *query, const kh_query_node_t *n,
+                                int positive, kh_xquery_t **out)
+{
+    *out = NULL;
+    char norm[KH_TOKEN_FORM_MAX + 1] = "", prefix[KH_TERM_MAX];
+    kh_status_t st = kh_analyzer_run(b->src->analyzer, query + n->start, n->end - n->start,
+                                     first_norm, norm, b->err);
+    if (st == KH_STOP)
+        st = KH_OK;
+    if (st || !norm[0])
+        return st;
+    if (n->field == KH_FIELD_TITLE)
+        kh_terms_title(norm, prefix);
+    else
+        snprintf(prefix, sizeof prefix, "%s", norm);
+    prefix_scan_t ps = {0};
+    st = kh_db_all_terms(b->src->db, prefix, collect_prefixed, &ps, b->err);
+    if (!st && ps.nomem)
+        st = kh_error_set(b->err, KH_ERR_NOMEM, NULL);
+    size_t kept = ps.n;
+    if (!st && (ps.n > PREFIX_TERMS_MAX || ps.seen > PREFIX_SCAN_MAX)) {
+        qsort(ps.items, ps.n, sizeof *ps.items, more_common);
+        kept = ps.n < PREFIX_TERMS_MAX ? ps.n : PREFIX_TERMS_MAX;
+        add_note(b, "%.*s*: %s%zu words start with '%s'; the %zu most common searched",
+                 (int)(n->end - n->start), query + n->start,
+                 ps.seen > PREFIX_SCAN_MAX ? "more than " : "",
+                 ps.seen > PREFIX_SCAN_MAX ? (size_t)PREFIX_SCAN_MAX : ps.n, norm, kept);
+    }
+    query_list_t any = {0};
+    for (size_t i = 0; !st && i < kept; i++) {
+        push(&any, term_query(ps.items[i].term, &st, b->err), &st, b->err);
+        if (positive && n->field != KH_FIELD_TITLE)
+            add_string(&b->positive, ps.items[i].term, &st, b->err);
+    }
+    /* No word starts so: the prefix itself, which matches nothing either. */
+    if (!st && !kept)
+        push(&any, term_query(prefix, &st, b->err), &st, b->err);
+    *out = combined(&any, KH_OP_OR, &st, b->err);
+    list_free(&any);
+    for (size_t i = 0; i < ps.n; i++)
+        free(ps.items[i].term);
+    free(ps.items);
+    return st;
+}
+
+static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
+                            kh_occur_t occur);
+
+/*
+ * A group of the query (a parenthesised list, a word under AND or OR) as
+ * one Xapian query, built as a query of its own: its words ranked, its
+ * filters and exclusions applied inside it. Its highlighting (positive:
+ * unless excluded) and notes join the whole plan's. With common words set aside, the group takes
+ * the plain query (plan->full): a group cannot run again alone.
+ */
+static kh_status_t group_query(build_t *b, const char *query, const kh_query_node_t *n,
+                               int positive, kh_xquery_t **out)
+{
+    *out = NULL;
+    kh_plan_t part = {0};
+    build_t g = {.src = b->src,
+                 .opts = b->opts,
+                 .plan = &part,
+                 .positive = b->positive,
+                 .positive_keys = b->positive_keys,
+                 .n_query_terms = b->n_query_terms,
+                 .n_passages = b->n_passages,
+                 .nested = 1,
+                 .top = b->top,
+                 .err = b->err};
+    kh_status_t st = KH_OK;
+    if (n->kind == KH_NODE_LIST)
+        for (size_t i = 0; !st && i < n->n_children; i++)
+            st = add_item(&g, query, n->children[i], n->children[i]->occur);
+    else
+        st = add_item(&g, query, n, KH_OCCUR_SHOULD);
+    if (!st)
+        st = assemble(&g, out, b->err);
+    if (!st && part.full) {
+        kh_xquery_free(*out);
+        *out = part.full;
+        part.full = NULL;
+    }
+    /* An excluded group's words are not highlighted. */
+    while (!positive && g.positive.n > b->positive.n)
+        free(g.positive.items[--g.positive.n]);
+    while (!positive && g.positive_keys.n > b->positive_keys.n)
+        free(g.positive_keys.items[--g.positive_keys.n]);
+    b->positive = g.positive;
+    b->positive_keys = g.positive_keys;
+    b->n_query_terms = g.n_query_terms;
+    b->n_passages = g.n_passages;
+    b->plan->phrases_ignored += part.phrases_ignored;
+    g.positive = g.positive_keys = (strings_t){0};
+    build_free(&g);
+    kh_plan_free(&part);
+    if (st) {
+        kh_xquery_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* n's query whatever its occur (the caller applies it); NULL: nothing to look for. */
+static kh_status_t node_query(build_t *b, const char *query, const kh_query_node_t *n, int positive,
+                              kh_xquery_t **out)
+{
+    *out = NULL;
+    if (n->kind == KH_NODE_WORD && (n->flags & KH_NODE_PREFIX) &&
+        (n->field == KH_FIELD_TEXT || n->field == KH_FIELD_TITLE))
+        return prefix_query(b, query, n, positive, out);
+    if (n->kind != KH_NODE_AND && n->kind != KH_NODE_OR)
+        return group_query(b, query, n, positive, out);
+    /* AND: the children's AND, its excluded ones AND_NOT'd; OR: any child,
+     * an excluded one meaning every passage outside its articles. */
+    query_list_t take = {0}, leave = {0};
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++) {
+        const kh_query_node_t *c = n->children[i];
+        int excluded = c->occur == KH_OCCUR_MUST_NOT;
+        kh_xquery_t *q = NULL;
+        st = node_query(b, query, c, positive && !excluded, &q);
+        if (!st && q && excluded && n->kind == KH_NODE_OR) {
+            kh_xquery_t *all = NULL;
+            st = kh_xquery_match_all(&all, b->err);
+            if (!st)
+                st = widen_to_articles(b, &q);
+            narrow(&all, NULL, q, &st, b->err);
+            kh_xquery_free(q);
+            q = all;
+            excluded = 0;
+        }
+        if (q)
+            push(excluded ? &leave : &take, q, &st, b->err);
+    }
+    kh_xquery_t *main = combined(&take, n->kind == KH_NODE_AND ? KH_OP_AND : KH_OP_OR, &st, b->err);
+    if (!st && !main && leave.n)
+        st = kh_xquery_match_all(&main, b->err);
+    kh_xquery_t *exclude = combined(&leave, KH_OP_OR, &st, b->err);
+    if (!st && exclude && main)
+        st = widen_to_articles(b, &exclude);
+    narrow(&main, NULL, exclude, &st, b->err);
+    kh_xquery_free(exclude);
+    list_free(&take);
+    list_free(&leave);
+    if (st) {
+        kh_xquery_free(main);
+        main = NULL;
+    }
+    *out = main;
+    return st;
+}
+
+/* One item of a list (or the whole query): a word as today, a group as one query. */
+static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
+                            kh_occur_t occur)
+{
+    if (n->kind == KH_NODE_WORD && !(n->flags & KH_NODE_PREFIX)) {
+        clause_t c = {n->field, occur, (n->flags & KH_NODE_PHRASE) != 0, n->start, n->end};
+        return c.field == KH_FIELD_TEXT || c.field == KH_FIELD_TITLE ? text_clause(b, query, &c)
+                                                                     : filter_clause(b, query, &c);
+    }
+    kh_xquery_t *q = NULL;
+    kh_status_t st = node_query(b, query, n, occur != KH_OCCUR_MUST_NOT, &q);
+    if (st || !q)
+        return st;
+    /* title:word* is a filter, as title:word is. */
+    int title = n->kind == KH_NODE_WORD && n->field == KH_FIELD_TITLE;
+    query_list_t *dest = occur == KH_OCCUR_MUST_NOT ? &b->must_not
+                         : title                    ? &b->field_filter[KH_FIELD_TITLE]
+                         : occur == KH_OCCUR_MUST || b->opts->all_words ? &b->must
+                                                                        : &b->should;
+    return list_push(dest, q, b->err);
+}
+
 kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
-                          const kh_parsed_query_t *parsed, kh_plan_t *out, kh_error_t *err)
+                          const kh_query_tree_t *tree, kh_plan_t *out, kh_error_t *err)
 {
     *out = (kh_plan_t){0};
-    build_t b = {.src = src, .opts = src->opts, .plan = out, .err = err};
+    build_t b = {.src = src, .opts = src->opts, .plan = out, .top = out, .err = err};
     kh_status_t st = KH_OK;
-    for (size_t i = 0; !st && i < parsed->n; i++) {
-        const kh_clause_t *c = &parsed->clauses[i];
-        st = c->field == KH_FIELD_TEXT || c->field == KH_FIELD_TITLE ? text_clause(&b, query, c)
-                                                                     : filter_clause(&b, query, c);
-    }
+    const kh_query_node_t *root = tree->root;
+    /* The words side by side, as the query language always took them. */
+    if (root && root->kind == KH_NODE_LIST)
+        for (size_t i = 0; !st && i < root->n_children; i++)
+            st = add_item(&b, query, root->children[i], root->children[i]->occur);
+    else if (root)
+        st = add_item(&b, query, root, root->occur);
     if (!st)
         st = assemble(&b, &out->query, err);
     /* Sorted for the highlighter's and feedback's binary searches. */

@@ -802,16 +802,39 @@ static kh_status_t use_stop_lists(kh_searcher_t *s, unsigned lists, kh_error_t *
     return st;
 }
 
+/* The parser's notes, then the plan's, into out->notes, one a line. */
+static void gather_notes(kh_results_t *out, const kh_query_tree_t *tree, const kh_plan_t *plan)
+{
+    size_t used = 0, dropped = tree->notes_dropped + plan->notes_dropped;
+    const char(*lists[])[KH_QUERY_NOTE_MAX] = {tree->notes, plan->notes};
+    const size_t counts[] = {tree->n_notes, plan->n_notes};
+    out->notes[0] = '\0';
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < counts[l]; i++) {
+            size_t len = strlen(lists[l][i]);
+            if (used + len + 2 > sizeof out->notes) {
+                dropped++;
+                continue;
+            }
+            memcpy(out->notes + used, lists[l][i], len);
+            used += len;
+            out->notes[used++] = '\n';
+            out->notes[used] = '\0';
+        }
+    if (dropped && used + 40 < sizeof out->notes)
+        snprintf(out->notes + used, sizeof out->notes - used, "%zu more notes\n", dropped);
+}
+
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                             kh_results_t *out, kh_error_t *err)
 {
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
-    kh_parsed_query_t parsed;
+    kh_query_tree_t tree;
     kh_status_t st = use_stop_lists(s, opts->stopwords, err);
     if (!st)
-        st = kh_query_parse(query, strlen(query), &parsed, err);
+        st = kh_query_parse_tree(query, strlen(query), &tree, err);
     if (st)
         return st;
 
@@ -827,7 +850,7 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     run_t run = {0};
     for (int attempt = 0;; attempt++) {
         run = (run_t){.s = s, .opts = opts, .plan = &plan};
-        st = kh_plan_build(&src, query, &parsed, &plan, err);
+        st = kh_plan_build(&src, query, &tree, &plan, err);
         if (!st && plan.query)
             st = run_once(&run, out, err);
         int without_shard = left_out_down_shards(s, st, opts);
@@ -847,9 +870,10 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
         if (st)
             break;
     }
-    kh_parsed_query_free(&parsed);
     if (st)
         kh_results_free(out);
+    gather_notes(out, &tree, &plan);
+    kh_query_tree_free(&tree);
     out->phrase_checked = run.phrase_checked;
     out->phrase_cut = run.phrase_cut;
     out->phrases_ignored = plan.phrases_ignored;
@@ -1002,27 +1026,36 @@ static kh_status_t suggestion_for(kh_searcher_t *s, const query_word_t *w, char 
     return st ? st : sc.best[0] ? surface_of(s, sc.best, word, err) : KH_OK;
 }
 
+/* The plain words of the query under n (not excluded, quoted or word*) into words. */
+static kh_status_t collect_words(kh_searcher_t *s, const char *query, const kh_query_node_t *n,
+                                 query_words_t *words, kh_error_t *err)
+{
+    if (n->occur == KH_OCCUR_MUST_NOT)
+        return KH_OK;
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++)
+        st = collect_words(s, query, n->children[i], words, err);
+    if (st || n->kind != KH_NODE_WORD || n->field != KH_FIELD_TEXT || n->flags)
+        return st;
+    words->offset = n->start;
+    st =
+        kh_analyzer_run(s->analyzer, query + n->start, n->end - n->start, collect_word, words, err);
+    return st == KH_STOP ? KH_OK : st; /* words is full */
+}
+
 kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err)
 {
     if (!s || !query || !out)
         return kh_error_set(err, KH_ERR_ARG, "kh_searcher_suggest: NULL argument");
     *out = NULL;
-    kh_parsed_query_t parsed;
-    kh_status_t st = kh_query_parse(query, strlen(query), &parsed, err);
+    kh_query_tree_t tree;
+    kh_status_t st = kh_query_parse_tree(query, strlen(query), &tree, err);
     if (st)
         return st == KH_ERR_QUERY ? KH_OK : st; /* the search says what is wrong */
     query_words_t words = {0};
-    for (size_t i = 0; !st && i < parsed.n; i++) {
-        const kh_clause_t *c = &parsed.clauses[i];
-        if (c->field != KH_FIELD_TEXT || c->occur == KH_OCCUR_MUST_NOT || c->phrase)
-            continue;
-        words.offset = c->start;
-        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, collect_word, &words,
-                             err);
-        if (st == KH_STOP) /* words is full */
-            st = KH_OK;
-    }
-    kh_parsed_query_free(&parsed);
+    if (tree.root)
+        st = collect_words(s, query, tree.root, &words, err);
+    kh_query_tree_free(&tree);
     /* The query rebuilt with each unknown word replaced. */
     char *fixed = NULL;
     size_t fixed_len = 0, copied = 0;

@@ -89,6 +89,8 @@ typedef struct kh_results {
     int partial; /* searched without a remote shard that stopped answering (allow_partial) */
     char warning[KH_ERROR_MESSAGE_MAX]; /* "" or the shard this query left out, told once in
                                            the process ("shard '...' (STUB line N): ...") */
+    char notes[1024]; /* "" or what the query was read as otherwise than written, one a line
+                         ("foo:bar: no field 'foo'; searched as words"), for stderr */
 } kh_results_t;
 
 typedef struct kh_searcher kh_searcher_t;
