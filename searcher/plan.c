@@ -1206,6 +1206,8 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
 static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
                             kh_occur_t occur)
 {
+    if (n->kind == KH_NODE_WORD && n->field != KH_FIELD_TEXT && b->src->skip_filters)
+        return KH_OK;
     if (n->kind == KH_NODE_WORD && !(n->flags & KH_NODE_PREFIX)) {
         clause_t c = {n->field, occur, (n->flags & KH_NODE_PHRASE) != 0, n->start, n->end};
         return c.field == KH_FIELD_TEXT || c.field == KH_FIELD_TITLE ? text_clause(b, query, &c)

@@ -50,6 +50,7 @@ typedef struct kh_plan_source {
     kh_analyzer_t *analyzer;
     const kh_stopwords_t *stopwords; /* ranked words on these lists are set aside; NULL: none */
     const kh_search_opts_t *opts;    /* all_words, title_weight */
+    int skip_filters; /* the words only: title:, section:, lang:, date: left out (why no results) */
 } kh_plan_source_t;
 
 /*

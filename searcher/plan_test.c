@@ -215,7 +215,7 @@ static void describes_plan(void **state)
     assert_int_equal(kh_analyzer_new(&analyzer, &err), KH_OK);
     assert_int_equal(kh_stopwords_new(analyzer, KH_STOP_DEFAULT, &stopwords, &err), KH_OK);
     kh_search_opts_t opts = kh_search_opts_default();
-    kh_plan_source_t src = {db, analyzer, stopwords, &opts};
+    kh_plan_source_t src = {db, analyzer, stopwords, &opts, 0};
     int failed = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kh_query_tree_t tree;

@@ -845,7 +845,7 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
      * on the new revision. Leaving a shard out changes the frequencies as
      * well, so the plan is built again then too.
      */
-    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts};
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
     kh_plan_t plan = {0};
     run_t run = {0};
     for (int attempt = 0;; attempt++) {
@@ -1083,4 +1083,125 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
     else
         free(fixed);
     return st;
+}
+
+/* Whether plan's query matches a passage at all (the phrase check aside). */
+static kh_status_t plan_matches(kh_searcher_t *s, const kh_plan_t *plan, int *matches,
+                                kh_error_t *err)
+{
+    *matches = 0;
+    if (!plan->query)
+        return KH_OK;
+    kh_enquire_t *e = NULL;
+    kh_mset_t *m = NULL;
+    kh_status_t st = kh_enquire_new(s->db, &e, err);
+    if (!st)
+        st = kh_enquire_set_query(e, plan->query, err);
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, 1, 0, &m, err);
+    *matches = !st && kh_mset_size(m) > 0;
+    kh_mset_free(m);
+    kh_enquire_free(e);
+    return st;
+}
+
+/* Whether the query of node n alone (not excluded) matches a passage; skip_filters: its words. */
+static kh_status_t node_matches(kh_searcher_t *s, const char *query, const kh_query_node_t *n,
+                                const kh_search_opts_t *opts, int skip_filters, int *matches,
+                                kh_error_t *err)
+{
+    kh_query_node_t alone = *n;
+    alone.occur = KH_OCCUR_SHOULD;
+    kh_query_tree_t tree = {.root = &alone};
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, skip_filters};
+    kh_plan_t plan;
+    kh_status_t st = kh_plan_build(&src, query, &tree, &plan, err);
+    if (!st)
+        st = plan_matches(s, &plan, matches, err);
+    kh_plan_free(&plan);
+    return st;
+}
+
+typedef struct why {
+    kh_searcher_t *s;
+    const char *query;
+    const kh_search_opts_t *opts;
+    FILE *f;
+    unsigned filters, empty_filters;
+} why_t;
+
+/* The filters under n (not excluded) that match no passage on their own, into w->f. */
+static kh_status_t empty_filters(why_t *w, const kh_query_node_t *n, kh_error_t *err)
+{
+    if (n->occur == KH_OCCUR_MUST_NOT)
+        return KH_OK;
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++)
+        st = empty_filters(w, n->children[i], err);
+    if (st || n->kind != KH_NODE_WORD || n->field == KH_FIELD_TEXT)
+        return st;
+    w->filters++;
+    int matches = 0;
+    st = node_matches(w->s, w->query, n, w->opts, 0, &matches, err);
+    if (!st && !matches) {
+        w->empty_filters++;
+        static const char *const names[] = {"", "title", "section", "lang", "date"};
+        fprintf(w->f, "no passage has %s:%.*s\n", names[n->field], (int)(n->end - n->start),
+                w->query + n->start);
+    }
+    return st;
+}
+
+kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+                                 char **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_query_tree_t tree;
+    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
+    if (!st)
+        st = kh_query_parse_tree(query, strlen(query), &tree, err);
+    if (st)
+        return st;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        kh_query_tree_free(&tree);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    /* Words the index does not know. */
+    query_words_t words = {0};
+    if (tree.root)
+        st = collect_words(s, query, tree.root, &words, err);
+    size_t unknown = 0;
+    for (size_t i = 0; !st && i < words.n; i++) {
+        unsigned df = 0;
+        st = kh_db_term_freq(s->db, words.items[i].term, &df, err);
+        if (!st && !df) {
+            query_word_t *qw = &words.items[i];
+            fprintf(f, "the index does not know '%.*s'\n", (int)(qw->end - qw->start),
+                    query + qw->start);
+            unknown++;
+        }
+    }
+    /* Filters that match nothing alone; else whether the words match without the filters. */
+    why_t w = {s, query, opts, f, 0, 0};
+    if (!st && tree.root)
+        st = empty_filters(&w, tree.root, err);
+    if (!st && tree.root && !unknown && w.filters && !w.empty_filters) {
+        int matches = 0;
+        st = node_matches(s, query, tree.root, opts, 1, &matches, err);
+        if (!st && matches)
+            fputs("passages hold the words, but none passes the filters together\n", f);
+    }
+    if (!st && !unknown && !w.empty_filters && ftell(f) == 0 && tree.root)
+        fputs("no passage matches the query as a whole\n", f);
+    fclose(f);
+    kh_query_tree_free(&tree);
+    if (st || !len) {
+        free(text);
+        return st;
+    }
+    *out = text;
+    return KH_OK;
 }
