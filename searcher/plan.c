@@ -14,14 +14,6 @@
 #include "khabar/terms.h"
 #include "weight.h"
 
-/* One word node of the query tree as the plan reads it: a word, phrase or filter. */
-typedef struct clause {
-    kh_field_t field;
-    kh_occur_t occur;
-    int phrase;
-    size_t start, end; /* query[start..end): the value */
-} clause_t;
-
 /* A growable list of Xapian subqueries. */
 typedef struct query_list {
     kh_xquery_t **items;
@@ -199,7 +191,7 @@ static int compare_strings(const void *a, const void *b)
 }
 
 /* The terms of one clause's text, as a term, a PHRASE or an AND of prefixed terms. */
-typedef struct clause_terms {
+typedef struct kh_clause_terms {
     build_t *b;
     int title; /* title: words look for the title terms (kh_terms_title) */
     int positive;
@@ -210,11 +202,11 @@ typedef struct clause_terms {
     char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
     char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
     char norm[KH_TOKEN_FORM_MAX + 1]; /* and its norm */
-} clause_terms_t;
+} kh_clause_terms_t;
 
-static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
+static kh_status_t add_kh_clause_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
-    clause_terms_t *ct = ctx;
+    kh_clause_terms_t *ct = ctx;
     /* Words past the cap are dropped: see KH_QUERY_MAX_WORDS. */
     if (ct->b->n_query_terms++ >= KH_QUERY_MAX_WORDS)
         return KH_STOP;
@@ -256,7 +248,8 @@ static kh_status_t set_stop_word_aside(build_t *b, kh_xquery_t *q, kh_error_t *e
  * one) must stay together: Xapian matches the AND of their terms, and the
  * passages it finds are checked for the phrase on their text (phrase.h).
  */
-static kh_status_t note_phrase(build_t *b, const clause_t *c, clause_terms_t *ct, kh_xquery_t **q)
+static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, kh_clause_terms_t *ct,
+                               kh_xquery_t **q)
 {
     kh_phrase_kind_t kind = c->occur == KH_OCCUR_MUST_NOT                     ? KH_PHRASE_EXCLUDED
                             : c->occur == KH_OCCUR_MUST || b->opts->all_words ? KH_PHRASE_REQUIRED
@@ -344,7 +337,7 @@ static int compare_term_counts(const void *a, const void *b)
  * of all three did). A phrase of 1,000 words, "في من" 500 times, had Xapian
  * walk the same two posting lists 500 times each: 17 s.
  */
-static kh_status_t and_of_distinct(clause_terms_t *ct, kh_xquery_t **out, kh_error_t *err)
+static kh_status_t and_of_distinct(kh_clause_terms_t *ct, kh_xquery_t **out, kh_error_t *err)
 {
     size_t n = ct->terms.n;
     if (n < 2 || ct->words.n != n)
@@ -389,7 +382,7 @@ static kh_status_t and_of_distinct(clause_terms_t *ct, kh_xquery_t **out, kh_err
 }
 
 /* A phrase clause's identity: how it occurs, then its terms, into *key (malloc'd). */
-static kh_status_t phrase_key(const build_t *b, const clause_t *c, const strings_t *words,
+static kh_status_t phrase_key(const build_t *b, const kh_clause_t *c, const strings_t *words,
                               char **key, kh_error_t *err)
 {
     size_t len = 2;
@@ -424,7 +417,7 @@ static kh_status_t phrase_key(const build_t *b, const clause_t *c, const strings
  * KH_QUERY_MAX_WORDS are (search.h), its terms no longer highlighted; and
  * the phrase is kept in b->phrase_clauses, its key taken from *key.
  */
-static int phrase_repeated_or_ignored(build_t *b, clause_terms_t *ct, size_t positive_before,
+static int phrase_repeated_or_ignored(build_t *b, kh_clause_terms_t *ct, size_t positive_before,
                                       char **key)
 {
     unsigned kept = b->n_phrases < KH_QUERY_MAX_PHRASES ? b->n_phrases : KH_QUERY_MAX_PHRASES;
@@ -524,7 +517,8 @@ static kh_status_t push_key(build_t *b, kh_script_t script, const char *key, dou
 }
 
 /* Replaces *q, one word's query, by the OR of it and its key's alternatives. */
-static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_xquery_t **q)
+static kh_status_t add_name_keys(build_t *b, const kh_clause_terms_t *ct, int common,
+                                 kh_xquery_t **q)
 {
     if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
         return KH_OK;
@@ -593,7 +587,7 @@ kh_status_t kh_plan_stripped_form(kh_analyzer_t *a, const char *norm, const char
     return st;
 }
 
-static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_xquery_t **q)
+static kh_status_t add_vocabulary_form(build_t *b, const kh_clause_terms_t *ct, kh_xquery_t **q)
 {
     if (ct->script != KH_SCRIPT_ARABIC)
         return KH_OK;
@@ -617,14 +611,14 @@ static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_
     return st;
 }
 
-static kh_status_t text_clause(build_t *b, const char *query, const clause_t *c)
+static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
-    clause_terms_t ct = {
+    kh_clause_terms_t ct = {
         .b = b, .title = title, .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
     size_t positive_before = b->positive.n;
     kh_status_t st = kh_analyzer_run(b->src->analyzer, query + c->start, c->end - c->start,
-                                     add_clause_term, &ct, b->err);
+                                     add_kh_clause_term, &ct, b->err);
     if (st == KH_STOP) /* the word cap */
         st = KH_OK;
     /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
@@ -689,7 +683,7 @@ static kh_status_t text_clause(build_t *b, const char *query, const clause_t *c)
     return st;
 }
 
-static kh_status_t filter_clause(build_t *b, const char *query, const clause_t *c)
+static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     const char *value = query + c->start;
     size_t len = c->end - c->start;
@@ -1209,7 +1203,7 @@ static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t
     if (n->kind == KH_NODE_WORD && n->field != KH_FIELD_TEXT && b->src->skip_filters)
         return KH_OK;
     if (n->kind == KH_NODE_WORD && !(n->flags & KH_NODE_PREFIX)) {
-        clause_t c = {n->field, occur, (n->flags & KH_NODE_PHRASE) != 0, n->start, n->end};
+        kh_clause_t c = {n->field, occur, (n->flags & KH_NODE_PHRASE) != 0, n->start, n->end};
         return c.field == KH_FIELD_TEXT || c.field == KH_FIELD_TITLE ? text_clause(b, query, &c)
                                                                      : filter_clause(b, query, &c);
     }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "khabar/analyzer.h"
+#include "khabar/display.h"
 #include "khabar/index.h"
 #include "khabar/similar.h"
 #include "khabar/stopwords.h"
@@ -1146,8 +1147,9 @@ static kh_status_t empty_filters(why_t *w, const kh_query_node_t *n, kh_error_t 
     if (!st && !matches) {
         w->empty_filters++;
         static const char *const names[] = {"", "title", "section", "lang", "date"};
-        fprintf(w->f, "no passage has %s:%.*s\n", names[n->field], (int)(n->end - n->start),
-                w->query + n->start);
+        size_t len = n->end - n->start, shown = kh_display_cut(w->query + n->start, len, 60);
+        fprintf(w->f, "no passage has %s:%.*s%s\n", names[n->field], (int)shown,
+                w->query + n->start, shown < len ? "..." : "");
     }
     return st;
 }
@@ -1178,9 +1180,12 @@ kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_s
         unsigned df = 0;
         st = kh_db_term_freq(s->db, words.items[i].term, &df, err);
         if (!st && !df) {
+            /* A pasted word is quoted by its start, never half a character. */
             query_word_t *qw = &words.items[i];
-            fprintf(f, "the index does not know '%.*s'\n", (int)(qw->end - qw->start),
-                    query + qw->start);
+            size_t len_word = qw->end - qw->start;
+            size_t shown = kh_display_cut(query + qw->start, len_word, 60);
+            fprintf(f, "the index does not know '%.*s%s'\n", (int)shown, query + qw->start,
+                    shown < len_word ? "..." : "");
             unknown++;
         }
     }
@@ -1194,7 +1199,9 @@ kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_s
         if (!st && matches)
             fputs("passages hold the words, but none passes the filters together\n", f);
     }
-    if (!st && !unknown && !w.empty_filters && ftell(f) == 0 && tree.root)
+    if (!st && !words.n && !w.filters && ftell(f) == 0)
+        fputs("the query holds no word to search for\n", f);
+    else if (!st && !unknown && !w.empty_filters && ftell(f) == 0)
         fputs("no passage matches the query as a whole\n", f);
     fclose(f);
     kh_query_tree_free(&tree);
