@@ -111,13 +111,14 @@ static const row_t rows[] = {
      "highlight: news stripe zebra\n"
      "keys:\n"},
     /* A required phrase is checked on the text; an excluded word is not highlighted. */
-    {"+\"zebra stripes\" -savanna", "query: Query(((zebra AND stripe) AND_NOT (savanna OR XAz2)))\n"
-                                    "full: (none)\n"
-                                    "phrases: 1 to check on the text, 0 ignored\n"
-                                    "highlight: stripe zebra\n"
-                                    "keys:\n"},
+    {"+\"zebra stripes\" -savanna",
+     "query: Query(((zebra AND stripe) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
+     "full: (none)\n"
+     "phrases: 1 to check on the text, 0 ignored\n"
+     "highlight: stripe zebra\n"
+     "keys:\n"},
     /* Exclusions alone: every other passage. */
-    {"-zebra", "query: Query((<alldocuments> AND_NOT (zebra OR XAz1 OR XAz2)))\n"
+    {"-zebra", "query: Query((<alldocuments> AND_NOT ((zebra OR Szebra) OR XAz1 OR XAz2)))\n"
                "full: (none)\n"
                "phrases: 0 to check on the text, 0 ignored\n"
                "highlight:\n"
@@ -144,11 +145,12 @@ static const row_t rows[] = {
      "highlight: a b c d e f ferri\n"
      "keys:\n"},
     /* NOT and '-' leave out the articles holding the word: savanna's passages' articles (z2). */
-    {"zebra NOT savanna", "query: Query(((zebra OR 0.5 * Szebra) AND_NOT (savanna OR XAz2)))\n"
-                          "full: (none)\n"
-                          "phrases: 0 to check on the text, 0 ignored\n"
-                          "highlight: zebra\n"
-                          "keys:\n"},
+    {"zebra NOT savanna",
+     "query: Query(((zebra OR 0.5 * Szebra) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: zebra\n"
+     "keys:\n"},
     /* AND: both sides must match, each ranked as a query of its own. */
     {"zebra AND stripes", "query: Query(((zebra OR 0.5 * Szebra) AND (stripe OR 0.5 * Sstripe)))\n"
                           "full: (none)\n"
