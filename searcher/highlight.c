@@ -31,9 +31,7 @@ static int key_matched(const highlight_ctx_t *hc, const kh_token_t *tok)
     if (!tok->key_len || !hc->n_keys)
         return 0;
     char term[KH_TERM_MAX];
-    snprintf(term, sizeof term, "%s%s",
-             tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
-             tok->key);
+    kh_terms_key(tok->script, tok->key, term);
     return listed(term, hc->keys, hc->n_keys);
 }
 

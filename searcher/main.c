@@ -75,9 +75,13 @@ static void usage(FILE *f)
           "\n"
           "Options come before the query: from its first word on, all is query text\n"
           "(searcher oil -debate); -- ends the options (searcher -- -debate oil).\n"
-          "Query: words, \"a phrase\", +required, -excluded, title:word, section:NAME,\n"
-          "lang:ar, date:2022..2023. Exit status: 0 a query matched, 1 none did, 2 error,\n"
-          "3 results of some shards only (--allow-partial).\n",
+          "Query: words (ranked), \"a phrase\", +required, -excluded or NOT word (no\n"
+          "passage of an article holding it), a AND b, a OR b, (groups), word* (words\n"
+          "starting so, the 100 most common), title:word, section:NAME, lang:ar,\n"
+          "date:2022..2023; field names in any case. NOT binds tightest, then words\n"
+          "side by side, then AND, then OR. Exit status: 0 a query matched, 1 none did\n"
+          "(text output says why on stderr), 2 error, 3 results of some shards only\n"
+          "(--allow-partial).\n",
           f);
 }
 
@@ -133,6 +137,48 @@ static void note_bounds(const kh_results_t *r, const char *qid, const char *wher
     if (r->phrases_ignored)
         fprintf(errs, "%s%u phrase%s after the first %d ignored\n", prefix, r->phrases_ignored,
                 r->phrases_ignored == 1 ? "" : "s", KH_QUERY_MAX_PHRASES);
+}
+
+/*
+ * Says on errs how the query was read otherwise than written (its notes,
+ * kh_results_t.notes: an unknown field, a word* cut to its bound), on
+ * stderr whatever the format, so that JSON and TREC output stay results.
+ */
+static void note_query(const kh_results_t *r, const char *qid, const char *where, FILE *errs)
+{
+    for (const char *line = r->notes; *line;) {
+        const char *end = strchr(line, '\n');
+        int len = end ? (int)(end - line) : (int)strlen(line);
+        if (where)
+            say(errs, "%s: query %s: note: %.*s", where, qid, len, line);
+        else
+            say(errs, "note: %.*s", len, line);
+        line += len + (end != NULL);
+    }
+}
+
+/*
+ * A query that matched nothing says why (kh_searcher_why_none) on errs,
+ * in text output only: JSON, TREC and TSV readers get their rows alone.
+ */
+static kh_status_t say_why_none(const worker_t *w, const char *qid, const char *query,
+                                const char *where, FILE *errs, kh_error_t *err)
+{
+    if (w->run->output.format != KH_OUTPUT_TEXT)
+        return KH_OK;
+    char *reasons = NULL;
+    kh_status_t st = kh_searcher_why_none(w->searcher, query, &w->run->search, &reasons, err);
+    for (const char *line = reasons; !st && line && *line;) {
+        const char *end = strchr(line, '\n');
+        int len = end ? (int)(end - line) : (int)strlen(line);
+        if (where)
+            say(errs, "%s: query %s: no results: %.*s", where, qid, len, line);
+        else
+            say(errs, "no results: %.*s", len, line);
+        line += len + (end != NULL);
+    }
+    free(reasons);
+    return st;
 }
 
 /*
@@ -192,8 +238,12 @@ static int run_query(const worker_t *w, const char *qid, const char *query, cons
     if (results.warning[0])
         fprintf(errs, "searcher: warning: %s; searching the other shards\n", results.warning);
     note_bounds(&results, qid, where, errs);
+    note_query(&results, qid, where, errs);
     st = kh_output_write(out, &run->output, qid, query, &results, &err);
+    int none = results.n == 0;
     kh_results_free(&results);
+    if (!st && none)
+        st = say_why_none(w, qid, query, where, errs, &err);
     if (!st)
         st = suggest(w, qid, query, where, out, errs, &err);
     /* Search, snippets and formatting: what a user waits for (benchmarks). */

@@ -5,6 +5,7 @@
  */
 #include "plan.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,8 @@ typedef struct build {
         size_t at;
         unsigned times; /* given so many times in the query */
     } phrase_clauses[KH_QUERY_MAX_PHRASES];
+    int nested;     /* a group inside the query (parentheses, AND, OR): no phrase check */
+    kh_plan_t *top; /* the whole query's plan: its notes */
     kh_error_t *err;
 } build_t;
 
@@ -188,9 +191,9 @@ static int compare_strings(const void *a, const void *b)
 }
 
 /* The terms of one clause's text, as a term, a PHRASE or an AND of prefixed terms. */
-typedef struct clause_terms {
+typedef struct kh_clause_terms {
     build_t *b;
-    const char *prefix;
+    int title; /* title: words look for the title terms (kh_terms_title) */
     int positive;
     query_list_t terms;
     strings_t words;                  /* the terms, unprefixed: words.items[0] the first */
@@ -199,20 +202,20 @@ typedef struct clause_terms {
     char key[KH_PHONETIC_MAX + 1];    /* the first token's phonetic key, or "" */
     char term[KH_TOKEN_FORM_MAX + 1]; /* the first token's term */
     char norm[KH_TOKEN_FORM_MAX + 1]; /* and its norm */
-} clause_terms_t;
+} kh_clause_terms_t;
 
-static kh_status_t add_clause_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
+static kh_status_t add_kh_clause_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
 {
-    clause_terms_t *ct = ctx;
+    kh_clause_terms_t *ct = ctx;
     /* Words past the cap are dropped: see KH_QUERY_MAX_WORDS. */
     if (ct->b->n_query_terms++ >= KH_QUERY_MAX_WORDS)
         return KH_STOP;
-    char term[KH_TERM_MAX];
-    size_t plen = strlen(ct->prefix);
-    if (plen + tok->term_len + 1 > sizeof term)
-        return KH_OK; /* the analyzer caps terms well below this */
-    memcpy(term, ct->prefix, plen);
-    memcpy(term + plen, tok->term, tok->term_len + 1);
+    char title_term[KH_TERM_MAX];
+    const char *term = tok->term;
+    if (ct->title) {
+        kh_terms_title(tok->term, title_term);
+        term = title_term;
+    }
     kh_status_t st = KH_OK;
     kh_xquery_t *q = term_query(term, &st, err);
     push(&ct->terms, q, &st, err);
@@ -245,7 +248,7 @@ static kh_status_t set_stop_word_aside(build_t *b, kh_xquery_t *q, kh_error_t *e
  * one) must stay together: Xapian matches the AND of their terms, and the
  * passages it finds are checked for the phrase on their text (phrase.h).
  */
-static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, clause_terms_t *ct,
+static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, kh_clause_terms_t *ct,
                                kh_xquery_t **q)
 {
     kh_phrase_kind_t kind = c->occur == KH_OCCUR_MUST_NOT                     ? KH_PHRASE_EXCLUDED
@@ -334,7 +337,7 @@ static int compare_term_counts(const void *a, const void *b)
  * of all three did). A phrase of 1,000 words, "في من" 500 times, had Xapian
  * walk the same two posting lists 500 times each: 17 s.
  */
-static kh_status_t and_of_distinct(clause_terms_t *ct, kh_xquery_t **out, kh_error_t *err)
+static kh_status_t and_of_distinct(kh_clause_terms_t *ct, kh_xquery_t **out, kh_error_t *err)
 {
     size_t n = ct->terms.n;
     if (n < 2 || ct->words.n != n)
@@ -414,7 +417,7 @@ static kh_status_t phrase_key(const build_t *b, const kh_clause_t *c, const stri
  * KH_QUERY_MAX_WORDS are (search.h), its terms no longer highlighted; and
  * the phrase is kept in b->phrase_clauses, its key taken from *key.
  */
-static int phrase_repeated_or_ignored(build_t *b, clause_terms_t *ct, size_t positive_before,
+static int phrase_repeated_or_ignored(build_t *b, kh_clause_terms_t *ct, size_t positive_before,
                                       char **key)
 {
     unsigned kept = b->n_phrases < KH_QUERY_MAX_PHRASES ? b->n_phrases : KH_QUERY_MAX_PHRASES;
@@ -493,12 +496,13 @@ static void push_scaled(query_list_t *l, kh_xquery_t *q, double factor, kh_statu
 #define NAME_KEY_FRACTION 0.01
 #define NAME_KEY_MIN_DF 100.0
 
-/* The key term under prefix into l, scaled by weight, unless held by more than max_df passages. */
-static kh_status_t push_key(build_t *b, const char *prefix, const char *key, double weight,
+/* The key term of script (kh_terms_key) into l, scaled by weight, unless held by more than max_df
+ * passages. */
+static kh_status_t push_key(build_t *b, kh_script_t script, const char *key, double weight,
                             double max_df, int common, query_list_t *l, unsigned *df_out)
 {
     char term[KH_TERM_MAX];
-    snprintf(term, sizeof term, "%s%s", prefix, key);
+    kh_terms_key(script, key, term);
     unsigned df = 0;
     kh_status_t st = term_df(b, term, &df, b->err);
     *df_out = df;
@@ -513,7 +517,8 @@ static kh_status_t push_key(build_t *b, const char *prefix, const char *key, dou
 }
 
 /* Replaces *q, one word's query, by the OR of it and its key's alternatives. */
-static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int common, kh_xquery_t **q)
+static kh_status_t add_name_keys(build_t *b, const kh_clause_terms_t *ct, int common,
+                                 kh_xquery_t **q)
 {
     if (!ct->key[0] || (ct->script != KH_SCRIPT_LATIN && ct->script != KH_SCRIPT_ARABIC))
         return KH_OK;
@@ -533,13 +538,12 @@ static kh_status_t add_name_keys(build_t *b, const clause_terms_t *ct, int commo
     *q = NULL;
     unsigned df = 0;
     if (!st)
-        st = push_key(b, KH_PREFIX_KEY_ARABIC, ct->key,
-                      arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
-                      arabic ? max_variant : max_cross, common, &alt, &df);
+        st =
+            push_key(b, KH_SCRIPT_ARABIC, ct->key, arabic ? NAME_VARIANT_WEIGHT : NAME_CROSS_WEIGHT,
+                     arabic ? max_variant : max_cross, common, &alt, &df);
     /* An Arabic word whose key many passages hold is a plain word: no Latin spelling. */
     if (!st && arabic && df <= max_variant)
-        st = push_key(b, KH_PREFIX_KEY_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt,
-                      &df);
+        st = push_key(b, KH_SCRIPT_LATIN, ct->key, NAME_CROSS_WEIGHT, max_cross, common, &alt, &df);
     if (!st && alt.n > 1) {
         st = list_combine(&alt, KH_OP_OR, q, b->err);
     } else if (!st) { /* no alternative: the word's own query back */
@@ -583,7 +587,7 @@ kh_status_t kh_plan_stripped_form(kh_analyzer_t *a, const char *norm, const char
     return st;
 }
 
-static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_xquery_t **q)
+static kh_status_t add_vocabulary_form(build_t *b, const kh_clause_terms_t *ct, kh_xquery_t **q)
 {
     if (ct->script != KH_SCRIPT_ARABIC)
         return KH_OK;
@@ -610,12 +614,11 @@ static kh_status_t add_vocabulary_form(build_t *b, const clause_terms_t *ct, kh_
 static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
 {
     int title = c->field == KH_FIELD_TITLE;
-    clause_terms_t ct = {.b = b,
-                         .prefix = title ? KH_PREFIX_TITLE : "",
-                         .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
+    kh_clause_terms_t ct = {
+        .b = b, .title = title, .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
     size_t positive_before = b->positive.n;
     kh_status_t st = kh_analyzer_run(b->src->analyzer, query + c->start, c->end - c->start,
-                                     add_clause_term, &ct, b->err);
+                                     add_kh_clause_term, &ct, b->err);
     if (st == KH_STOP) /* the word cap */
         st = KH_OK;
     /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
@@ -633,13 +636,30 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
     if (!st)
         st = and_of_distinct(&ct, &q, b->err);
     list_free(&ct.terms);
-    if (!st && !title && ct.words.n >= 2)
+    /* Inside a group a phrase is the AND of its words: the text check
+     * (phrase.h) holds for the whole query, not for one side of an OR. */
+    if (!st && !title && ct.words.n >= 2 && !b->nested)
         st = note_phrase(b, c, &ct, &q);
     int one_word = !title && ct.words.n == 1 && !c->phrase;
     int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
     if (!st && q && one_word && !aside && c->occur != KH_OCCUR_MUST_NOT)
         st = strings_add(&b->words, ct.words.items[0], b->err);
+    /*
+     * An excluded word's title term, which every passage of an article
+     * whose title holds the word carries: those articles are left out
+     * whole however many they are (widen_to_articles has a bound).
+     */
+    char title_term[KH_TERM_MAX] = "";
+    if (!st && q && one_word && c->occur == KH_OCCUR_MUST_NOT)
+        kh_terms_title(ct.words.items[0], title_term);
     strings_free(&ct.words);
+    if (title_term[0]) {
+        query_list_t either = {0};
+        push(&either, q, &st, b->err);
+        push(&either, term_query(title_term, &st, b->err), &st, b->err);
+        q = combined(&either, KH_OP_OR, &st, b->err);
+        list_free(&either);
+    }
     if (st || !q) {
         kh_xquery_free(q);
         return st; /* punctuation only, or an excluded phrase: nothing for Xapian */
@@ -744,7 +764,7 @@ static kh_status_t add_title_weight(build_t *b, int which, query_list_t *l, kh_e
         if (which != TITLE_ALL && common != (which == TITLE_COMMON))
             continue;
         char term[KH_TERM_MAX];
-        snprintf(term, sizeof term, "%s%s", KH_PREFIX_TITLE, b->words.items[i]);
+        kh_terms_title(b->words.items[i], term);
         unsigned df;
         if (which == TITLE_COMMON && !(st = term_df(b, term, &df, err)))
             add_bound(b, df, b->opts->title_weight);
@@ -874,6 +894,92 @@ static kh_status_t ranked(build_t *b, kh_xquery_t **out, kh_error_t *err)
     return st;
 }
 
+/* Adds a note for the caller to show on stderr (plan.h); past the last slot it is counted. */
+static void add_note(build_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_note(build_t *b, const char *fmt, ...)
+{
+    kh_plan_t *p = b->top;
+    if (p->n_notes == KH_PLAN_MAX_NOTES) {
+        p->notes_dropped++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->notes[p->n_notes++], KH_QUERY_NOTE_MAX, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * An excluded word leaves out whole articles (issue 16). A passage holding
+ * it is left out by its term, an article whose title holds it by the title
+ * term every passage of the article carries (text_clause); for the rest
+ * (the word in another passage, a related headline), the articles of the
+ * passages that hold it are found with one search collapsed on the article
+ * slot, and their article terms join the exclusion. That search walks the
+ * word's passages and each article term costs the matcher a posting list,
+ * so it is made only when Xapian estimates at most EXCLUDED_PASSAGES_MAX
+ * passages: on the news corpus (212,371 passages) "النفط -أوبك" (189
+ * articles) took 21.4 M instructions instead of 11.3 M for "النفط", while
+ * widening "-السعودية" (8,648 articles) to 1,000 of them took 143.6 M
+ * (callgrind, whole process). Past the bound the word's passages and the
+ * articles with it in the title are left out, with a note.
+ */
+#define EXCLUDED_PASSAGES_MAX 2000
+
+static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
+{
+    kh_error_t *err = b->err;
+    kh_enquire_t *e = NULL;
+    kh_mset_t *m = NULL;
+    kh_status_t st = kh_enquire_new(b->src->db, &e, err);
+    if (!st)
+        st = kh_enquire_set_query(e, *exclude, err);
+    /* Xapian's estimate, from the terms' frequencies: no posting is read. */
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
+    unsigned estimated = kh_mset_matches_estimated(m);
+    kh_mset_free(m);
+    m = NULL;
+    if (!st && estimated > EXCLUDED_PASSAGES_MAX) {
+        kh_enquire_free(e);
+        add_note(b,
+                 "an excluded word is in about %u passages: those and the articles with it in "
+                 "their title are left out, the other passages of its articles are not (more "
+                 "than %d would cost too much)",
+                 estimated, EXCLUDED_PASSAGES_MAX);
+        return KH_OK;
+    }
+    if (!st)
+        st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
+    /* Weights do not matter here: k1 0 and b 0 spare reading the lengths. */
+    if (!st)
+        st = kh_enquire_set_bm25(e, 0, 0, 1, 0, 0.5, err);
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, EXCLUDED_PASSAGES_MAX, 0, &m, err);
+    query_list_t any = {0};
+    push(&any, *exclude, &st, err);
+    *exclude = NULL;
+    size_t n = kh_mset_size(m);
+    for (size_t i = 0; !st && i < n; i++) {
+        const char *v;
+        size_t len;
+        char id[KH_TERM_MAX], term[KH_TERM_MAX];
+        st = kh_mset_value(m, i, KH_SLOT_ARTICLE_ID, &v, &len, err);
+        if (st || !len || len >= sizeof id)
+            continue;
+        memcpy(id, v, len);
+        id[len] = '\0';
+        if (kh_terms_article(id, term, NULL) == KH_OK)
+            push(&any, term_query(term, &st, err), &st, err);
+    }
+    kh_mset_free(m);
+    kh_enquire_free(e);
+    *exclude = combined(&any, KH_OP_OR, &st, err);
+    list_free(&any);
+    return st;
+}
+
 /*
  * ranked() FILTER fields AND_NOT must_not, and b->plan->full the same;
  * NULL when nothing can match.
@@ -899,6 +1005,8 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
     if (!st && !main && (filter || b->must_not.n || b->n_excluded_phrases))
         st = kh_xquery_match_all(&main, err);
     kh_xquery_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
+    if (!st && exclude && main)
+        st = widen_to_articles(b, &exclude);
     narrow(&main, filter, exclude, &st, err);
     narrow(&b->plan->full, filter, exclude, &st, err);
     kh_xquery_free(filter);
@@ -911,17 +1019,250 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
     return KH_OK;
 }
 
+/*
+ * word*: the words of the index that start with the word as the analyzer
+ * normalises it (aerodyn* finds aerodynamic, aerodynamics; Arabic without
+ * its diacritics), OR'd. At most PREFIX_TERMS_MAX of them, the most common:
+ * Xapian's QueryParser bounds its wildcards the same way, as each word
+ * costs a posting list; a note says when the bound cut the list. The scan
+ * itself reads at most PREFIX_SCAN_MAX terms of the index.
+ */
+#define PREFIX_TERMS_MAX 100
+#define PREFIX_SCAN_MAX 100000
+
+typedef struct prefix_scan {
+    struct prefix_term {
+        char *term;
+        unsigned df;
+    } * items;
+    size_t n, cap, seen;
+    int nomem;
+} prefix_scan_t;
+
+static int collect_prefixed(void *ctx, const char *term, unsigned df)
+{
+    prefix_scan_t *ps = ctx;
+    if (++ps->seen > PREFIX_SCAN_MAX)
+        return 1;
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? 2 * ps->cap : 64;
+        struct prefix_term *items = realloc(ps->items, cap * sizeof *items);
+        if (!items)
+            return ps->nomem = 1;
+        ps->items = items;
+        ps->cap = cap;
+    }
+    char *copy = strdup(term);
+    if (!copy)
+        return ps->nomem = 1;
+    ps->items[ps->n++] = (struct prefix_term){copy, df};
+    return 0;
+}
+
+static int more_common(const void *a, const void *b)
+{
+    const struct prefix_term *x = a, *y = b;
+    return (x->df < y->df) - (x->df > y->df);
+}
+
+/* The first token's normalised form, for word*. */
+static kh_status_t first_norm(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)err;
+    snprintf(ctx, KH_TOKEN_FORM_MAX + 1, "%s", tok->norm);
+    return KH_STOP;
+}
+
+static kh_status_t prefix_query(build_t *b, const char *query, const kh_query_node_t *n,
+                                int positive, kh_xquery_t **out)
+{
+    *out = NULL;
+    char norm[KH_TOKEN_FORM_MAX + 1] = "", prefix[KH_TERM_MAX];
+    kh_status_t st = kh_analyzer_run(b->src->analyzer, query + n->start, n->end - n->start,
+                                     first_norm, norm, b->err);
+    if (st == KH_STOP)
+        st = KH_OK;
+    if (st || !norm[0])
+        return st;
+    if (n->field == KH_FIELD_TITLE)
+        kh_terms_title(norm, prefix);
+    else
+        snprintf(prefix, sizeof prefix, "%s", norm);
+    prefix_scan_t ps = {0};
+    st = kh_db_all_terms(b->src->db, prefix, collect_prefixed, &ps, b->err);
+    if (!st && ps.nomem)
+        st = kh_error_set(b->err, KH_ERR_NOMEM, NULL);
+    size_t kept = ps.n;
+    if (!st && (ps.n > PREFIX_TERMS_MAX || ps.seen > PREFIX_SCAN_MAX)) {
+        qsort(ps.items, ps.n, sizeof *ps.items, more_common);
+        kept = ps.n < PREFIX_TERMS_MAX ? ps.n : PREFIX_TERMS_MAX;
+        add_note(b, "%.*s*: %s%zu words start with '%s'; the %zu most common searched",
+                 (int)(n->end - n->start), query + n->start,
+                 ps.seen > PREFIX_SCAN_MAX ? "more than " : "",
+                 ps.seen > PREFIX_SCAN_MAX ? (size_t)PREFIX_SCAN_MAX : ps.n, norm, kept);
+    }
+    query_list_t any = {0};
+    for (size_t i = 0; !st && i < kept; i++) {
+        push(&any, term_query(ps.items[i].term, &st, b->err), &st, b->err);
+        if (positive && n->field != KH_FIELD_TITLE)
+            add_string(&b->positive, ps.items[i].term, &st, b->err);
+    }
+    /* No word starts so: the prefix itself, which matches nothing either. */
+    if (!st && !kept)
+        push(&any, term_query(prefix, &st, b->err), &st, b->err);
+    *out = combined(&any, KH_OP_OR, &st, b->err);
+    list_free(&any);
+    for (size_t i = 0; i < ps.n; i++)
+        free(ps.items[i].term);
+    free(ps.items);
+    return st;
+}
+
+static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
+                            kh_occur_t occur);
+
+/*
+ * A group of the query (a parenthesised list, a word under AND or OR) as
+ * one Xapian query, built as a query of its own: its words ranked, its
+ * filters and exclusions applied inside it. Its highlighting (positive:
+ * unless excluded) and notes join the whole plan's. With common words set aside, the group takes
+ * the plain query (plan->full): a group cannot run again alone.
+ */
+static kh_status_t group_query(build_t *b, const char *query, const kh_query_node_t *n,
+                               int positive, kh_xquery_t **out)
+{
+    *out = NULL;
+    kh_plan_t part = {0};
+    build_t g = {.src = b->src,
+                 .opts = b->opts,
+                 .plan = &part,
+                 .positive = b->positive,
+                 .positive_keys = b->positive_keys,
+                 .n_query_terms = b->n_query_terms,
+                 .n_passages = b->n_passages,
+                 .nested = 1,
+                 .top = b->top,
+                 .err = b->err};
+    kh_status_t st = KH_OK;
+    if (n->kind == KH_NODE_LIST)
+        for (size_t i = 0; !st && i < n->n_children; i++)
+            st = add_item(&g, query, n->children[i], n->children[i]->occur);
+    else
+        st = add_item(&g, query, n, KH_OCCUR_SHOULD);
+    if (!st)
+        st = assemble(&g, out, b->err);
+    if (!st && part.full) {
+        kh_xquery_free(*out);
+        *out = part.full;
+        part.full = NULL;
+    }
+    /* An excluded group's words are not highlighted. */
+    while (!positive && g.positive.n > b->positive.n)
+        free(g.positive.items[--g.positive.n]);
+    while (!positive && g.positive_keys.n > b->positive_keys.n)
+        free(g.positive_keys.items[--g.positive_keys.n]);
+    b->positive = g.positive;
+    b->positive_keys = g.positive_keys;
+    b->n_query_terms = g.n_query_terms;
+    b->n_passages = g.n_passages;
+    b->plan->phrases_ignored += part.phrases_ignored;
+    g.positive = g.positive_keys = (strings_t){0};
+    build_free(&g);
+    kh_plan_free(&part);
+    if (st) {
+        kh_xquery_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* n's query whatever its occur (the caller applies it); NULL: nothing to look for. */
+static kh_status_t node_query(build_t *b, const char *query, const kh_query_node_t *n, int positive,
+                              kh_xquery_t **out)
+{
+    *out = NULL;
+    if (n->kind == KH_NODE_WORD && (n->flags & KH_NODE_PREFIX) &&
+        (n->field == KH_FIELD_TEXT || n->field == KH_FIELD_TITLE))
+        return prefix_query(b, query, n, positive, out);
+    if (n->kind != KH_NODE_AND && n->kind != KH_NODE_OR)
+        return group_query(b, query, n, positive, out);
+    /* AND: the children's AND, its excluded ones AND_NOT'd; OR: any child,
+     * an excluded one meaning every passage outside its articles. */
+    query_list_t take = {0}, leave = {0};
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++) {
+        const kh_query_node_t *c = n->children[i];
+        int excluded = c->occur == KH_OCCUR_MUST_NOT;
+        kh_xquery_t *q = NULL;
+        st = node_query(b, query, c, positive && !excluded, &q);
+        if (!st && q && excluded && n->kind == KH_NODE_OR) {
+            kh_xquery_t *all = NULL;
+            st = kh_xquery_match_all(&all, b->err);
+            if (!st)
+                st = widen_to_articles(b, &q);
+            narrow(&all, NULL, q, &st, b->err);
+            kh_xquery_free(q);
+            q = all;
+            excluded = 0;
+        }
+        if (q)
+            push(excluded ? &leave : &take, q, &st, b->err);
+    }
+    kh_xquery_t *main = combined(&take, n->kind == KH_NODE_AND ? KH_OP_AND : KH_OP_OR, &st, b->err);
+    if (!st && !main && leave.n)
+        st = kh_xquery_match_all(&main, b->err);
+    kh_xquery_t *exclude = combined(&leave, KH_OP_OR, &st, b->err);
+    if (!st && exclude && main)
+        st = widen_to_articles(b, &exclude);
+    narrow(&main, NULL, exclude, &st, b->err);
+    kh_xquery_free(exclude);
+    list_free(&take);
+    list_free(&leave);
+    if (st) {
+        kh_xquery_free(main);
+        main = NULL;
+    }
+    *out = main;
+    return st;
+}
+
+/* One item of a list (or the whole query): a word as today, a group as one query. */
+static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
+                            kh_occur_t occur)
+{
+    if (n->kind == KH_NODE_WORD && n->field != KH_FIELD_TEXT && b->src->skip_filters)
+        return KH_OK;
+    if (n->kind == KH_NODE_WORD && !(n->flags & KH_NODE_PREFIX)) {
+        kh_clause_t c = {n->field, occur, (n->flags & KH_NODE_PHRASE) != 0, n->start, n->end};
+        return c.field == KH_FIELD_TEXT || c.field == KH_FIELD_TITLE ? text_clause(b, query, &c)
+                                                                     : filter_clause(b, query, &c);
+    }
+    kh_xquery_t *q = NULL;
+    kh_status_t st = node_query(b, query, n, occur != KH_OCCUR_MUST_NOT, &q);
+    if (st || !q)
+        return st;
+    /* title:word* is a filter, as title:word is. */
+    int title = n->kind == KH_NODE_WORD && n->field == KH_FIELD_TITLE;
+    query_list_t *dest = occur == KH_OCCUR_MUST_NOT ? &b->must_not
+                         : title                    ? &b->field_filter[KH_FIELD_TITLE]
+                         : occur == KH_OCCUR_MUST || b->opts->all_words ? &b->must
+                                                                        : &b->should;
+    return list_push(dest, q, b->err);
+}
+
 kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
-                          const kh_parsed_query_t *parsed, kh_plan_t *out, kh_error_t *err)
+                          const kh_query_tree_t *tree, kh_plan_t *out, kh_error_t *err)
 {
     *out = (kh_plan_t){0};
-    build_t b = {.src = src, .opts = src->opts, .plan = out, .err = err};
+    build_t b = {.src = src, .opts = src->opts, .plan = out, .top = out, .err = err};
     kh_status_t st = KH_OK;
-    for (size_t i = 0; !st && i < parsed->n; i++) {
-        const kh_clause_t *c = &parsed->clauses[i];
-        st = c->field == KH_FIELD_TEXT || c->field == KH_FIELD_TITLE ? text_clause(&b, query, c)
-                                                                     : filter_clause(&b, query, c);
-    }
+    const kh_query_node_t *root = tree->root;
+    /* The words side by side, as the query language always took them. */
+    if (root && root->kind == KH_NODE_LIST)
+        for (size_t i = 0; !st && i < root->n_children; i++)
+            st = add_item(&b, query, root->children[i], root->children[i]->occur);
+    else if (root)
+        st = add_item(&b, query, root, root->occur);
     if (!st)
         st = assemble(&b, &out->query, err);
     /* Sorted for the highlighter's and feedback's binary searches. */

@@ -26,6 +26,8 @@
 #include "query.h"
 #include "search.h"
 
+#define KH_PLAN_MAX_NOTES 4
+
 typedef struct kh_plan {
     kh_xquery_t *query;       /* searched first; NULL when nothing can match */
     kh_xquery_t *full;        /* with common words set aside: every word selecting; else NULL */
@@ -36,6 +38,10 @@ typedef struct kh_plan {
     size_t n_terms;
     char **keys; /* prefixed phonetic keys (XNA..., XNL...) to highlight, sorted */
     size_t n_keys;
+    /* What the plan did otherwise than asked, for stderr: a word* cut to its
+     * most common words, an exclusion past its bound of articles. */
+    char notes[KH_PLAN_MAX_NOTES][KH_QUERY_NOTE_MAX];
+    size_t n_notes, notes_dropped;
 } kh_plan_t;
 
 /* Where a plan is built: the index (its revision as opened) and how it was analysed. */
@@ -44,17 +50,18 @@ typedef struct kh_plan_source {
     kh_analyzer_t *analyzer;
     const kh_stopwords_t *stopwords; /* ranked words on these lists are set aside; NULL: none */
     const kh_search_opts_t *opts;    /* all_words, title_weight */
+    int skip_filters; /* the words only: title:, section:, lang:, date: left out (why no results) */
 } kh_plan_source_t;
 
 /*
- * The plan of query (parsed: its clauses) into *out, which the caller frees
+ * The plan of query (tree: as kh_query_parse_tree() read it) into *out, which the caller frees
  * with kh_plan_free() whatever the status (it is zeroed first). Statuses:
  * KH_OK, KH_ERR_QUERY (a filter value too long or without words, the
  * message names it), KH_ERR_NOMEM, the index's errors (a writer's commit
  * overtaking the read among them: KH_ERR_DB_MODIFIED).
  */
 kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
-                          const kh_parsed_query_t *parsed, kh_plan_t *out, kh_error_t *err);
+                          const kh_query_tree_t *tree, kh_plan_t *out, kh_error_t *err);
 
 /* Frees what *p holds and zeroes it; NULL or a zeroed plan is fine. */
 void kh_plan_free(kh_plan_t *p);

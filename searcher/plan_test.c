@@ -111,13 +111,14 @@ static const row_t rows[] = {
      "highlight: news stripe zebra\n"
      "keys:\n"},
     /* A required phrase is checked on the text; an excluded word is not highlighted. */
-    {"+\"zebra stripes\" -savanna", "query: Query(((zebra AND stripe) AND_NOT savanna))\n"
-                                    "full: (none)\n"
-                                    "phrases: 1 to check on the text, 0 ignored\n"
-                                    "highlight: stripe zebra\n"
-                                    "keys:\n"},
+    {"+\"zebra stripes\" -savanna",
+     "query: Query(((zebra AND stripe) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
+     "full: (none)\n"
+     "phrases: 1 to check on the text, 0 ignored\n"
+     "highlight: stripe zebra\n"
+     "keys:\n"},
     /* Exclusions alone: every other passage. */
-    {"-zebra", "query: Query((<alldocuments> AND_NOT zebra))\n"
+    {"-zebra", "query: Query((<alldocuments> AND_NOT ((zebra OR Szebra) OR XAz1 OR XAz2)))\n"
                "full: (none)\n"
                "phrases: 0 to check on the text, 0 ignored\n"
                "highlight:\n"
@@ -143,6 +144,66 @@ static const row_t rows[] = {
      "phrases: 0 to check on the text, 1 ignored\n"
      "highlight: a b c d e f ferri\n"
      "keys:\n"},
+    /* NOT and '-' leave out the articles holding the word: savanna's passages' articles (z2). */
+    {"zebra NOT savanna",
+     "query: Query(((zebra OR 0.5 * Szebra) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: zebra\n"
+     "keys:\n"},
+    /* AND: both sides must match, each ranked as a query of its own. */
+    {"zebra AND stripes", "query: Query(((zebra OR 0.5 * Szebra) AND (stripe OR 0.5 * Sstripe)))\n"
+                          "full: (none)\n"
+                          "phrases: 0 to check on the text, 0 ignored\n"
+                          "highlight: stripe zebra\n"
+                          "keys:\n"},
+    /* OR: either side. */
+    {"stripes OR savanna",
+     "query: Query(((stripe OR 0.5 * Sstripe) OR (savanna OR 0.5 * Ssavanna)))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: savanna stripe\n"
+     "keys:\n"},
+    /* A group beside a word is one item of the list. */
+    {"(stripes OR savanna) news", "query: Query((((stripe OR 0.5 * Sstripe) OR (savanna OR 0.5 * "
+                                  "Ssavanna)) AND_MAYBE (news OR 0.5 * Snews)))\n"
+                                  "full: Query((((stripe OR 0.5 * Sstripe) OR (savanna OR 0.5 * "
+                                  "Ssavanna)) OR news OR 0.5 * Snews))\n"
+                                  "common bound: 2.98541\n"
+                                  "phrases: 0 to check on the text, 0 ignored\n"
+                                  "highlight: news savanna stripe\n"
+                                  "keys:\n"},
+    /* word*: the index's words that start with it. */
+    {"zeb*", "query: Query(zebra)\n"
+             "full: (none)\n"
+             "phrases: 0 to check on the text, 0 ignored\n"
+             "highlight: zebra\n"
+             "keys:\n"},
+    /* Field names in any case. */
+    {"Title:zebra news", "query: Query(((news OR 0.5 * Snews) FILTER Szebra))\n"
+                         "full: (none)\n"
+                         "phrases: 0 to check on the text, 0 ignored\n"
+                         "highlight: news\n"
+                         "keys:\n"},
+    /* title:word* over the title terms (this index has no titles: nothing matches). */
+    {"TITLE:zeb* news", "query: Query(((news OR 0.5 * Snews) FILTER Szeb))\n"
+                        "full: (none)\n"
+                        "phrases: 0 to check on the text, 0 ignored\n"
+                        "highlight: news\n"
+                        "keys:\n"},
+    /* An unknown field: its name and value are searched as words (the parser notes it). */
+    {"foo:zebra", "query: Query((foo AND zebra))\n"
+                  "full: (none)\n"
+                  "phrases: 1 to check on the text, 0 ignored\n"
+                  "highlight: foo zebra\n"
+                  "keys:\n"},
+    /* An excluded group is not highlighted. */
+    {"news AND NOT savanna",
+     "query: Query(((news OR 0.5 * Snews) AND_NOT ((savanna OR 0.5 * Ssavanna) OR XAz2)))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: news\n"
+     "keys:\n"},
 };
 
 static void describes_plan(void **state)
@@ -156,14 +217,14 @@ static void describes_plan(void **state)
     assert_int_equal(kh_analyzer_new(&analyzer, &err), KH_OK);
     assert_int_equal(kh_stopwords_new(analyzer, KH_STOP_DEFAULT, &stopwords, &err), KH_OK);
     kh_search_opts_t opts = kh_search_opts_default();
-    kh_plan_source_t src = {db, analyzer, stopwords, &opts};
+    kh_plan_source_t src = {db, analyzer, stopwords, &opts, 0};
     int failed = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_parsed_query_t parsed;
+        kh_query_tree_t tree;
         const char *q = rows[i].query;
-        assert_int_equal(kh_query_parse(q, strlen(q), &parsed, &err), KH_OK);
+        assert_int_equal(kh_query_parse_tree(q, strlen(q), &tree, &err), KH_OK);
         kh_plan_t plan;
-        if (kh_plan_build(&src, q, &parsed, &plan, &err) != KH_OK)
+        if (kh_plan_build(&src, q, &tree, &plan, &err) != KH_OK)
             fail_msg("'%s': %s", q, err.message);
         char *text = NULL;
         size_t len = 0;
@@ -177,7 +238,7 @@ static void describes_plan(void **state)
         }
         free(text);
         kh_plan_free(&plan);
-        kh_parsed_query_free(&parsed);
+        kh_query_tree_free(&tree);
     }
     kh_stopwords_free(stopwords);
     kh_analyzer_free(analyzer);

@@ -24,24 +24,9 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\0';
 }
 
-static kh_status_t push(kh_parsed_query_t *q, size_t *cap, kh_clause_t c, kh_error_t *err)
+/* Whether a[0..n) is lower (ASCII lower case) in any case. */
+static int same_letters(const char *a, const char *lower, size_t n)
 {
-    if (q->n == *cap) {
-        size_t n = *cap ? 2 * *cap : 8;
-        kh_clause_t *clauses = realloc(q->clauses, n * sizeof *clauses);
-        if (!clauses)
-            return kh_error_set(err, KH_ERR_NOMEM, NULL);
-        q->clauses = clauses;
-        *cap = n;
-    }
-    q->clauses[q->n++] = c;
-    return KH_OK;
-}
-
-static int same_letters(const char *a, const char *lower, size_t n, int any_case)
-{
-    if (!any_case)
-        return memcmp(a, lower, n) == 0;
     for (size_t k = 0; k < n; k++) {
         char c = a[k] >= 'A' && a[k] <= 'Z' ? (char)(a[k] - 'A' + 'a') : a[k];
         if (c != lower[k])
@@ -50,93 +35,18 @@ static int same_letters(const char *a, const char *lower, size_t n, int any_case
     return 1;
 }
 
-/* A known field name at query[i] followed by ':'? Returns its length with the
- * ':' or 0. The flat parser knows lower case only (as it always has); the tree
- * parser any case. */
-static size_t field_at_case(const char *query, size_t i, size_t len, kh_field_t *field,
-                            int any_case)
+/* A known field name, in any case, at query[i] followed by ':'? Returns its
+ * length with the ':' or 0. */
+static size_t field_at(const char *query, size_t i, size_t len, kh_field_t *field)
 {
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
         size_t n = strlen(fields[f].name);
-        if (i + n < len && same_letters(query + i, fields[f].name, n, any_case) &&
-            query[i + n] == ':') {
+        if (i + n < len && same_letters(query + i, fields[f].name, n) && query[i + n] == ':') {
             *field = fields[f].field;
             return n + 1;
         }
     }
     return 0;
-}
-
-static size_t field_at(const char *query, size_t i, size_t len, kh_field_t *field)
-{
-    return field_at_case(query, i, len, field, 0);
-}
-
-kh_status_t kh_query_parse(const char *query, size_t len, kh_parsed_query_t *out, kh_error_t *err)
-{
-    out->clauses = NULL;
-    out->n = 0;
-    size_t cap = 0;
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && is_space(query[i]))
-            i++;
-        if (i == len)
-            break;
-        kh_clause_t c = {KH_FIELD_TEXT, KH_OCCUR_SHOULD, 0, 0, 0};
-        if (query[i] == '+' || query[i] == '-') {
-            c.occur = query[i] == '+' ? KH_OCCUR_MUST : KH_OCCUR_MUST_NOT;
-            i++;
-        }
-        size_t field_len = field_at(query, i, len, &c.field);
-        size_t field_start = i;
-        i += field_len;
-        if (i < len && query[i] == '"') {
-            i++;
-            /* An unclosed phrase runs to the end of the query, as in Xapian's
-             * QueryParser: real queries leave quotes open, and failing them
-             * would help no one. */
-            const char *close = memchr(query + i, '"', len - i);
-            c.phrase = 1;
-            c.start = i;
-            c.end = close ? (size_t)(close - query) : len;
-            i = close ? c.end + 1 : len;
-        } else {
-            c.start = i;
-            while (i < len && !is_space(query[i]))
-                i++;
-            c.end = i;
-        }
-        if (c.field != KH_FIELD_TEXT && c.start == c.end) {
-            kh_parsed_query_free(out);
-            return kh_error_set(err, KH_ERR_QUERY, "'%.*s' at byte %zu needs a value",
-                                (int)field_len, query + field_start, field_start);
-        }
-        if (c.field == KH_FIELD_DATE) {
-            char lo[9], hi[9];
-            kh_status_t st = kh_query_date_range(query + c.start, c.end - c.start, lo, hi, err);
-            if (st) {
-                kh_parsed_query_free(out);
-                return st;
-            }
-        }
-        /* A lone "+", "-" or "" is punctuation, not a clause. */
-        if (c.start == c.end && !c.phrase)
-            continue;
-        kh_status_t st = push(out, &cap, c, err);
-        if (st) {
-            kh_parsed_query_free(out);
-            return st;
-        }
-    }
-    return KH_OK;
-}
-
-void kh_parsed_query_free(kh_parsed_query_t *q)
-{
-    free(q->clauses);
-    q->clauses = NULL;
-    q->n = 0;
 }
 
 /*
@@ -287,14 +197,14 @@ static size_t unknown_name_at(const char *query, size_t start, size_t end)
     return k - start;
 }
 
-/* The clause at query[*i] (after its sign), as kh_query_parse reads one, but
+/* The clause at query[*i] (after its sign), as the flat parser of old read one, but
  * with fields in any case, ')' ending a word inside parentheses, and word*. */
 static void scan_clause(parser_t *p, size_t *i, size_t depth, token_t *tok)
 {
     const char *query = p->query;
     size_t len = p->len;
     kh_clause_t *c = &tok->clause;
-    size_t field_len = field_at_case(query, *i, len, &c->field, 1);
+    size_t field_len = field_at(query, *i, len, &c->field);
     size_t field_start = *i;
     *i += field_len;
     if (*i < len && query[*i] == '"') {

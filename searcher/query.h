@@ -16,8 +16,9 @@
  *
  * Only the ASCII double quote delimits phrases: the curly quotes of news text
  * (“ ” which writers also leave unbalanced, as in و”سام) are punctuation. A
- * field name is recognised only when known and written in lower case directly
- * before ':'; anything else ("ratio 3:2", "http://x") is plain text.
+ * field name is recognised when known, in any case, directly before ':';
+ * anything else ("ratio 3:2", "http://x", "foo:bar") is plain text. The
+ * operators and groups are below, with the tree.
  */
 #ifndef KHABAR_QUERY_H
 #define KHABAR_QUERY_H
@@ -40,28 +41,14 @@ typedef enum {
     KH_OCCUR_MUST_NOT,   /* -word */
 } kh_occur_t;
 
-/* One clause; its value is query[start..end) (without quotes or field name). */
+/* One clause (a word node's, kh_query_node_t); its value is query[start..end)
+ * (without quotes or field name). */
 typedef struct kh_clause {
     kh_field_t field;
     kh_occur_t occur;
     int phrase; /* the value was quoted */
     size_t start, end;
 } kh_clause_t;
-
-typedef struct kh_parsed_query {
-    kh_clause_t *clauses;
-    size_t n;
-} kh_parsed_query_t;
-
-/*
- * Parses query[0..len) (need not be NUL-terminated) into out->clauses (the
- * caller frees them with kh_parsed_query_free). Statuses: KH_OK;
- * KH_ERR_QUERY with a message naming the problem (a bad date range, a field
- * without a value and where it is); KH_ERR_NOMEM.
- */
-kh_status_t kh_query_parse(const char *query, size_t len, kh_parsed_query_t *out, kh_error_t *err);
-
-void kh_parsed_query_free(kh_parsed_query_t *q);
 
 /*
  * A date clause's value ("2022..2023-06", "2023", "..2021") as the inclusive
@@ -75,9 +62,7 @@ kh_status_t kh_query_date_range(const char *value, size_t len, char lo[9], char 
 
 /*
  * The full query language (issue 16), parsed into a tree: kh_query_parse_tree.
- * The flat kh_query_parse above stays as it is for the searcher until the
- * query plan is switched to the tree; until then these forms are parsed and
- * tested but not yet searched.
+ * The plan (plan.h) searches every form.
  *
  *   query   := or ( "OR" or )*               lowest precedence
  *   or      := and ( "AND" and )*
@@ -103,8 +88,8 @@ kh_status_t kh_query_date_range(const char *value, size_t len, char lo[9], char 
  * Forgiving like Xapian (a query that fails helps no one, and an open quote
  * already runs to the end): a '(' left open is closed at the end, a ')'
  * without '(' is ignored, an operator with nothing to join is ignored, each
- * with a note. Outside parentheses ')' is text ("f(x)"). The errors are those
- * of kh_query_parse (a bad date, a field without a value) plus parentheses
+ * with a note. Outside parentheses ')' is text ("f(x)"). The errors are a bad
+ * date, a field without a value, and parentheses
  * nested more than KH_QUERY_MAX_DEPTH deep, which no real query needs and
  * which bounds the parser's recursion.
  */

@@ -1,5 +1,5 @@
-/* Unit tests for the query language parser: clauses, fields, phrases, errors;
- * the tree of the full language (issue 16) as S-expressions. */
+/* Unit tests for the query language parser (issue 16): the tree as
+ * S-expressions, word spans, notes, errors and bounds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,62 +11,6 @@
 #include <cmocka.h>
 
 #include "query.h"
-
-/* A clause as "OCCUR FIELD VALUE", e.g. "+ text ماسك", "- title x", "  text \"a b\"". */
-static void describe(const char *query, const kh_clause_t *c, char *out, size_t size)
-{
-    static const char *const field_names[] = {"text", "title", "section", "lang", "date"};
-    static const char occur_marks[] = {' ', '+', '-'};
-    snprintf(out, size, "%c %s %s%.*s%s", occur_marks[c->occur], field_names[c->field],
-             c->phrase ? "\"" : "", (int)(c->end - c->start), query + c->start,
-             c->phrase ? "\"" : "");
-}
-
-static void parses_clauses(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *query;
-        const char *clauses[6];
-    } rows[] = {
-        {"مايكروسوفت", {"  text مايكروسوفت"}},
-        {"Kara Swisher", {"  text Kara", "  text Swisher"}},
-        {"\"أكبر تهديد\"", {"  text \"أكبر تهديد\""}},
-        {"+ماسك -ألتمان OpenAI", {"+ text ماسك", "- text ألتمان", "  text OpenAI"}},
-        {"title:ماسك section:أعمال lang:ar", {"  title ماسك", "  section أعمال", "  lang ar"}},
-        {"section:\"business news\" date:2022..2023",
-         {"  section \"business news\"", "  date 2022..2023"}},
-        {"-\"closed source\" +title:\"a b\"", {"- text \"closed source\"", "+ title \"a b\""}},
-        /* Unknown or capitalised field names and colons in text are plain words. */
-        {"ratio 3:2 http://x Title:y",
-         {"  text ratio", "  text 3:2", "  text http://x", "  text Title:y"}},
-        /* Lone operators and blank space are nothing. */
-        {"  +  -  \t", {NULL}},
-        {"", {NULL}},
-        /* Curly quotes are not phrase marks (news text leaves them unbalanced). */
-        {"و”سام “ماسك”", {"  text و”سام", "  text “ماسك”"}},
-        {"a\"b\" c", {"  text a\"b\"", "  text c"}},
-        /* An open quote runs to the end; an empty one is nothing. */
-        {"\"أكبر تهديد", {"  text \"أكبر تهديد\""}},
-        {"لماذا تتميز الزلفي؟ \"",
-         {"  text لماذا", "  text تتميز", "  text الزلفي؟", "  text \"\""}},
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_parsed_query_t q;
-        kh_error_t err;
-        assert_int_equal(kh_query_parse(rows[i].query, strlen(rows[i].query), &q, &err), KH_OK);
-        size_t expected = 0;
-        while (expected < 6 && rows[i].clauses[expected])
-            expected++;
-        assert_int_equal(q.n, expected);
-        for (size_t k = 0; k < q.n; k++) {
-            char got[256];
-            describe(rows[i].query, &q.clauses[k], got, sizeof got);
-            assert_string_equal(got, rows[i].clauses[k]);
-        }
-        kh_parsed_query_free(&q);
-    }
-}
 
 static void rejects_bad_syntax_with_message(void **state)
 {
@@ -97,12 +41,12 @@ static void rejects_bad_syntax_with_message(void **state)
          "A..B"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_parsed_query_t q;
+        kh_query_tree_t q;
         kh_error_t err;
-        assert_int_equal(kh_query_parse(rows[i].query, strlen(rows[i].query), &q, &err),
+        assert_int_equal(kh_query_parse_tree(rows[i].query, strlen(rows[i].query), &q, &err),
                          KH_ERR_QUERY);
         assert_string_equal(err.message, rows[i].message);
-        assert_null(q.clauses);
+        assert_null(q.root);
     }
 }
 
@@ -141,15 +85,15 @@ static void query_need_not_be_nul_terminated(void **state)
     size_t len = strlen(text);
     char *exact = malloc(len); /* no NUL: the sanitizer build catches a read past len */
     memcpy(exact, text, len);
-    kh_parsed_query_t q;
-    assert_int_equal(kh_query_parse(exact, len, &q, NULL), KH_OK);
-    assert_int_equal(q.n, 2);
-    assert_int_equal(q.clauses[1].phrase, 1);
-    kh_parsed_query_free(&q);
+    kh_query_tree_t q;
+    assert_int_equal(kh_query_parse_tree(exact, len, &q, NULL), KH_OK);
+    assert_int_equal(q.root->n_children, 2);
+    assert_true(q.root->children[1]->flags & KH_NODE_PHRASE);
+    kh_query_tree_free(&q);
     /* Cut before the closing quote: the phrase runs to the end. */
-    assert_int_equal(kh_query_parse(exact, len - 1, &q, NULL), KH_OK);
-    assert_int_equal(q.clauses[1].end, len - 1);
-    kh_parsed_query_free(&q);
+    assert_int_equal(kh_query_parse_tree(exact, len - 1, &q, NULL), KH_OK);
+    assert_int_equal(q.root->children[1]->end, len - 1);
+    kh_query_tree_free(&q);
     free(exact);
 }
 
@@ -173,6 +117,10 @@ static void parses_tree(void **state)
         {"\"أكبر تهديد", "\"أكبر تهديد\"", {NULL}},
         {"و”سام “ماسك”", "(LIST و”سام “ماسك”)", {NULL}},
         {"  +  -  \t", "", {NULL}},
+        {"a\"b\" c", "(LIST a\"b\" c)", {NULL}},
+        {"لماذا تتميز الزلفي؟ \"", "(LIST لماذا تتميز الزلفي؟ \"\")", {NULL}},
+        /* Colons in text are words; a known field in any case is a field. */
+        {"ratio 3:2 http://x Title:y", "(LIST ratio 3:2 http://x title:y)", {NULL}},
         {"", "", {NULL}},
         /* Operators, and their precedence: NOT, the words' list, AND, OR. */
         {"a AND b", "(AND a b)", {NULL}},
@@ -339,25 +287,9 @@ static void tree_bounds(void **state)
     }
 }
 
-static void flat_parser_unchanged_by_tree_forms(void **state)
-{
-    (void)state;
-    /* Until the plan switches to the tree, the searcher's parser reads the
-     * new forms as it always did: capitalised fields and operators are words. */
-    static const char query[] = "Title:a AND (b*)";
-    kh_parsed_query_t q;
-    assert_int_equal(kh_query_parse(query, strlen(query), &q, NULL), KH_OK);
-    assert_int_equal(q.n, 3);
-    assert_int_equal(q.clauses[0].field, KH_FIELD_TEXT);
-    assert_int_equal(q.clauses[0].start, 0);
-    assert_int_equal(q.clauses[2].end, strlen(query));
-    kh_parsed_query_free(&q);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parses_clauses),
         cmocka_unit_test(rejects_bad_syntax_with_message),
         cmocka_unit_test(date_ranges),
         cmocka_unit_test(query_need_not_be_nul_terminated),
@@ -365,7 +297,6 @@ int main(void)
         cmocka_unit_test(tree_keeps_word_spans),
         cmocka_unit_test(tree_rejects_with_message),
         cmocka_unit_test(tree_bounds),
-        cmocka_unit_test(flat_parser_unchanged_by_tree_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "khabar/analyzer.h"
+#include "khabar/display.h"
 #include "khabar/index.h"
 #include "khabar/similar.h"
 #include "khabar/stopwords.h"
@@ -168,16 +169,21 @@ void kh_searcher_close(kh_searcher_t *s)
     free(s);
 }
 
+/* Frees what one result owns (not the result itself, an item of an array). */
+static void free_result(kh_result_t *r)
+{
+    free(r->storage);
+    free(r->highlights);
+    free(r->title_highlights);
+    for (size_t k = 0; k < r->n_contributions; k++)
+        free(r->contributions[k].term);
+    free(r->contributions);
+}
+
 void kh_results_free(kh_results_t *r)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->items[i].storage);
-        free(r->items[i].highlights);
-        free(r->items[i].title_highlights);
-        for (size_t k = 0; k < r->items[i].n_contributions; k++)
-            free(r->items[i].contributions[k].term);
-        free(r->items[i].contributions);
-    }
+    for (size_t i = 0; i < r->n; i++)
+        free_result(&r->items[i]);
     free(r->items);
     free(r->explain);
     r->explain = NULL;
@@ -200,13 +206,14 @@ static int first_docid(void *ctx, unsigned docid, unsigned wdf)
 static kh_status_t attach_record(kh_searcher_t *s, kh_result_t *r, kh_error_t *err)
 {
     if (!s->record || strcmp(s->record_id, r->data.record_id) != 0) {
-        char term[KH_TERM_MAX + 8];
+        char term[KH_TERM_MAX];
         unsigned docid = 0;
         kh_doc_t *doc = NULL;
         const char *data;
         size_t len;
-        snprintf(term, sizeof term, "%s%s", KH_PREFIX_PASSAGE, r->data.record_id);
-        kh_status_t st = kh_db_postings(s->db, term, first_docid, &docid, err);
+        kh_status_t st = kh_terms_passage(r->data.record_id, term, err);
+        if (!st)
+            st = kh_db_postings(s->db, term, first_docid, &docid, err);
         if (!st && !docid)
             st = kh_error_set(err, KH_ERR_NOT_FOUND, "passage %s: its record %s is missing",
                               r->data.passage_id, r->data.record_id);
@@ -835,10 +842,8 @@ static void drop_before(kh_results_t *out, unsigned offset)
     size_t dropped = offset < out->n ? offset : out->n;
     if (!dropped)
         return;
-    for (size_t i = 0; i < dropped; i++) {
-        free(out->items[i].storage);
-        free(out->items[i].highlights);
-    }
+    for (size_t i = 0; i < dropped; i++)
+        free_result(&out->items[i]);
     memmove(out->items, out->items + dropped, (out->n - dropped) * sizeof *out->items);
     out->n -= dropped;
 }
@@ -848,7 +853,8 @@ typedef struct word_lines {
     const char *query;
     size_t offset; /* of the clause in the query */
     const kh_stopwords_t *stopwords;
-    const kh_clause_t *clause;
+    kh_occur_t occur; /* the word's own, or MUST_NOT inside an exclusion */
+    int phrase;
 } word_lines_t;
 
 /* "word W: term T[, key K][, a stop word: set aside][, excluded]" */
@@ -856,7 +862,6 @@ static kh_status_t describe_word(void *ctx, const kh_token_t *tok, kh_error_t *e
 {
     (void)err;
     word_lines_t *w = ctx;
-    const kh_clause_t *c = w->clause;
     fprintf(w->f, "word %.*s: term %s", (int)(tok->end - tok->start),
             w->query + w->offset + tok->start, tok->term);
     if (tok->key_len)
@@ -864,36 +869,53 @@ static kh_status_t describe_word(void *ctx, const kh_token_t *tok, kh_error_t *e
                 tok->script == KH_SCRIPT_ARABIC ? KH_PREFIX_KEY_ARABIC : KH_PREFIX_KEY_LATIN,
                 tok->key);
     /* The plan keeps the stop words of phrases and of +word (README, Ranking). */
-    if (c->occur == KH_OCCUR_SHOULD && !c->phrase &&
+    if (w->occur == KH_OCCUR_SHOULD && !w->phrase &&
         kh_stopwords_has(w->stopwords, tok->norm, tok->norm_len))
         fputs(", a stop word", w->f);
-    if (c->occur == KH_OCCUR_MUST_NOT)
+    if (w->occur == KH_OCCUR_MUST_NOT)
         fputs(", excluded", w->f);
     fputc('\n', w->f);
     return KH_OK;
 }
 
+/* The word lines of node's text words, in query order; excluded: under a NOT. */
+static kh_status_t describe_words(kh_searcher_t *s, FILE *f, const char *query,
+                                  const kh_query_node_t *node, int excluded, kh_error_t *err)
+{
+    if (!node)
+        return KH_OK;
+    excluded = excluded || node->occur == KH_OCCUR_MUST_NOT;
+    if (node->kind != KH_NODE_WORD) {
+        kh_status_t st = KH_OK;
+        for (size_t i = 0; !st && i < node->n_children; i++)
+            st = describe_words(s, f, query, node->children[i], excluded, err);
+        return st;
+    }
+    if (node->field != KH_FIELD_TEXT)
+        return KH_OK;
+    word_lines_t w = {f,
+                      query,
+                      node->start,
+                      s->stopwords,
+                      excluded ? KH_OCCUR_MUST_NOT : node->occur,
+                      (node->flags & KH_NODE_PHRASE) != 0};
+    return kh_analyzer_run(s->analyzer, query + node->start, node->end - node->start, describe_word,
+                           &w, err);
+}
+
 /*
- * --explain: each word of the query's text clauses and its term, the plan
- * and its weighed terms, in lines, into out->explain.
+ * --explain: each word of the query's text and its term, the plan and its
+ * weighed terms, in lines, into out->explain.
  */
-static kh_status_t describe_run(kh_searcher_t *s, const char *query,
-                                const kh_parsed_query_t *parsed, const kh_plan_t *plan,
-                                const kh_explain_t *explain, kh_results_t *out, kh_error_t *err)
+static kh_status_t describe_run(kh_searcher_t *s, const char *query, const kh_query_tree_t *tree,
+                                const kh_plan_t *plan, const kh_explain_t *explain,
+                                kh_results_t *out, kh_error_t *err)
 {
     size_t len = 0;
     FILE *f = open_memstream(&out->explain, &len);
     if (!f)
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
-    kh_status_t st = KH_OK;
-    for (size_t i = 0; !st && i < parsed->n; i++) {
-        const kh_clause_t *c = &parsed->clauses[i];
-        if (c->field != KH_FIELD_TEXT)
-            continue;
-        word_lines_t w = {f, query, c->start, s->stopwords, c};
-        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, describe_word, &w,
-                             err);
-    }
+    kh_status_t st = describe_words(s, f, query, tree->root, 0, err);
     if (!st)
         st = kh_plan_describe(plan, f, err);
     if (!st)
@@ -901,6 +923,29 @@ static kh_status_t describe_run(kh_searcher_t *s, const char *query,
     if (fclose(f) && !st)
         st = kh_error_set(err, KH_ERR_NOMEM, NULL);
     return st;
+}
+
+/* The parser's notes, then the plan's, into out->notes, one a line. */
+static void gather_notes(kh_results_t *out, const kh_query_tree_t *tree, const kh_plan_t *plan)
+{
+    size_t used = 0, dropped = tree->notes_dropped + plan->notes_dropped;
+    const char(*lists[])[KH_QUERY_NOTE_MAX] = {tree->notes, plan->notes};
+    const size_t counts[] = {tree->n_notes, plan->n_notes};
+    out->notes[0] = '\0';
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < counts[l]; i++) {
+            size_t len = strlen(lists[l][i]);
+            if (used + len + 2 > sizeof out->notes) {
+                dropped++;
+                continue;
+            }
+            memcpy(out->notes + used, lists[l][i], len);
+            used += len;
+            out->notes[used++] = '\n';
+            out->notes[used] = '\0';
+        }
+    if (dropped && used + 40 < sizeof out->notes)
+        snprintf(out->notes + used, sizeof out->notes - used, "%zu more notes\n", dropped);
 }
 
 kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
@@ -922,10 +967,10 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
-    kh_parsed_query_t parsed;
+    kh_query_tree_t tree;
     kh_status_t st = use_stop_lists(s, opts->stopwords, err);
     if (!st)
-        st = kh_query_parse(query, strlen(query), &parsed, err);
+        st = kh_query_parse_tree(query, strlen(query), &tree, err);
     if (st)
         return st;
 
@@ -936,14 +981,14 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
      * on the new revision. Leaving a shard out changes the frequencies as
      * well, so the plan is built again then too.
      */
-    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts};
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
     kh_plan_t plan = {0};
     run_t run = {0};
     kh_explain_t explain = {0};
     for (int attempt = 0;; attempt++) {
         run = (run_t){
             .s = s, .opts = opts, .plan = &plan, .explain = opts->explain ? &explain : NULL};
-        st = kh_plan_build(&src, query, &parsed, &plan, err);
+        st = kh_plan_build(&src, query, &tree, &plan, err);
         if (!st && plan.query)
             st = run_once(&run, out, err);
         int without_shard = left_out_down_shards(s, st, opts);
@@ -971,11 +1016,12 @@ kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search
     if (!st && !plan.query)
         out->exact = 1; /* nothing can match: none does */
     if (!st && opts->explain)
-        st = describe_run(s, query, &parsed, &plan, &explain, out, err);
-    kh_parsed_query_free(&parsed);
+        st = describe_run(s, query, &tree, &plan, &explain, out, err);
     if (st)
         kh_results_free(out);
     kh_explain_free(&explain);
+    gather_notes(out, &tree, &plan);
+    kh_query_tree_free(&tree);
     out->phrase_checked = run.phrase_checked;
     out->phrase_cut = run.phrase_cut;
     out->phrases_ignored = plan.phrases_ignored;
@@ -1128,27 +1174,36 @@ static kh_status_t suggestion_for(kh_searcher_t *s, const query_word_t *w, char 
     return st ? st : sc.best[0] ? surface_of(s, sc.best, word, err) : KH_OK;
 }
 
+/* The plain words of the query under n (not excluded, quoted or word*) into words. */
+static kh_status_t collect_words(kh_searcher_t *s, const char *query, const kh_query_node_t *n,
+                                 query_words_t *words, kh_error_t *err)
+{
+    if (n->occur == KH_OCCUR_MUST_NOT)
+        return KH_OK;
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++)
+        st = collect_words(s, query, n->children[i], words, err);
+    if (st || n->kind != KH_NODE_WORD || n->field != KH_FIELD_TEXT || n->flags)
+        return st;
+    words->offset = n->start;
+    st =
+        kh_analyzer_run(s->analyzer, query + n->start, n->end - n->start, collect_word, words, err);
+    return st == KH_STOP ? KH_OK : st; /* words is full */
+}
+
 kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err)
 {
     if (!s || !query || !out)
         return kh_error_set(err, KH_ERR_ARG, "kh_searcher_suggest: NULL argument");
     *out = NULL;
-    kh_parsed_query_t parsed;
-    kh_status_t st = kh_query_parse(query, strlen(query), &parsed, err);
+    kh_query_tree_t tree;
+    kh_status_t st = kh_query_parse_tree(query, strlen(query), &tree, err);
     if (st)
         return st == KH_ERR_QUERY ? KH_OK : st; /* the search says what is wrong */
     query_words_t words = {0};
-    for (size_t i = 0; !st && i < parsed.n; i++) {
-        const kh_clause_t *c = &parsed.clauses[i];
-        if (c->field != KH_FIELD_TEXT || c->occur == KH_OCCUR_MUST_NOT || c->phrase)
-            continue;
-        words.offset = c->start;
-        st = kh_analyzer_run(s->analyzer, query + c->start, c->end - c->start, collect_word, &words,
-                             err);
-        if (st == KH_STOP) /* words is full */
-            st = KH_OK;
-    }
-    kh_parsed_query_free(&parsed);
+    if (tree.root)
+        st = collect_words(s, query, tree.root, &words, err);
+    kh_query_tree_free(&tree);
     /* The query rebuilt with each unknown word replaced. */
     char *fixed = NULL;
     size_t fixed_len = 0, copied = 0;
@@ -1176,4 +1231,131 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
     else
         free(fixed);
     return st;
+}
+
+/* Whether plan's query matches a passage at all (the phrase check aside). */
+static kh_status_t plan_matches(kh_searcher_t *s, const kh_plan_t *plan, int *matches,
+                                kh_error_t *err)
+{
+    *matches = 0;
+    if (!plan->query)
+        return KH_OK;
+    kh_enquire_t *e = NULL;
+    kh_mset_t *m = NULL;
+    kh_status_t st = kh_enquire_new(s->db, &e, err);
+    if (!st)
+        st = kh_enquire_set_query(e, plan->query, err);
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, 1, 0, &m, err);
+    *matches = !st && kh_mset_size(m) > 0;
+    kh_mset_free(m);
+    kh_enquire_free(e);
+    return st;
+}
+
+/* Whether the query of node n alone (not excluded) matches a passage; skip_filters: its words. */
+static kh_status_t node_matches(kh_searcher_t *s, const char *query, const kh_query_node_t *n,
+                                const kh_search_opts_t *opts, int skip_filters, int *matches,
+                                kh_error_t *err)
+{
+    kh_query_node_t alone = *n;
+    alone.occur = KH_OCCUR_SHOULD;
+    kh_query_tree_t tree = {.root = &alone};
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, skip_filters};
+    kh_plan_t plan;
+    kh_status_t st = kh_plan_build(&src, query, &tree, &plan, err);
+    if (!st)
+        st = plan_matches(s, &plan, matches, err);
+    kh_plan_free(&plan);
+    return st;
+}
+
+typedef struct why {
+    kh_searcher_t *s;
+    const char *query;
+    const kh_search_opts_t *opts;
+    FILE *f;
+    unsigned filters, empty_filters;
+} why_t;
+
+/* The filters under n (not excluded) that match no passage on their own, into w->f. */
+static kh_status_t empty_filters(why_t *w, const kh_query_node_t *n, kh_error_t *err)
+{
+    if (n->occur == KH_OCCUR_MUST_NOT)
+        return KH_OK;
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++)
+        st = empty_filters(w, n->children[i], err);
+    if (st || n->kind != KH_NODE_WORD || n->field == KH_FIELD_TEXT)
+        return st;
+    w->filters++;
+    int matches = 0;
+    st = node_matches(w->s, w->query, n, w->opts, 0, &matches, err);
+    if (!st && !matches) {
+        w->empty_filters++;
+        static const char *const names[] = {"", "title", "section", "lang", "date"};
+        size_t len = n->end - n->start, shown = kh_display_cut(w->query + n->start, len, 60);
+        fprintf(w->f, "no passage has %s:%.*s%s\n", names[n->field], (int)shown,
+                w->query + n->start, shown < len ? "..." : "");
+    }
+    return st;
+}
+
+kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+                                 char **out, kh_error_t *err)
+{
+    *out = NULL;
+    kh_query_tree_t tree;
+    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
+    if (!st)
+        st = kh_query_parse_tree(query, strlen(query), &tree, err);
+    if (st)
+        return st;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        kh_query_tree_free(&tree);
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    }
+    /* Words the index does not know. */
+    query_words_t words = {0};
+    if (tree.root)
+        st = collect_words(s, query, tree.root, &words, err);
+    size_t unknown = 0;
+    for (size_t i = 0; !st && i < words.n; i++) {
+        unsigned df = 0;
+        st = kh_db_term_freq(s->db, words.items[i].term, &df, err);
+        if (!st && !df) {
+            /* A pasted word is quoted by its start, never half a character. */
+            query_word_t *qw = &words.items[i];
+            size_t len_word = qw->end - qw->start;
+            size_t shown = kh_display_cut(query + qw->start, len_word, 60);
+            fprintf(f, "the index does not know '%.*s%s'\n", (int)shown, query + qw->start,
+                    shown < len_word ? "..." : "");
+            unknown++;
+        }
+    }
+    /* Filters that match nothing alone; else whether the words match without the filters. */
+    why_t w = {s, query, opts, f, 0, 0};
+    if (!st && tree.root)
+        st = empty_filters(&w, tree.root, err);
+    if (!st && tree.root && !unknown && w.filters && !w.empty_filters) {
+        int matches = 0;
+        st = node_matches(s, query, tree.root, opts, 1, &matches, err);
+        if (!st && matches)
+            fputs("passages hold the words, but none passes the filters together\n", f);
+    }
+    if (!st && !words.n && !w.filters && ftell(f) == 0)
+        fputs("the query holds no word to search for\n", f);
+    else if (!st && !unknown && !w.empty_filters && ftell(f) == 0)
+        fputs("no passage matches the query as a whole\n", f);
+    fclose(f);
+    kh_query_tree_free(&tree);
+    if (st || !len) {
+        free(text);
+        return st;
+    }
+    *out = text;
+    return KH_OK;
 }

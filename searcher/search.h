@@ -115,6 +115,8 @@ typedef struct kh_results {
     char *explain; /* opts.explain: the query as it ran, in lines (explain.h); else NULL */
     char warning[KH_ERROR_MESSAGE_MAX]; /* "" or the shard this query left out, told once in
                                            the process ("shard '...' (STUB line N): ...") */
+    char notes[1024]; /* "" or what the query was read as otherwise than written, one a line
+                         ("foo:bar: no field 'foo'; searched as words"), for stderr */
 } kh_results_t;
 
 typedef struct kh_searcher kh_searcher_t;
@@ -167,6 +169,18 @@ void kh_results_free(kh_results_t *r);
  * Statuses: KH_OK, KH_ERR_ARG, KH_ERR_NOMEM, the index's errors.
  */
 kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out, kh_error_t *err);
+
+/*
+ * Why query matches nothing, for a user who got no results: into *out one
+ * reason a line ("the index does not know 'xyzzy'", "no passage has
+ * date:2031", "passages hold the words, but none passes the filters
+ * together", else "no passage matches the query as a whole"); NULL for a
+ * query with nothing to search. Each filter is tried on its own, and the
+ * words without the filters: a few searches, paid only after no results.
+ * *out belongs to the caller (free()). Statuses: those of kh_searcher_run.
+ */
+kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+                                 char **out, kh_error_t *err);
 
 /*
  * Closes the index and frees s (its analyzer, stop words and the last
