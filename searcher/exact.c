@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "khabar/normalize.h"
 #include "khabar/stem.h"
+#include "khabar/tokenize.h"
 
 typedef struct form {
     char text[KH_TOKEN_FORM_MAX + 1];
@@ -14,7 +16,10 @@ typedef struct form {
 struct kh_exact {
     form_t forms[KH_EXACT_MAX_FORMS];
     size_t n;
-    size_t n_ranked; /* words added not required, past the cap too */
+    size_t n_ranked;  /* words added not required, past the cap too */
+    unsigned scripts; /* bit s: a form is of script s */
+    kh_normalizer_t *normalizer;
+    char norm[KH_TOKEN_FORM_MAX + 1]; /* a passage token's, in kh_exact_check */
 };
 
 kh_status_t kh_exact_new(kh_exact_t **out, kh_error_t *err)
@@ -25,6 +30,8 @@ kh_status_t kh_exact_new(kh_exact_t **out, kh_error_t *err)
 
 void kh_exact_free(kh_exact_t *e)
 {
+    if (e)
+        kh_normalizer_free(e->normalizer);
     free(e);
 }
 
@@ -84,6 +91,7 @@ static kh_status_t add_token(void *ctx, const kh_token_t *tok, kh_error_t *err)
     f->text[len] = '\0';
     f->len = len;
     f->required = add->required;
+    e->scripts |= 1u << tok->script;
     return KH_OK;
 }
 
@@ -124,38 +132,39 @@ static int holds(const form_t *f, const char *form, size_t len)
     return 0;
 }
 
-typedef struct checking {
-    const kh_exact_t *e;
-    const char *text;
-    unsigned held; /* bit i: forms[i] met */
-} checking_t;
-
-static kh_status_t check_token(void *ctx, const kh_token_t *tok, kh_error_t *err)
-{
-    (void)err;
-    checking_t *c = ctx;
-    size_t len;
-    const char *form = exact_form(c->text, tok, &len);
-    for (size_t i = 0; i < c->e->n; i++)
-        if (!(c->held & 1u << i) && holds(&c->e->forms[i], form, len))
-            c->held |= 1u << i;
-    return c->held == (1u << c->e->n) - 1 ? KH_STOP : KH_OK;
-}
-
-kh_status_t kh_exact_check(const kh_exact_t *e, kh_analyzer_t *a, const char *text, size_t len,
-                           unsigned *held, int *ok, kh_error_t *err)
+kh_status_t kh_exact_check(kh_exact_t *e, const char *text, size_t len, unsigned *held, int *ok,
+                           kh_error_t *err)
 {
     *held = 0;
     *ok = 1;
     if (!e || !e->n)
         return KH_OK;
-    checking_t c = {e, text, 0};
-    kh_status_t st = kh_analyzer_run(a, text, len, check_token, &c, err);
-    if (st == KH_STOP)
-        st = KH_OK;
+    /*
+     * Tokens normalised, not stemmed: the form is all the check needs, and
+     * the stemmer was most of the analyzer's time.
+     */
+    kh_status_t st = e->normalizer ? KH_OK : kh_normalizer_new(&e->normalizer, err);
+    unsigned all = (1u << e->n) - 1, met = 0;
+    kh_tokenizer_t tokenizer;
+    kh_tokenizer_init(&tokenizer, text, len);
+    kh_segment_t span;
+    while (!st && met != all && kh_tokenizer_next(&tokenizer, &span)) {
+        if (!(e->scripts & 1u << span.script))
+            continue;
+        const char *word = text + span.start;
+        size_t word_len = span.end - span.start, norm_len;
+        st = kh_normalize_token(e->normalizer, word, word_len, span.script, e->norm, sizeof e->norm,
+                                &norm_len, err);
+        size_t skip = st || span.script != KH_SCRIPT_ARABIC
+                          ? 0
+                          : kh_arabic_prefix_len(e->norm, norm_len, word, word_len);
+        for (size_t i = 0; !st && i < e->n; i++)
+            if (!(met & 1u << i) && holds(&e->forms[i], e->norm + skip, norm_len - skip))
+                met |= 1u << i;
+    }
     for (size_t i = 0; i < e->n; i++) {
-        *held += (c.held >> i) & 1u;
-        if (e->forms[i].required && !(c.held & 1u << i))
+        *held += (met >> i) & 1u;
+        if (e->forms[i].required && !(met & 1u << i))
             *ok = 0;
     }
     return st;

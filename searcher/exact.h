@@ -38,7 +38,7 @@
 #define KH_EXACT_RANK_MAX_WORDS 3
 
 /* How many of a short query's best passages are read and ranked again (as feedback's). */
-#define KH_EXACT_DEPTH 50
+#define KH_EXACT_DEPTH 200
 
 typedef struct kh_exact kh_exact_t;
 
@@ -71,9 +71,11 @@ int kh_exact_required(const kh_exact_t *e);
 
 /*
  * Into *held, how many of the forms text[0, len) holds as written; into
- * *ok, 1 when it holds every required form. KH_OK or the analyzer's error.
+ * *ok, 1 when it holds every required form. Its words are normalised as
+ * the analyzer does, not stemmed (e keeps a normaliser: one thread at a
+ * time). KH_OK, KH_ERR_NOMEM, or the normaliser's error.
  */
-kh_status_t kh_exact_check(const kh_exact_t *e, kh_analyzer_t *a, const char *text, size_t len,
-                           unsigned *held, int *ok, kh_error_t *err);
+kh_status_t kh_exact_check(kh_exact_t *e, const char *text, size_t len, unsigned *held, int *ok,
+                           kh_error_t *err);
 
 #endif

@@ -602,7 +602,7 @@ static kh_status_t check_passage(run_t *run, const char *text, size_t len, int *
     if (kh_phrases_count(run->plan->phrases))
         st = kh_phrases_check(run->plan->phrases, run->s->analyzer, text, len, ok, err);
     if (!st && *ok && kh_exact_required(run->plan->exact))
-        st = kh_exact_check(run->plan->exact, run->s->analyzer, text, len, &held, ok, err);
+        st = kh_exact_check(run->plan->exact, text, len, &held, ok, err);
     return st;
 }
 
@@ -787,8 +787,8 @@ static kh_status_t exact_first(run_t *run, kh_results_t *out, unsigned limit, kh
         int ok;
         st = read_doc(run->s, r, 1, err); /* the text is in the article's record */
         if (!st)
-            st = kh_exact_check(run->plan->exact, run->s->analyzer, r->data.text,
-                                strlen(r->data.text), &held[i].held, &ok, err);
+            st = kh_exact_check(run->plan->exact, r->data.text, strlen(r->data.text), &held[i].held,
+                                &ok, err);
         held[i].at = i;
     }
     if (!st && out->n > 1) {
