@@ -35,7 +35,7 @@
  * their passages hold. A longer query (a question) is about its stems: the
  * few words a reader types for a name are about their spelling.
  */
-#define KH_EXACT_RANK_MAX_WORDS 3
+#define KH_EXACT_RANK_MAX_WORDS 1
 
 /* How many of a short query's best passages are read and ranked again (as feedback's). */
 #define KH_EXACT_DEPTH 200
