@@ -32,12 +32,18 @@
 
 /*
  * Queries of at most this many ranked words are re-ranked by the forms
- * their passages hold. A longer query (a question) is about its stems: the
- * few words a reader types for a name are about their spelling.
+ * their passages hold: a name typed alone is about its spelling. With up
+ * to 3 words, 60 of the first 200 ARCD questions (stop words set aside)
+ * were re-ranked, for +173% instructions over the batch (callgrind, -j 1);
+ * with 1, none, +1.9%.
  */
 #define KH_EXACT_RANK_MAX_WORDS 1
 
-/* How many of a short query's best passages are read and ranked again (as feedback's). */
+/*
+ * How many of a one-word query's best passages are read and ranked again:
+ * on the news corpus ماسك's first Musk passage is 151st by its stem, of
+ * 705. The phrase check's bound (search.h) is as many.
+ */
 #define KH_EXACT_DEPTH 200
 
 typedef struct kh_exact kh_exact_t;

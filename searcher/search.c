@@ -808,8 +808,10 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
     const kh_search_opts_t *o = run->opts;
     const kh_plan_t *p = run->plan;
     kh_status_t st;
-    /* A short query ranks its best KH_EXACT_DEPTH again by the words they hold as written. */
-    int exact = kh_exact_ranks(p->exact) && o->limit;
+    /* A one-word query ranks its best KH_EXACT_DEPTH again: the word as written first. */
+    /* Not with phrases or quoted words: their check's bound is per result wanted. */
+    int exact = kh_exact_ranks(p->exact) && o->limit && !kh_phrases_count(p->phrases) &&
+                !kh_exact_required(p->exact);
     unsigned depth = exact && o->limit < KH_EXACT_DEPTH ? KH_EXACT_DEPTH : o->limit;
     if (o->prf_weight > 0 && o->prf_docs && o->prf_terms)
         st = rank_with_feedback(run, p->query, depth, out, err);
