@@ -642,6 +642,11 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = note_phrase(b, c, &ct, &q);
     int one_word = !title && ct.words.n == 1 && !c->phrase;
     int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
+    /* Quoted words must be there as written; a short query's words rank by it (exact.h). */
+    if (!st && q && !title && !aside && c->occur != KH_OCCUR_MUST_NOT && (one_word || c->phrase) &&
+        (b->plan->exact || !(st = kh_exact_new(&b->plan->exact, b->err))))
+        st = kh_exact_add(b->plan->exact, b->src->analyzer, query + c->start, c->end - c->start,
+                          c->phrase, b->err);
     if (!st && q && one_word && !aside && c->occur != KH_OCCUR_MUST_NOT)
         st = strings_add(&b->words, ct.words.items[0], b->err);
     /*
@@ -1287,6 +1292,7 @@ void kh_plan_free(kh_plan_t *p)
     kh_xquery_free(p->query);
     kh_xquery_free(p->full);
     kh_phrases_free(p->phrases);
+    kh_exact_free(p->exact);
     strings_t terms = {p->terms, p->n_terms, p->n_terms}, keys = {p->keys, p->n_keys, p->n_keys};
     strings_free(&terms);
     strings_free(&keys);

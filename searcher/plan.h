@@ -22,6 +22,7 @@
 #include "khabar/status.h"
 #include "khabar/stopwords.h"
 #include "khabar/xdb.h"
+#include "exact.h"
 #include "phrase.h"
 #include "query.h"
 #include "search.h"
@@ -34,6 +35,7 @@ typedef struct kh_plan {
     double common_max;        /* the most the common words can give a passage (with full) */
     kh_phrases_t *phrases;    /* checked on each passage's text; NULL: none */
     unsigned phrases_ignored; /* quoted phrases past KH_QUERY_MAX_PHRASES */
+    kh_exact_t *exact;        /* the words as written (exact.h); NULL: none */
     char **terms;             /* to highlight, sorted; also feedback's query terms */
     size_t n_terms;
     char **keys; /* prefixed phonetic keys (XNA..., XNL...) to highlight, sorted */

@@ -612,6 +612,19 @@ static int phrase_bound_reached(const run_t *run)
            run->phrase_bytes >= (unsigned long long)run->phrase_limit * KH_PHRASE_BYTES_PER_PASSAGE;
 }
 
+/* Whether text holds the query's phrases and its quoted words as written (exact.h). */
+static kh_status_t check_passage(run_t *run, const char *text, size_t len, int *ok, kh_error_t *err)
+{
+    unsigned held;
+    kh_status_t st = KH_OK;
+    *ok = 1;
+    if (kh_phrases_count(run->plan->phrases))
+        st = kh_phrases_check(run->plan->phrases, run->s->analyzer, text, len, ok, err);
+    if (!st && *ok && kh_exact_required(run->plan->exact))
+        st = kh_exact_check(run->plan->exact, text, len, &held, ok, err);
+    return st;
+}
+
 /*
  * The best want passages that hold the query's phrases. Xapian ranks the
  * passages that have the words; they are read best first until want of
@@ -646,8 +659,7 @@ static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned w
         st = read_hit(run->s, mset, i, r, err);
         size_t len = st ? 0 : strlen(r->data.text);
         if (!st)
-            st =
-                kh_phrases_check(run->plan->phrases, run->s->analyzer, r->data.text, len, &ok, err);
+            st = check_passage(run, r->data.text, len, &ok, err);
         run->phrase_checked++;
         run->phrase_bytes += len + (run->s->record_bytes - records_before);
         scanned++;
@@ -690,7 +702,7 @@ static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned w
 static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, size_t with_data,
                         kh_results_t *out, kh_error_t *err)
 {
-    int phrases = kh_phrases_count(run->plan->phrases) > 0;
+    int phrases = kh_phrases_count(run->plan->phrases) > 0 || kh_exact_required(run->plan->exact);
     const kh_xquery_t *ranked = query;
     kh_status_t st = phrases ? read_checked(run, query, want, out, err)
                              : read_all(run, query, want, with_data, out, err);
@@ -715,18 +727,27 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
     return st;
 }
 
+/* Keeps the first limit results, ranked from 1. */
+static void truncate_results(kh_results_t *out, unsigned limit)
+{
+    while (out->n > limit)
+        free_result(&out->items[--out->n]);
+    for (size_t i = 0; i < out->n; i++)
+        out->items[i].rank = (unsigned)i + 1;
+}
+
 /*
  * Pseudo-relevance feedback: the terms that best characterise the top
  * results reweigh the first ranking's best KH_FEEDBACK_DEPTH (AND_MAYBE: they
  * add weight, never matches), each scaled by its expansion weight relative
  * to the best one.
  */
-static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, kh_results_t *out,
-                                      kh_error_t *err)
+static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, unsigned limit,
+                                      kh_results_t *out, kh_error_t *err)
 {
     const kh_search_opts_t *o = run->opts;
     size_t want = o->prf_docs < 64 ? o->prf_docs : 64;
-    unsigned depth = o->limit > KH_FEEDBACK_DEPTH ? o->limit : KH_FEEDBACK_DEPTH;
+    unsigned depth = limit > KH_FEEDBACK_DEPTH ? limit : KH_FEEDBACK_DEPTH;
     kh_status_t st = rank(run, query, depth, want + 1, out, err);
     size_t n = st ? 0 : out->n;
     /*
@@ -757,14 +778,52 @@ static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, kh_r
         out->items[i].score = quantised(out->items[i].score);
     if (!st && reordered > 1)
         qsort(out->items, reordered, sizeof *out->items, by_score_then_rank);
-    while (out->n > o->limit) {
-        kh_result_t *r = &out->items[--out->n];
-        free(r->storage);
-        free(r->highlights);
-        free(r->title_highlights);
+    truncate_results(out, limit);
+    return st;
+}
+
+typedef struct held_result {
+    kh_result_t result;
+    unsigned held; /* query words held as written */
+    size_t at;     /* in the ranking */
+} held_result_t;
+
+static int by_held_then_rank(const void *a, const void *b)
+{
+    const held_result_t *x = a, *y = b;
+    if (x->held != y->held)
+        return x->held < y->held ? 1 : -1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * Passages holding more of a short query's words as written first, in the
+ * ranking's order otherwise (exact.h); the first limit kept.
+ */
+static kh_status_t exact_first(run_t *run, kh_results_t *out, unsigned limit, kh_error_t *err)
+{
+    held_result_t *held = out->n ? malloc(out->n * sizeof *held) : NULL;
+    if (out->n && !held)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < out->n; i++) {
+        kh_result_t *r = &out->items[i];
+        int ok;
+        st = read_doc(run->s, r, 1, err); /* the text is in the article's record */
+        if (!st)
+            st = kh_exact_check(run->plan->exact, r->data.text, strlen(r->data.text), &held[i].held,
+                                &ok, err);
+        held[i].at = i;
     }
-    for (size_t i = 0; i < out->n; i++)
-        out->items[i].rank = (unsigned)i + 1;
+    if (!st && out->n > 1) {
+        for (size_t i = 0; i < out->n; i++)
+            held[i].result = out->items[i];
+        qsort(held, out->n, sizeof *held, by_held_then_rank);
+        for (size_t i = 0; i < out->n; i++)
+            out->items[i] = held[i].result;
+    }
+    free(held);
+    truncate_results(out, limit);
     return st;
 }
 
@@ -773,10 +832,17 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
     const kh_search_opts_t *o = run->opts;
     const kh_plan_t *p = run->plan;
     kh_status_t st;
+    /* A one-word query ranks its best KH_EXACT_DEPTH again: the word as written first. */
+    /* Not with phrases or quoted words: their check's bound is per result wanted. */
+    int exact = kh_exact_ranks(p->exact) && o->limit && !kh_phrases_count(p->phrases) &&
+                !kh_exact_required(p->exact);
+    unsigned depth = exact && o->limit < KH_EXACT_DEPTH ? KH_EXACT_DEPTH : o->limit;
     if (o->prf_weight > 0 && o->prf_docs && o->prf_terms)
-        st = rank_with_feedback(run, p->query, out, err);
+        st = rank_with_feedback(run, p->query, depth, out, err);
     else
-        st = rank(run, p->query, o->limit, o->ids_only ? 0 : o->limit, out, err);
+        st = rank(run, p->query, depth, o->ids_only && !exact ? 0 : depth, out, err);
+    if (!st && exact)
+        st = exact_first(run, out, o->limit, err);
     /* Read every hit before any highlighting (see read_all). */
     for (size_t i = 0; !st && i < out->n; i++)
         st = read_doc(run->s, &out->items[i], !o->ids_only, err);

@@ -130,6 +130,36 @@ queries.tsv:1: did you mean: OpenAI" ] || fail "batch stderr: $(cat err)"
     expect_rc 1
     [ ! -s out ] && [ ! -s err ] || fail "trec: $(cat out err)"
     ;;
+exact_first | exact_quoted)
+    # ماسك (Musk) has the stem of الألماس (the diamond) and مأساة (a
+    # tragedy); its key is dropped when over 100 passages hold it, as on the
+    # news corpus (موسكو, Moscow, has it too): only the stem is searched.
+    for i in $(seq 1 110); do
+        printf '{"id": "r%s", "title": "خبر %s", "text": "زار الوفد موسكو في زيارة رسمية رقم %s."}\n' $i $i $i
+    done >musk.jsonl
+    cat >>musk.jsonl <<'EOF'
+{"id": "d1", "title": "أسعار الألماس", "text": "ارتفعت أسعار الألماس في الأسواق، وقال تجار الألماس إن الماس الطبيعي نادر."}
+{"id": "d2", "title": "معرض الماس", "text": "افتتح معرض الماس السنوي، وعرض الماس الأزرق بجانب الألماس الوردي."}
+{"id": "t1", "title": "مأساة في البحر", "text": "مأساة جديدة في البحر بعد غرق قارب يحمل مهاجرين، وهي مأساة تتكرر كل عام."}
+{"id": "m1", "title": "شركة تسلا تعلن نتائجها", "text": "أعلنت شركة تسلا نتائجها الفصلية اليوم، وقال رئيسها التنفيذي إيلون ماسك إن المبيعات ارتفعت في الربع الأخير من العام رغم المنافسة الشديدة."}
+EOF
+    run "$INDEXER" -q -d idx musk.jsonl
+    expect_rc 0
+    if [ "$case_name" = exact_first ]; then
+        # The word as written first, then the passages that share its stem.
+        run "$SEARCHER" -d idx --format json ماسك
+        expect_rc 0
+        [ "$(json_field passage_id)" = m1#1 ] || fail "ماسك: first result $(json_field passage_id): $(json_field text)"
+        [ "$(wc -l <out)" -gt 1 ] || fail "ماسك: the stem's passages are gone: $(cat out)"
+    else
+        # Quoted: the word as written only.
+        run "$SEARCHER" -d idx --format json '"ماسك"'
+        expect_rc 0
+        ids=$(python3 -c 'import json,sys
+print(" ".join(json.loads(l)["passage_id"] for l in sys.stdin))' <out)
+        [ "$ids" = m1#1 ] || fail "\"ماسك\" found $ids, not m1#1 alone"
+    fi
+    ;;
 *)
     fail "unknown case"
     ;;
