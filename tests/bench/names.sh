@@ -146,8 +146,9 @@ with open(work + "/names.tsv", "w") as f, open(work + "/queries.tsv", "w") as q,
             q.write("%s\t%s\n" % (qid, text))
             for doc in rel:
                 r.write("%s 0 %s 1\n" % (qid, doc))
-print("names: %d from %d pairs; dropped: %s" % (len(names), len(pairs),
-      ", ".join("%s %d" % kv for kv in sorted(dropped.items()))), file=sys.stderr)
+print("names: %d from %d pairs; dropped: %s; with 2+ Arabic spellings: %d" % (len(names), len(pairs),
+      ", ".join("%s %d" % kv for kv in sorted(dropped.items())),
+      sum(len(v) > 1 for v in names.values())), file=sys.stderr)
 PY
 
 "$searcher" -d "$index" --batch "$work/queries.tsv" --per-article -n 100 --format trec >"$work/run.trec" 2>"$work/run.err"
