@@ -765,6 +765,19 @@ void for_each_document(kh_db_t *db, const unsigned *docids, size_t n, F &&read)
             shard->more.resize(PARALLEL_PER_SHARD - 1);
             shard->more_open.resize(PARALLEL_PER_SHARD - 1, 0);
         }
+        /*
+         * Opened here one after the other, not in the threads: xapian-tcpsrv
+         * listens with a backlog of 5, and connections opened all at once
+         * (2 searchers x 7 x 4 shards) overflowed it; the dropped ones
+         * waited for TCP to retry and timed out ("no reply within 10 s").
+         */
+        for (size_t w = 1; w < ways; w++) {
+            if (!shard->more_open[w - 1]) {
+                stub_line line{shard->line, shard->spec, shard->type, shard->arg};
+                shard->more[w - 1] = open_stub_line(line, db->remote_timeout);
+                shard->more_open[w - 1] = 1;
+            }
+        }
         size_t first = connections.size();
         for (size_t w = 0; w < ways; w++)
             connections.push_back({shard, w, {}});
@@ -776,15 +789,7 @@ void for_each_document(kh_db_t *db, const unsigned *docids, size_t n, F &&read)
         connection &conn = connections[c];
         kh_shard &shard = *conn.shard;
         try {
-            Xapian::Database *x = &shard.db;
-            if (conn.slot) {
-                if (!shard.more_open[conn.slot - 1]) {
-                    stub_line line{shard.line, shard.spec, shard.type, shard.arg};
-                    shard.more[conn.slot - 1] = open_stub_line(line, db->remote_timeout);
-                    shard.more_open[conn.slot - 1] = 1;
-                }
-                x = &shard.more[conn.slot - 1];
-            }
+            Xapian::Database *x = conn.slot ? &shard.more[conn.slot - 1] : &shard.db;
             for (size_t i : conn.items)
                 read(*x, (docids[i] - 1) / (unsigned)k + 1, i);
         } catch (...) {
