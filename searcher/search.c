@@ -366,9 +366,10 @@ static long passage_number(const char *id)
  * passage n, n_shards docids apart each. A guess that does not hold the
  * record (an article written again) leaves it to attach_record()'s lookup.
  */
-static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, int attach,
-                                        kh_error_t *err)
+static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, size_t upto,
+                                        int attach, kh_error_t *err)
 {
+    upto = upto < out->n ? upto : out->n;
     size_t n = 0;
     unsigned *docids = malloc((out->n ? out->n : 1) * sizeof *docids);
     kh_result_t **results = malloc((out->n ? out->n : 1) * sizeof *results);
@@ -376,20 +377,20 @@ static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, int
     at_once_t a = {s, results, record_ids, KH_OK, err};
     if (!docids || !results || !record_ids)
         a.st = kh_error_set(err, KH_ERR_NOMEM, NULL);
-    for (size_t i = 0; !a.st && i < out->n; i++)
+    for (size_t i = 0; !a.st && i < upto; i++)
         if (!out->items[i].storage) {
             results[n] = &out->items[i];
             docids[n++] = out->items[i].docid;
         }
     kh_status_t st = a.st;
-    if (!st && n > 1) {
+    if (!st && n > 0) {
         st = kh_db_documents_data(s->db, docids, n, take_result, &a, err);
         if (!st)
             st = a.st;
     }
     unsigned shards = kh_db_shard_count(s->db);
     n = 0;
-    for (size_t i = 0; !st && attach && i < out->n; i++) {
+    for (size_t i = 0; !st && attach && i < upto; i++) {
         const kh_result_t *r = &out->items[i];
         if (!r->storage || r->data.text || !r->data.record_id[0])
             continue;
@@ -407,7 +408,7 @@ static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, int
     }
     if (!st && n)
         st = kh_db_documents_data(s->db, docids, n, keep_record, &a, err);
-    for (size_t i = 0; !st && attach && i < out->n; i++) {
+    for (size_t i = 0; !st && attach && i < upto; i++) {
         kh_result_t *r = &out->items[i];
         if (r->storage && !r->data.text && r->data.record_id[0])
             st = attach_record(s, r, err);
@@ -668,18 +669,22 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     if (!st)
         st = order_hits(mset, &hits, &n, err);
     size_t keep = n < want ? n : want;
+    /* Over remote shards the hits are read at once after the loop, not one by one. */
+    int remote = kh_db_is_remote(run->s->db);
     if (!st && keep)
         st = results_grow(out, keep, err);
     for (size_t i = 0; !st && i < keep; i++) {
         kh_result_t *r = &out->items[out->n];
         *r = (kh_result_t){0};
-        if (i < with_data)
+        if (i < with_data && !remote)
             st = read_hit(run->s, mset, hits[i].at, r, err);
         r->score = hits[i].score;
         r->docid = hits[i].docid;
         if (!st)
             r->rank = (unsigned)++out->n;
     }
+    if (!st && remote && with_data)
+        st = read_results_at_once(run->s, out, with_data, 1, err);
     if (!st)
         out->estimated = kh_mset_matches_estimated(mset);
     free_hits(hits, n);
@@ -898,7 +903,7 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
         st = rank(run, p->query, o->limit, o->ids_only ? 0 : o->limit, out, err);
     /* Read every hit before any highlighting (see read_all). */
     if (!st && kh_db_is_remote(run->s->db))
-        st = read_results_at_once(run->s, out, !o->ids_only, err);
+        st = read_results_at_once(run->s, out, out->n, !o->ids_only, err);
     for (size_t i = 0; !st && i < out->n; i++)
         st = read_doc(run->s, &out->items[i], !o->ids_only, err);
     if (st || o->ids_only)
