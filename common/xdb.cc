@@ -14,15 +14,18 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -34,12 +37,17 @@
  * that stops answering can be named and left out.
  */
 struct kh_shard {
-    unsigned line;        /* in the stub file */
-    std::string spec;     /* the line, relative path made absolute */
-    std::string stub;     /* the stub file, for messages */
-    std::string context;  /* what Xapian's NetworkError::get_context() names it, "" if local */
-    Xapian::Database db;  /* the line opened alone */
-    bool dropped = false; /* left out of the reader (kh_db_drop_down_shards) */
+    unsigned line;         /* in the stub file */
+    std::string spec;      /* the line, relative path made absolute */
+    std::string stub;      /* the stub file, for messages */
+    std::string context;   /* what Xapian's NetworkError::get_context() names it, "" if local */
+    Xapian::Database db;   /* the line opened alone */
+    bool dropped = false;  /* left out of the reader (kh_db_drop_down_shards) */
+    std::string type, arg; /* the line's, to open more connections to a remote one */
+    /* More connections to a remote shard, opened on first use, for reading
+     * several documents at once (for_each_document). */
+    std::vector<Xapian::Database> more;
+    std::vector<char> more_open;
 };
 
 struct kh_db {
@@ -665,6 +673,8 @@ kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
         shard.spec = l.spec;
         shard.stub = stub;
         shard.context = remote_context(l);
+        shard.type = l.type;
+        shard.arg = l.arg;
         try {
             shard.db = open_stub_line(l, db->remote_timeout);
         } catch (...) {
@@ -698,6 +708,111 @@ class UnprefixedOnly : public Xapian::ExpandDecider
         return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
     }
 };
+
+/*
+ * Connections per remote shard that read documents at once. Xapian 1.4's
+ * remote protocol answers one request at a time per connection and has no
+ * request for several documents (MSet::fetch() does not pipeline over it:
+ * fetching the 58 hits of a feedback ranking took one round trip each), so
+ * reading n documents' term lists or data costs n round trips one after
+ * another; over PARALLEL_PER_SHARD connections to each shard, all shards at
+ * once, it costs about n / (shards x PARALLEL_PER_SHARD). xapian-tcpsrv
+ * serves each connection in a process of its own.
+ */
+#define PARALLEL_PER_SHARD 8
+
+/*
+ * Calls read(database, shard docid, i) for each docids[i] (docids of db's
+ * reader), in some order and from several threads at once when db has
+ * remote shards: each remote shard's documents are spread over up to
+ * PARALLEL_PER_SHARD connections, each in a thread of its own, so read
+ * must only touch what belongs to i. Otherwise, or when the reader's
+ * shards are not the stub's lines one for one, in order on the reader.
+ * Throws the first exception a read threw (after every thread ended).
+ */
+template <typename F>
+void for_each_document(kh_db_t *db, const unsigned *docids, size_t n, F &&read)
+{
+    std::vector<kh_shard *> live;
+    for (kh_shard &s : db->shards)
+        if (!s.dropped)
+            live.push_back(&s);
+    Xapian::Database &reader = db->get();
+    if (!db->remote || live.empty() || reader.size() != live.size() || n < 2) {
+        for (size_t i = 0; i < n; i++)
+            read(reader, docids[i], i);
+        return;
+    }
+    size_t k = live.size();
+    /* A multi-database interleaves its shards' docids: shard (d-1) % k, docid (d-1) / k + 1. */
+    struct connection {
+        kh_shard *shard;
+        size_t slot; /* 0: shard->db; else shard->more[slot - 1] */
+        std::vector<size_t> items;
+    };
+    std::vector<connection> connections;
+    for (size_t s = 0; s < k; s++) {
+        std::vector<size_t> mine;
+        for (size_t i = 0; i < n; i++)
+            if (docids[i] && (docids[i] - 1) % k == s)
+                mine.push_back(i);
+        if (mine.empty())
+            continue;
+        kh_shard *shard = live[s];
+        size_t ways =
+            shard->context.empty() ? 1 : std::min(mine.size(), (size_t)PARALLEL_PER_SHARD);
+        if (shard->more.size() < PARALLEL_PER_SHARD - 1) {
+            shard->more.resize(PARALLEL_PER_SHARD - 1);
+            shard->more_open.resize(PARALLEL_PER_SHARD - 1, 0);
+        }
+        /*
+         * Opened here one after the other, not in the threads: xapian-tcpsrv
+         * listens with a backlog of 5, and connections opened all at once
+         * (2 searchers x 7 x 4 shards) overflowed it; the dropped ones
+         * waited for TCP to retry and timed out ("no reply within 10 s").
+         */
+        for (size_t w = 1; w < ways; w++) {
+            if (!shard->more_open[w - 1]) {
+                stub_line line{shard->line, shard->spec, shard->type, shard->arg};
+                shard->more[w - 1] = open_stub_line(line, db->remote_timeout);
+                shard->more_open[w - 1] = 1;
+            }
+        }
+        size_t first = connections.size();
+        for (size_t w = 0; w < ways; w++)
+            connections.push_back({shard, w, {}});
+        for (size_t j = 0; j < mine.size(); j++)
+            connections[first + j % ways].items.push_back(mine[j]);
+    }
+    std::vector<std::exception_ptr> failed(connections.size());
+    auto work = [&](size_t c) {
+        connection &conn = connections[c];
+        kh_shard &shard = *conn.shard;
+        try {
+            Xapian::Database *x = conn.slot ? &shard.more[conn.slot - 1] : &shard.db;
+            for (size_t i : conn.items)
+                read(*x, (docids[i] - 1) / (unsigned)k + 1, i);
+        } catch (...) {
+            failed[c] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    try {
+        for (size_t c = 1; c < connections.size(); c++)
+            threads.emplace_back(work, c);
+    } catch (...) {
+        /* No thread to be had: the rest in this one. */
+        for (size_t c = threads.size() + 1; c < connections.size(); c++)
+            work(c);
+    }
+    if (!connections.empty())
+        work(0);
+    for (std::thread &t : threads)
+        t.join();
+    for (std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+}
 
 } // namespace
 
@@ -801,6 +916,17 @@ kh_status_t kh_db_stub_probe(const char *path, double remote_timeout, kh_stub_fn
         return KH_OK;
     } catch (...) {
         return fail(err, path);
+    }
+}
+
+unsigned kh_db_shard_count(const kh_db_t *db)
+{
+    if (!db)
+        return 0;
+    try {
+        return (unsigned)const_cast<kh_db_t *>(db)->get().size();
+    } catch (...) {
+        return 1;
     }
 }
 
@@ -1103,6 +1229,46 @@ kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void
             snprintf(operation, sizeof operation, "term list of document %u", docid);
             return db_fail(db, err, operation);
         });
+}
+
+kh_status_t kh_db_documents_term_wdfs(kh_db_t *db, const unsigned *docids, size_t n,
+                                      kh_doc_term_wdf_fn fn, void *ctx, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!fn || (n && !docids))
+        return null_arg(err, __func__);
+    return db_guarded(db, err, "term lists", [&] {
+        std::vector<std::vector<std::pair<std::string, unsigned>>> lists(n);
+        for_each_document(db, docids, n, [&](Xapian::Database &x, unsigned docid, size_t i) {
+            for (auto it = x.termlist_begin(docid), end = x.termlist_end(docid); it != end; ++it)
+                lists[i].emplace_back(*it, it.get_wdf());
+        });
+        for (size_t i = 0; i < n; i++)
+            for (const auto &tw : lists[i])
+                if (fn(ctx, i, tw.first.c_str(), tw.second))
+                    return KH_OK;
+        return KH_OK;
+    });
+}
+
+kh_status_t kh_db_documents_data(kh_db_t *db, const unsigned *docids, size_t n, kh_doc_data_fn fn,
+                                 void *ctx, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!fn || (n && !docids))
+        return null_arg(err, __func__);
+    return db_guarded(db, err, "document data", [&] {
+        std::vector<std::string> data(n);
+        for_each_document(db, docids, n, [&](Xapian::Database &x, unsigned docid, size_t i) {
+            data[i] = x.get_document(docid).get_data();
+        });
+        for (size_t i = 0; i < n; i++)
+            if (fn(ctx, i, data[i].data(), data[i].size()))
+                break;
+        return KH_OK;
+    });
 }
 
 kh_status_t kh_db_get_metadata(kh_db_t *db, const char *key, char **out, kh_error_t *err)

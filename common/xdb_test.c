@@ -1152,6 +1152,81 @@ static void test_remote_timeout(void **state)
     assert_status(KH_ERR_ARG, kh_db_stub_probe(stub, -1, NULL, NULL, &E));
 }
 
+/* What kh_db_documents_data() and kh_db_documents_term_wdfs() hand over. */
+typedef struct at_once {
+    char data[8][64];
+    char terms[8][256]; /* "term:wdf " each */
+} at_once_t;
+
+static int note_data(void *ctx, size_t i, const char *data, size_t len)
+{
+    at_once_t *a = ctx;
+    snprintf(a->data[i], sizeof a->data[i], "%.*s", (int)len, data);
+    return 0;
+}
+
+static int note_term(void *ctx, size_t i, const char *term, unsigned wdf)
+{
+    at_once_t *a = ctx;
+    size_t used = strlen(a->terms[i]);
+    snprintf(a->terms[i] + used, sizeof a->terms[i] - used, "%s:%u ", term, wdf);
+    return 0;
+}
+
+/*
+ * Several documents read at once: over two remote shards (xapian-progsrv,
+ * several connections to each) the same data and term lists, in the
+ * order asked, as from the one database; a missing document is
+ * KH_ERR_NOT_FOUND.
+ */
+static void test_documents_at_once(void **state)
+{
+    if (system("command -v xapian-progsrv >/dev/null 2>&1") != 0)
+        skip();
+    build_shards(state);
+    const char *stub = path(state, "remote.stub");
+    char text[4200];
+    snprintf(text, sizeof text, "remote :xapian-progsrv %s\nremote :xapian-progsrv %s\n",
+             path(state, "a"), path(state, "b"));
+    write_file(stub, text);
+    kh_db_t *remote = NULL;
+    assert_ok(kh_db_open_reader(stub, 5.0, &remote, &E));
+    kh_db_t *one = open_ro(path(state, "one"));
+    assert_int_equal(kh_db_shard_count(one), 1);
+    assert_int_equal(kh_db_shard_count(remote), 2);
+    static const struct {
+        unsigned docids[8];
+        size_t n;
+    } rows[] = {
+        {{6, 1, 4, 3, 2, 5}, 6}, /* both shards, out of order */
+        {{2, 4, 6}, 3},          /* one shard */
+        {{5}, 1},
+        {{3, 3, 1}, 3}, /* a document asked twice */
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        at_once_t got = {0}, want = {0};
+        assert_ok(kh_db_documents_data(remote, rows[r].docids, rows[r].n, note_data, &got, &E));
+        assert_ok(kh_db_documents_data(one, rows[r].docids, rows[r].n, note_data, &want, &E));
+        assert_ok(
+            kh_db_documents_term_wdfs(remote, rows[r].docids, rows[r].n, note_term, &got, &E));
+        assert_ok(kh_db_documents_term_wdfs(one, rows[r].docids, rows[r].n, note_term, &want, &E));
+        for (size_t i = 0; i < rows[r].n; i++) {
+            assert_string_equal(got.data[i], shard_texts[rows[r].docids[i] - 1]);
+            assert_string_equal(got.data[i], want.data[i]);
+            assert_true(got.terms[i][0]);
+            assert_string_equal(got.terms[i], want.terms[i]);
+        }
+    }
+    at_once_t ignored = {0};
+    static const unsigned missing[] = {1, 99};
+    assert_status(KH_ERR_NOT_FOUND,
+                  kh_db_documents_data(remote, missing, 2, note_data, &ignored, &E));
+    assert_status(KH_ERR_NOT_FOUND,
+                  kh_db_documents_term_wdfs(one, missing, 2, note_term, &ignored, &E));
+    kh_db_close(one);
+    kh_db_close(remote);
+}
+
 static void test_compact(void **state)
 {
     build_shards(state);
@@ -1518,6 +1593,7 @@ int main(void)
         T(test_close_commits_but_drops_open_transaction),
         T(test_stub_file_opens_as_one),
         T(test_remote_timeout),
+        T(test_documents_at_once),
         T(test_compact),
         T(test_reopen_sees_new_commits),
         T(test_modified_while_reading),

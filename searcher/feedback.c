@@ -186,60 +186,52 @@ static int compare_docids(const void *a, const void *b)
 }
 
 /*
- * Over the network, when one of the terms is held by more passages than
- * this, the wdfs are read from the passages' own term lists: Xapian 1.4's
- * remote protocol sends a whole posting list when one is opened, in
- * messages of a few postings each. Once the term lists are read, they give
- * the rarer terms' wdfs too. The first 100 ARCD questions over the 99 MB
- * news corpus in two shards on local xapian-tcpsrv (`searcher --batch`,
- * -j 1): 14.2-15.9 s with postings for terms in up to 2,000 passages, the
- * rest from term lists read after their documents; 5.6-6.8 s this way,
- * each term list read in one round trip (kh_db_term_wdfs).
+ * Over the network the wdfs are read from the passages' own term lists:
+ * Xapian 1.4's remote protocol sends a whole posting list when one is
+ * opened, in messages of a few postings each, and a posting list costs a
+ * round trip per term and shard, one shard after the other. The first 100
+ * ARCD questions over the 99 MB news corpus in two shards on local
+ * xapian-tcpsrv (`searcher --batch`, -j 1): 14.2-15.9 s with postings for
+ * terms in up to 2,000 passages, the rest from term lists read after their
+ * documents; 5.6-6.8 s with each term list read in one round trip; the term
+ * lists are now read over several connections to each shard at once
+ * (kh_db_documents_term_wdfs), about 4 round trips for the 50 passages
+ * over 2 shards instead of 50 (tests/bench/remote.md).
  */
-#define REMOTE_POSTINGS_MAX 200
 
-/* The terms whose wdfs are wanted in one document, and where they go. */
-typedef struct wdf_row {
+/* The terms whose wdfs are wanted, and where they go. */
+typedef struct wdf_rows {
     const candidate_t *terms;
-    size_t n_terms, depth, at; /* wdfs[t * depth + at] */
+    size_t n_terms, depth; /* wdfs[t * depth + i] */
     unsigned *wdfs;
-} wdf_row_t;
+} wdf_rows_t;
 
-static int note_wdf(void *ctx, const char *term, unsigned wdf)
+static int note_wdf(void *ctx, size_t i, const char *term, unsigned wdf)
 {
-    wdf_row_t *row = ctx;
-    for (size_t t = 0; t < row->n_terms; t++)
-        if (strcmp(row->terms[t].term, term) == 0)
-            row->wdfs[t * row->depth + row->at] = wdf;
+    wdf_rows_t *rows = ctx;
+    for (size_t t = 0; t < rows->n_terms; t++)
+        if (strcmp(rows->terms[t].term, term) == 0)
+            rows->wdfs[t * rows->depth + i] = wdf;
     return 0;
 }
 
 /*
  * The wdfs of terms[0..n_terms) in docids[0..depth) (ascending) into
  * wdfs[t * depth + i], 0 where a passage lacks the term: from the terms'
- * postings (skip_to), but over the network from the passages' term lists
- * when a term is common (REMOTE_POSTINGS_MAX).
+ * postings (skip_to), but over the network from the passages' term lists.
  */
 static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_terms,
                              const unsigned *docids, size_t depth, unsigned *wdfs, kh_error_t *err)
 {
     kh_status_t st = KH_OK;
-    int by_termlist = 0;
-    for (size_t t = 0; t < n_terms && kh_db_is_remote(db); t++)
-        if (terms[t].df > REMOTE_POSTINGS_MAX)
-            by_termlist = 1;
     memset(wdfs, 0, n_terms * depth * sizeof *wdfs);
-    if (!by_termlist) {
+    if (!kh_db_is_remote(db)) {
         for (size_t t = 0; !st && t < n_terms; t++)
             st = kh_db_wdfs(db, terms[t].term, docids, depth, wdfs + t * depth, err);
         return st;
     }
-    wdf_row_t row = {terms, n_terms, depth, 0, wdfs};
-    for (size_t i = 0; !st && i < depth; i++) {
-        row.at = i;
-        st = kh_db_term_wdfs(db, docids[i], note_wdf, &row, err);
-    }
-    return st;
+    wdf_rows_t rows = {terms, n_terms, depth, wdfs};
+    return kh_db_documents_term_wdfs(db, docids, depth, note_wdf, &rows, err);
 }
 
 /*

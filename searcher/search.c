@@ -67,7 +67,9 @@ struct kh_searcher {
     unsigned stop_lists;
     char *record_id, *record; /* the last article record read (attach_record) */
     size_t record_len;
-    unsigned long long record_bytes;     /* of all the records read: the phrase check's bound */
+    unsigned long long record_bytes; /* of all the records read: the phrase check's bound */
+    struct fetched_record *fetched;  /* records read ahead at once (read_results_at_once) */
+    size_t n_fetched, fetched_cap;
     int partial;                         /* a remote shard was left out (allow_partial) */
     char left_out[KH_ERROR_MESSAGE_MAX]; /* why, for the query that left it out */
 };
@@ -148,6 +150,13 @@ kh_status_t kh_searcher_open_timeout(const char *path, double remote_timeout, kh
     return KH_OK;
 }
 
+/* An article record read ahead, by its passage id. */
+typedef struct fetched_record {
+    char *id;
+    char *data;
+    size_t len;
+} fetched_record_t;
+
 /* The record cache holds one revision's data: dropped whenever a query starts. */
 static void forget_record(kh_searcher_t *s)
 {
@@ -155,6 +164,11 @@ static void forget_record(kh_searcher_t *s)
     free(s->record_id);
     s->record = s->record_id = NULL;
     s->record_len = 0;
+    for (size_t i = 0; i < s->n_fetched; i++) {
+        free(s->fetched[i].id);
+        free(s->fetched[i].data);
+    }
+    s->n_fetched = 0;
 }
 
 void kh_searcher_close(kh_searcher_t *s)
@@ -165,6 +179,7 @@ void kh_searcher_close(kh_searcher_t *s)
     kh_analyzer_free(s->analyzer);
     kh_stopwords_free(s->stopwords);
     forget_record(s);
+    free(s->fetched);
     free(s->path);
     free(s);
 }
@@ -211,16 +226,26 @@ static kh_status_t attach_record(kh_searcher_t *s, kh_result_t *r, kh_error_t *e
         kh_doc_t *doc = NULL;
         const char *data;
         size_t len;
-        kh_status_t st = kh_terms_passage(r->data.record_id, term, err);
-        if (!st)
-            st = kh_db_postings(s->db, term, first_docid, &docid, err);
-        if (!st && !docid)
-            st = kh_error_set(err, KH_ERR_NOT_FOUND, "passage %s: its record %s is missing",
-                              r->data.passage_id, r->data.record_id);
-        if (!st)
-            st = kh_db_get_document(s->db, docid, &doc, err);
-        if (!st)
-            st = kh_doc_get_data(doc, &data, &len, err);
+        const fetched_record_t *ahead = NULL;
+        for (size_t i = 0; i < s->n_fetched && !ahead; i++)
+            if (strcmp(s->fetched[i].id, r->data.record_id) == 0)
+                ahead = &s->fetched[i];
+        kh_status_t st = KH_OK;
+        if (ahead) {
+            data = ahead->data;
+            len = ahead->len;
+        } else {
+            st = kh_terms_passage(r->data.record_id, term, err);
+            if (!st)
+                st = kh_db_postings(s->db, term, first_docid, &docid, err);
+            if (!st && !docid)
+                st = kh_error_set(err, KH_ERR_NOT_FOUND, "passage %s: its record %s is missing",
+                                  r->data.passage_id, r->data.record_id);
+            if (!st)
+                st = kh_db_get_document(s->db, docid, &doc, err);
+            if (!st)
+                st = kh_doc_get_data(doc, &data, &len, err);
+        }
         char *copy = st ? NULL : malloc(len + 1);
         char *id = st ? NULL : strdup(r->data.record_id);
         if (!st && (!copy || !id))
@@ -284,6 +309,129 @@ static kh_status_t read_hit(kh_searcher_t *s, kh_mset_t *mset, size_t i, kh_resu
         st = kh_mset_data(mset, i, &data, &len, err);
     }
     return st ? st : take_passage(s, data, len, 1, r, err);
+}
+
+/* What read_results_at_once() reads at once, and how it went. */
+typedef struct at_once {
+    kh_searcher_t *s;
+    kh_result_t **results; /* passages: the results being read */
+    char **record_ids;     /* records: the ids wanted, of as many guessed docids */
+    kh_status_t st;
+    kh_error_t *err;
+} at_once_t;
+
+static int take_result(void *ctx, size_t i, const char *data, size_t len)
+{
+    at_once_t *a = ctx;
+    a->st = take_passage(a->s, data, len, 0, a->results[i], a->err);
+    return a->st != KH_OK;
+}
+
+/* Keeps a record read at a guessed docid when it is the one wanted. */
+static int keep_record(void *ctx, size_t i, const char *data, size_t len)
+{
+    at_once_t *a = ctx;
+    kh_searcher_t *s = a->s;
+    kh_passage_data_t p;
+    char *storage = NULL;
+    int wanted = !kh_passage_data_decode(data, len, &p, &storage, NULL) && !p.record_id[0] &&
+                 strcmp(p.passage_id, a->record_ids[i]) == 0;
+    free(storage);
+    if (!wanted)
+        return 0; /* a guess that missed: attach_record() looks it up */
+    if (s->n_fetched == s->fetched_cap) {
+        size_t cap = s->fetched_cap ? 2 * s->fetched_cap : 16;
+        fetched_record_t *items = realloc(s->fetched, cap * sizeof *items);
+        if (!items)
+            return 0;
+        s->fetched = items;
+        s->fetched_cap = cap;
+    }
+    fetched_record_t *f = &s->fetched[s->n_fetched];
+    f->id = strdup(a->record_ids[i]);
+    f->data = malloc(len + 1);
+    if (!f->id || !f->data) {
+        free(f->id);
+        free(f->data);
+        return 0;
+    }
+    memcpy(f->data, data, len);
+    f->data[len] = '\0';
+    f->len = len;
+    s->n_fetched++;
+    return 0;
+}
+
+/* N of passage id "ARTICLE#N", or -1. */
+static long passage_number(const char *id)
+{
+    const char *sep = strrchr(id, KH_PASSAGE_ID_SEP);
+    char *end;
+    long n = sep ? strtol(sep + 1, &end, 10) : -1;
+    return sep && end != sep + 1 && !*end ? n : -1;
+}
+
+/*
+ * Over remote shards, the data of the results not yet read, then their
+ * articles' records, each step all at once (kh_db_documents_data): one by
+ * one, each passage cost a round trip and each record two (its Q term's
+ * postings, then its data), one shard after the other. A record's docid is
+ * guessed: an article's passages are written together, in order, into one
+ * shard (writer.c), so the record, passage M, is n - M passages before
+ * passage n, n_shards docids apart each. A guess that does not hold the
+ * record (an article written again) leaves it to attach_record()'s lookup.
+ */
+static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, size_t upto,
+                                        int attach, kh_error_t *err)
+{
+    upto = upto < out->n ? upto : out->n;
+    size_t n = 0;
+    unsigned *docids = malloc((out->n ? out->n : 1) * sizeof *docids);
+    kh_result_t **results = malloc((out->n ? out->n : 1) * sizeof *results);
+    char **record_ids = calloc(out->n ? out->n : 1, sizeof *record_ids);
+    at_once_t a = {s, results, record_ids, KH_OK, err};
+    if (!docids || !results || !record_ids)
+        a.st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t i = 0; !a.st && i < upto; i++)
+        if (!out->items[i].storage) {
+            results[n] = &out->items[i];
+            docids[n++] = out->items[i].docid;
+        }
+    kh_status_t st = a.st;
+    if (!st && n > 0) {
+        st = kh_db_documents_data(s->db, docids, n, take_result, &a, err);
+        if (!st)
+            st = a.st;
+    }
+    unsigned shards = kh_db_shard_count(s->db);
+    n = 0;
+    for (size_t i = 0; !st && attach && i < upto; i++) {
+        const kh_result_t *r = &out->items[i];
+        if (!r->storage || r->data.text || !r->data.record_id[0])
+            continue;
+        long at = passage_number(r->data.passage_id), first = passage_number(r->data.record_id);
+        if (at < 0 || first < 0 || at <= first || (unsigned long)(at - first) * shards >= r->docid)
+            continue;
+        unsigned guess = r->docid - (unsigned)(at - first) * shards;
+        int seen = 0;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = docids[k] == guess;
+        if (seen)
+            continue;
+        docids[n] = guess;
+        record_ids[n++] = (char *)r->data.record_id;
+    }
+    if (!st && n)
+        st = kh_db_documents_data(s->db, docids, n, keep_record, &a, err);
+    for (size_t i = 0; !st && attach && i < upto; i++) {
+        kh_result_t *r = &out->items[i];
+        if (r->storage && !r->data.text && r->data.record_id[0])
+            st = attach_record(s, r, err);
+    }
+    free(docids);
+    free(results);
+    free(record_ids);
+    return st;
 }
 
 /* A passage's data by its docid into r, unless r already has it. */
@@ -537,18 +685,22 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     if (!st)
         st = order_hits(mset, &hits, &n, err);
     size_t keep = n < want ? n : want;
+    /* Over remote shards the hits are read at once after the loop, not one by one. */
+    int remote = kh_db_is_remote(run->s->db);
     if (!st && keep)
         st = results_grow(out, keep, err);
     for (size_t i = 0; !st && i < keep; i++) {
         kh_result_t *r = &out->items[out->n];
         *r = (kh_result_t){0};
-        if (i < with_data)
+        if (i < with_data && !remote)
             st = read_hit(run->s, mset, hits[i].at, r, err);
         r->score = hits[i].score;
         r->docid = hits[i].docid;
         if (!st)
             r->rank = (unsigned)++out->n;
     }
+    if (!st && remote && with_data)
+        st = read_results_at_once(run->s, out, with_data, 1, err);
     if (!st) {
         out->estimated = kh_mset_matches_estimated(mset);
         /* Fewer matches than Xapian was told to check: it checked them all. */
@@ -844,6 +996,8 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
     if (!st && exact)
         st = exact_first(run, out, o->limit, err);
     /* Read every hit before any highlighting (see read_all). */
+    if (!st && kh_db_is_remote(run->s->db))
+        st = read_results_at_once(run->s, out, out->n, !o->ids_only, err);
     for (size_t i = 0; !st && i < out->n; i++)
         st = read_doc(run->s, &out->items[i], !o->ids_only, err);
     /* --explain: what each result's terms added, read on the revision that ranked it. */

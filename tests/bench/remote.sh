@@ -28,7 +28,10 @@
 # of the searcher's own per-query time, queries/s = queries / wall seconds of
 # the batch process (start-up and connections included), and the round
 # trips a query makes per shard (requests counted by the proxies, divided by
-# queries x shards; a connection's opening exchange included). Before each
+# queries x shards; a connection's opening exchange included). Before the
+# rows, every ARCD question (1,395) runs locally and remotely (directly on
+# the servers) and the TREC runs are compared: the table says whether they
+# are identical (--smoke: its 20 questions, and a difference fails it). Before each
 # measured run the same batch runs once directly on the servers, unmeasured,
 # so that every row reads warm pages.
 # Many clients (--concurrent N, 0 to skip): N batch searchers (-j 1 each) at
@@ -181,6 +184,7 @@ print('%.1f' % (r / ($n * $q)))"
 
 rows=()
 crow=
+same=()
 
 # ---- the runs -------------------------------------------------------------
 for n in $shard_counts; do
@@ -208,6 +212,18 @@ for n in $shard_counts; do
         echo "remote 127.0.0.1:$port" >>"$work/direct"
     done
 
+    # Remote search must rank exactly as local search of the same shards:
+    # every ARCD question (the first --queries with --smoke), TREC compared.
+    all=$arcd
+    [ "$smoke" = 1 ] && all=$work/q.tsv
+    "$SEARCHER" -d "$db" --batch "$all" --format trec -n 10 -j 2 >"$work/local-$n.trec" 2>/dev/null
+    "$SEARCHER" -d "$work/direct" --batch "$all" --format trec -n 10 -j 2 >"$work/remote-$n.trec" 2>/dev/null
+    if cmp -s "$work/local-$n.trec" "$work/remote-$n.trec" && [ -s "$work/local-$n.trec" ]; then
+        same+=("$n shards: remote and local TREC runs of $(wc -l <"$all") ARCD questions are identical")
+    else
+        same+=("$n shards: remote and local TREC runs of $(wc -l <"$all") ARCD questions DIFFER")
+    fi
+    log "${same[-1]}"
     for j in $jobs_list; do
         "$SEARCHER" -d "$db" --batch "$work/q.tsv" --format trec -n 10 -j "$j" >/dev/null 2>&1
         rows+=("| local | $n | - | $j | $nqueries | $(search "$db" "$work/q.tsv" -j "$j" | awk '{print $1" | "$2" | "$3" | "$4}') | - |")
@@ -300,6 +316,8 @@ done
     echo "| search | shards | round trip ms | -j | queries | p50 ms | p95 ms | p99 ms | queries/s | round trips / query / shard |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${rows[@]}"
+    echo
+    printf '%s.\n' "${same[@]}"
     if [ -n "$crow" ]; then
         echo
         echo "Many clients at once:"
@@ -346,6 +364,9 @@ if not clients:
     bad.append("no row for many clients")
 elif not (int(clients[0][1]) > 0 and clients[0][2] == "0" and float(clients[0][3]) > 0):
     bad.append("many clients: %s" % " | ".join(clients[0]))
+text = open(sys.argv[1], encoding="utf-8").read()
+if "identical" not in text or "DIFFER" in text:
+    bad.append("remote and local runs are not identical")
 if bad:
     sys.exit("remote.sh: smoke check failed: " + "; ".join(bad))
 print("smoke check: %d rows, many clients without error, every figure sane" % len(table))

@@ -177,6 +177,13 @@ kh_status_t kh_db_drop_down_shards(kh_db_t *db, unsigned *dropped, kh_stub_fn fn
 int kh_db_is_remote(const kh_db_t *db);
 
 /*
+ * How many databases db's reader spans (a stub's lines, a sharded index's
+ * shards; 1 for one database, 0 when db is NULL): document d of the reader
+ * is document (d - 1) / n + 1 of database (d - 1) % n.
+ */
+unsigned kh_db_shard_count(const kh_db_t *db);
+
+/*
  * Closes db and frees it. db may be NULL.
  * For a writable database, changes made outside a transaction and not yet
  * committed ARE committed here (Xapian commits on close), but a failure of
@@ -291,6 +298,31 @@ typedef int (*kh_term_wdf_fn)(void *ctx, const char *term, unsigned wdf);
  */
 kh_status_t kh_db_term_wdfs(kh_db_t *db, unsigned docid, kh_term_wdf_fn fn, void *ctx,
                             kh_error_t *err);
+
+typedef int (*kh_doc_term_wdf_fn)(void *ctx, size_t i, const char *term, unsigned wdf);
+
+/*
+ * Calls fn(ctx, i, term, wdf) for each term of document docids[i], i from
+ * 0 to n - 1, each document's terms in byte order (fn returns non-zero to
+ * stop). Over remote shards the term lists are read at once, several
+ * connections to each shard (a connection answers one request at a time),
+ * so that n documents cost about n / (shards x 8) round trips instead of
+ * n; then fn is called in this thread. KH_ERR_NOT_FOUND when a document is
+ * missing. Returns KH_OK.
+ */
+kh_status_t kh_db_documents_term_wdfs(kh_db_t *db, const unsigned *docids, size_t n,
+                                      kh_doc_term_wdf_fn fn, void *ctx, kh_error_t *err);
+
+typedef int (*kh_doc_data_fn)(void *ctx, size_t i, const char *data, size_t len);
+
+/*
+ * Calls fn(ctx, i, data, len) with the data of document docids[i] for i
+ * from 0 to n - 1 (data borrowed for the call; fn returns non-zero to
+ * stop), the documents read at once as kh_db_documents_term_wdfs() reads
+ * term lists. KH_ERR_NOT_FOUND when a document is missing. Returns KH_OK.
+ */
+kh_status_t kh_db_documents_data(kh_db_t *db, const unsigned *docids, size_t n, kh_doc_data_fn fn,
+                                 void *ctx, kh_error_t *err);
 
 /*
  * The metadata value of key into *out, "" when unset; *out belongs to the
