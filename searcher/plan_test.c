@@ -192,9 +192,9 @@ static const row_t rows[] = {
                         "highlight: news\n"
                         "keys:\n"},
     /* An unknown field: its name and value are searched as words (the parser notes it). */
-    {"foo:zebra", "query: Query((foo AND zebra))\n"
+    {"foo:zebra", "query: Query((foo OR zebra OR 0.5 * (Sfoo OR Szebra)))\n"
                   "full: (none)\n"
-                  "phrases: 1 to check on the text, 0 ignored\n"
+                  "phrases: 0 to check on the text, 0 ignored\n"
                   "highlight: foo zebra\n"
                   "keys:\n"},
     /* An excluded group is not highlighted. */

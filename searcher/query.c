@@ -243,6 +243,11 @@ static void scan_clause(parser_t *p, size_t *i, size_t depth, token_t *tok)
         size_t shown = kh_display_cut(query + c->start, c->end - c->start, 64);
         note(p, "%.*s: no field '%.*s'; searched as words", (int)shown, query + c->start,
              (int)name_len, query + c->start);
+        /* Two words, not one hyphenated: the name, then the value read as a
+         * clause of its own (foo:bar finds passages with foo and bar apart). */
+        c->end = c->start + name_len;
+        tok->flags &= ~(unsigned)KH_NODE_PREFIX;
+        *i = c->end + 1;
     }
 }
 

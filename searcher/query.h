@@ -81,9 +81,9 @@ kh_status_t kh_query_date_range(const char *value, size_t len, char lo[9], char 
  * Operators are AND, OR and NOT in capitals only, standing alone (and, or,
  * not and "AND" inside a phrase are words). Field names are known in any case
  * (TITLE:, Title:); an unknown ASCII name before ':' with a value ("foo:bar",
- * but not "3:2" or "http://x") is searched as words, with a note. "word*"
- * asks for every word starting with word (KH_NODE_PREFIX; the plan expands
- * it); a '*' alone or inside a word is text.
+ * but not "3:2" or "http://x") is searched as two words, the name and the value, with a note.
+ * "word*" asks for every word starting with word (KH_NODE_PREFIX; the plan expands it); a '*' alone
+ * or inside a word is text.
  *
  * Forgiving like Xapian (a query that fails helps no one, and an open quote
  * already runs to the end): a '(' left open is closed at the end, a ')'

