@@ -1237,7 +1237,11 @@ static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t
 {
     if (n->kind == KH_NODE_WORD && n->field != KH_FIELD_TEXT && b->src->skip_filters)
         return KH_OK;
-    if (n->kind == KH_NODE_WORD && !(n->flags & KH_NODE_PREFIX)) {
+    /* word* expands text and title words only: lang:ar* or date:2023* is the plain value
+     * (node_query would hand such a word back here as a group of its own, for ever). */
+    int expands =
+        (n->flags & KH_NODE_PREFIX) && (n->field == KH_FIELD_TEXT || n->field == KH_FIELD_TITLE);
+    if (n->kind == KH_NODE_WORD && !expands) {
         kh_clause_t c = {n->field, occur, (n->flags & KH_NODE_PHRASE) != 0, n->start, n->end};
         return c.field == KH_FIELD_TEXT || c.field == KH_FIELD_TITLE ? text_clause(b, query, &c)
                                                                      : filter_clause(b, query, &c);
