@@ -75,15 +75,9 @@ static kh_writer_t *index_articles(const char *path, unsigned n)
                  "{\"id\": \"a%u\", \"title\": \"Harbour %u\", \"text\": \"ferry %u leaves\\n"
                  "الميناء %u\\ncargo crane %u\"}",
                  i, i, i, i, i);
-        kh_article_reader_t *r = NULL;
-        kh_article_t *a = NULL;
-        assert_int_equal(
-            kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err),
-            KH_OK);
-        assert_int_equal(kh_article_reader_next(r, &a, &err), KH_OK);
+        kh_article_t *a = test_article(json);
         assert_int_equal(test_put_article(w, a, &err), KH_OK);
         kh_article_free(a);
-        kh_article_reader_close(r);
     }
     assert_int_equal(kh_writer_commit(w, &err), KH_OK);
     return w;

@@ -41,15 +41,7 @@ static kh_article_t *article(unsigned i)
              i % 2 ? "{\"id\": \"a%u\", \"title\": \"Harbour %u\", \"text\": \"ferry %u%s\"}"
                    : "{\"id\": \"a%u\", \"title\": \"الميناء %u\", \"text\": \"سفينة %u%s\"}",
              i, i, i, i % 3 ? "\\nthird paragraph" : "");
-    kh_article_reader_t *r = NULL;
-    kh_article_t *a = NULL;
-    kh_error_t err = {0};
-    assert_int_equal(
-        kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err),
-        KH_OK);
-    assert_int_equal(kh_article_reader_next(r, &a, &err), KH_OK);
-    kh_article_reader_close(r);
-    return a;
+    return test_article(json);
 }
 
 /* n articles into the index at path with opts; the run's counters. */

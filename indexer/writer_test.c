@@ -34,21 +34,6 @@ static const char *fresh_path(const char *name)
     return test_fs_fresh_path(KH_TEST_TMPDIR, "writer_test", name);
 }
 
-/* The article one JSON Lines line describes (kh_article_free). */
-static kh_article_t *article(const char *json)
-{
-    kh_article_reader_t *r = NULL;
-    kh_article_t *a = NULL;
-    kh_error_t err = {0};
-    assert_int_equal(
-        kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err),
-        KH_OK);
-    if (kh_article_reader_next(r, &a, &err) != KH_OK || !a)
-        fail_msg("cannot read %s: %s", json, err.message);
-    kh_article_reader_close(r);
-    return a;
-}
-
 /*
  * One step of a script: "+JSON" adds an article, "-ID" deletes one
  * (expecting found = 1, or 0 with "-?ID"), "c" commits, "r" ends the run
@@ -157,7 +142,7 @@ static void scripts_leave_the_index_expected(void **state)
             const char *step = s->steps[k];
             kh_status_t st = KH_OK;
             if (step[0] == '+') {
-                kh_article_t *a = article(step + 1);
+                kh_article_t *a = test_article(step + 1);
                 st = test_put_article(w, a, &err);
                 kh_article_free(a);
             } else if (step[0] == '-') {
@@ -199,7 +184,7 @@ static void build_then_put(void **state)
     kh_writer_t *w = NULL;
     kh_error_t err = {0};
     assert_int_equal(kh_builder_new(NULL, &b, &err), KH_OK);
-    kh_article_t *a = article(A2);
+    kh_article_t *a = test_article(A2);
     kh_prepared_t *p = NULL;
     assert_int_equal(kh_builder_build(b, a, &p, &err), KH_OK);
     kh_article_free(a); /* p borrows nothing from it */
@@ -222,7 +207,7 @@ static void build_then_put(void **state)
 static void id_too_long(void **state)
 {
     (void)state;
-    kh_article_t *a = article(A3);
+    kh_article_t *a = test_article(A3);
     free(a->id);
     assert_non_null(a->id = malloc(300));
     memset(a->id, 'x', 299);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,11 +36,11 @@
  * with "savanna", z2 with words no other passage has. "stripes" is rarer
  * than "savanna" (f4 has it too), so it weighs more.
  */
-static const char *const passages[][2] = {
-    {"z1", "zebra zebra stripes savanna"}, {"z2", "zebra grazing quietly"},
-    {"z3", "zebra stripes quietly"},       {"z4", "zebra savanna quietly"},
-    {"f1", "harbour ferry quietly"},       {"f2", "harbour cargo quietly"},
-    {"f3", "harbour crane quietly"},       {"f4", "ferry cargo savanna"},
+static const test_row_t passages[] = {
+    {"z1", "en", "zebra zebra stripes savanna"}, {"z2", "en", "zebra grazing quietly"},
+    {"z3", "en", "zebra stripes quietly"},       {"z4", "en", "zebra savanna quietly"},
+    {"f1", "en", "harbour ferry quietly"},       {"f2", "en", "harbour cargo quietly"},
+    {"f3", "en", "harbour crane quietly"},       {"f4", "en", "ferry cargo savanna"},
 };
 
 static char index_path[4096];
@@ -50,33 +49,9 @@ static char index_path[4096];
 static int make_index(void **state)
 {
     (void)state;
-    char folder[4000];
-    snprintf(folder, sizeof folder, "%s/feedback_test.d", KH_TEST_TMPDIR);
-    (void)test_fs_remove_tree(folder);
-    mkdir(folder, 0700);
-    snprintf(index_path, sizeof index_path, "%s/idx", folder);
-    kh_writer_t *w = NULL;
-    kh_error_t err = {0};
-    if (kh_writer_open(index_path, NULL, &w, &err) != KH_OK)
-        return -1;
-    for (size_t i = 0; i < sizeof passages / sizeof passages[0]; i++) {
-        char json[512];
-        snprintf(json, sizeof json, "{\"id\": \"%s\", \"lang\": \"en\", \"text\": \"%s\"}",
-                 passages[i][0], passages[i][1]);
-        kh_article_reader_t *r = NULL;
-        kh_article_t *a = NULL;
-        kh_status_t st =
-            kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err);
-        if (!st)
-            st = kh_article_reader_next(r, &a, &err);
-        if (!st)
-            st = test_put_article(w, a, &err);
-        kh_article_free(a);
-        kh_article_reader_close(r);
-        if (st)
-            return -1;
-    }
-    return kh_writer_close(w, 1, &err) == KH_OK ? 0 : -1;
+    snprintf(index_path, sizeof index_path, "%s",
+             test_fs_fresh_path(KH_TEST_TMPDIR, "feedback_test", "idx"));
+    return test_write_index(index_path, passages, sizeof passages / sizeof passages[0]);
 }
 
 /* The first ranking of query (feedback off), with text and docids. */

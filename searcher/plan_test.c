@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -34,58 +33,31 @@
  * word: more than 5% of the passages), "zebra" in two (4.5%: rare), "stripes" in one;
  * the Arabic ones say "الخبر" (the news) in both and "غزال" in one.
  */
-static const char *const passages[][3] = {
+static const test_row_t passages[] = {
     {"z1", "en", "zebra stripes news"},
     {"z2", "en", "zebra savanna news"},
     {"a1", "ar", "غزال الخبر"},
     {"a2", "ar", "الخبر اليوم"},
 };
+#define N_PASSAGES (sizeof passages / sizeof passages[0])
 #define N_FILLER 40
 
 static char index_path[4096];
-
-static int add_article(kh_writer_t *w, const char *id, const char *lang, const char *text)
-{
-    char json[512];
-    snprintf(json, sizeof json, "{\"id\": \"%s\", \"lang\": \"%s\", \"text\": \"%s\"}", id, lang,
-             text);
-    kh_error_t err = {0};
-    kh_article_reader_t *r = NULL;
-    kh_article_t *a = NULL;
-    kh_status_t st =
-        kh_article_reader_open_memory("t.jsonl", json, strlen(json), KH_FORMAT_JSONL, &r, &err);
-    if (!st)
-        st = kh_article_reader_next(r, &a, &err);
-    if (!st)
-        st = test_put_article(w, a, &err);
-    kh_article_free(a);
-    kh_article_reader_close(r);
-    return st ? -1 : 0;
-}
 
 /* Writes the tiny index through the indexer's writer. */
 static int make_index(void **state)
 {
     (void)state;
-    char folder[4000];
-    snprintf(folder, sizeof folder, "%s/plan_test.d", KH_TEST_TMPDIR);
-    (void)test_fs_remove_tree(folder);
-    mkdir(folder, 0700);
-    snprintf(index_path, sizeof index_path, "%s/idx", folder);
-    kh_writer_t *w = NULL;
-    kh_error_t err = {0};
-    if (kh_writer_open(index_path, NULL, &w, &err) != KH_OK)
-        return -1;
-    for (size_t i = 0; i < sizeof passages / sizeof passages[0]; i++)
-        if (add_article(w, passages[i][0], passages[i][1], passages[i][2]))
-            return -1;
+    test_row_t rows[N_PASSAGES + N_FILLER];
+    char filler_ids[N_FILLER][16];
+    memcpy(rows, passages, sizeof passages);
     for (int i = 0; i < N_FILLER; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "f%d", i);
-        if (add_article(w, id, "en", "harbour ferry news"))
-            return -1;
+        snprintf(filler_ids[i], sizeof filler_ids[i], "f%d", i);
+        rows[N_PASSAGES + i] = (test_row_t){filler_ids[i], "en", "harbour ferry news"};
     }
-    return kh_writer_close(w, 1, &err) == KH_OK ? 0 : -1;
+    snprintf(index_path, sizeof index_path, "%s",
+             test_fs_fresh_path(KH_TEST_TMPDIR, "plan_test", "idx"));
+    return test_write_index(index_path, rows, N_PASSAGES + N_FILLER);
 }
 
 typedef struct row {
