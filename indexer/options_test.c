@@ -14,30 +14,25 @@
 
 #include "options.h"
 
-#define MAX_WORDS 8
+#include "test_options.h"
+
+/* kh_indexer_args_parse behind the helper's type. */
+static int parse_indexer(int argc, char **argv, void *args, FILE *errs)
+{
+    return kh_indexer_args_parse(argc, argv, args, errs);
+}
 
 /* Parses words (NULL-terminated, after "indexer"); returns the action and the messages. */
 static kh_indexer_action_t parse(const char *const *words, kh_indexer_args_t *args, char **messages)
 {
-    char *argv[MAX_WORDS + 2] = {"indexer"};
-    int argc = 1;
-    for (; words[argc - 1]; argc++)
-        argv[argc] = (char *)words[argc - 1];
-    static char *kept[MAX_WORDS + 2]; /* args points into argv */
-    memcpy(kept, argv, sizeof argv);
-    size_t size;
-    FILE *errs = open_memstream(messages, &size);
-    assert_non_null(errs);
-    kh_indexer_action_t action = kh_indexer_args_parse(argc, kept, args, errs);
-    fclose(errs);
-    return action;
+    return test_options_parse("indexer", parse_indexer, words, args, messages);
 }
 
 static void test_valid(void **state)
 {
     (void)state;
     static const struct {
-        const char *words[MAX_WORDS];
+        const char *words[TEST_OPTIONS_MAX_WORDS];
         const char *index;
         int delete_mode, compact, compact_only, strict, quiet;
         kh_format_t format;
@@ -181,11 +176,7 @@ static void test_valid(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    static const struct {
-        const char *words[MAX_WORDS];
-        kh_indexer_action_t action;
-        const char *messages;
-    } rows[] = {
+    static const test_options_row_t rows[] = {
         {{"-h"}, KH_INDEXER_HELP, ""},
         {{"--version"}, KH_INDEXER_VERSION, ""},
         {{NULL}, KH_INDEXER_BAD_USAGE, "indexer: nothing to index\n"},
@@ -235,14 +226,8 @@ static void test_errors(void **state)
          "indexer: unknown option '--zzzzzzzz'\n"
          "indexer: try 'indexer --help'\n"},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_indexer_args_t args;
-        char *messages;
-        print_message("row %zu\n", i);
-        assert_int_equal(parse(rows[i].words, &args, &messages), rows[i].action);
-        assert_string_equal(messages, rows[i].messages);
-        free(messages);
-    }
+    test_options_run_rows("indexer", parse_indexer, sizeof(kh_indexer_args_t), rows,
+                          sizeof rows / sizeof rows[0]);
 }
 
 int main(void)

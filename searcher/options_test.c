@@ -15,31 +15,26 @@
 
 #include "options.h"
 
-#define MAX_WORDS 10
+#include "test_options.h"
+
+/* kh_searcher_args_parse behind the helper's type. */
+static int parse_searcher(int argc, char **argv, void *args, FILE *errs)
+{
+    return kh_searcher_args_parse(argc, argv, args, errs);
+}
 
 /* Parses words (NULL-terminated, after "searcher"); returns the action and the messages. */
 static kh_searcher_action_t parse(const char *const *words, kh_searcher_args_t *args,
                                   char **messages)
 {
-    static char *argv[MAX_WORDS + 2]; /* args points into argv */
-    int argc = 1;
-    argv[0] = "searcher";
-    for (; words[argc - 1]; argc++)
-        argv[argc] = (char *)words[argc - 1];
-    argv[argc] = NULL;
-    size_t size;
-    FILE *errs = open_memstream(messages, &size);
-    assert_non_null(errs);
-    kh_searcher_action_t action = kh_searcher_args_parse(argc, argv, args, errs);
-    fclose(errs);
-    return action;
+    return test_options_parse("searcher", parse_searcher, words, args, messages);
 }
 
 static void test_valid(void **state)
 {
     (void)state;
     static const struct {
-        const char *words[MAX_WORDS];
+        const char *words[TEST_OPTIONS_MAX_WORDS];
         const char *index, *batch, *tag;
         kh_output_format_t format;
         unsigned limit, jobs;
@@ -217,7 +212,7 @@ static void test_talking_back(void **state)
 {
     (void)state;
     static const struct {
-        const char *words[MAX_WORDS];
+        const char *words[TEST_OPTIONS_MAX_WORDS];
         unsigned offset;
         int count, explain, analyze;
     } rows[] = {
@@ -245,11 +240,7 @@ static void test_talking_back(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    static const struct {
-        const char *words[MAX_WORDS];
-        kh_searcher_action_t action;
-        const char *messages;
-    } rows[] = {
+    static const test_options_row_t rows[] = {
         {{"-h", "oil"}, KH_SEARCHER_HELP, ""},
         {{"-V"}, KH_SEARCHER_VERSION, ""},
         {{NULL}, KH_SEARCHER_BAD_USAGE, "searcher: no query\n"},
@@ -311,14 +302,8 @@ static void test_errors(void **state)
          "searcher: option '-d' needs a value\n"
          "searcher: try 'searcher --help'\n"},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_searcher_args_t args;
-        char *messages;
-        print_message("row %zu\n", i);
-        assert_int_equal(parse(rows[i].words, &args, &messages), rows[i].action);
-        assert_string_equal(messages, rows[i].messages);
-        free(messages);
-    }
+    test_options_run_rows("searcher", parse_searcher, sizeof(kh_searcher_args_t), rows,
+                          sizeof rows / sizeof rows[0]);
 }
 
 int main(void)
