@@ -126,33 +126,7 @@ head -n "$nqueries" "$arcd" >"$work/q.tsv"
 head -n "$slow_queries" "$arcd" >"$work/q-slow.tsv"
 
 # ---- measuring helpers ----------------------------------------------------
-# percentiles FILE: "p50 p95 p99" in ms of the timing lines of FILE.
-percentiles() {
-    python3 - "$1" <<'PY'
-import sys
-t = sorted(float(l.split("\t")[2]) for l in open(sys.argv[1]) if l.startswith("timing\t"))
-if not t:
-    print("- - -"); sys.exit()
-q = lambda p: t[min(len(t) - 1, int(round(p / 100 * (len(t) - 1))))] / 1000
-print("%.1f %.1f %.1f" % (q(50), q(95), q(99)))
-PY
-}
-
-# search DB QUERIES ARGS...: "p50 p95 p99 queries/s" of one batch run; exits on failure.
-search() {
-    local db=$1 q=$2 n start end
-    shift 2
-    n=$(wc -l <"$q")
-    start=$(date +%s.%N)
-    "$SEARCHER" -d "$db" --batch "$q" --format trec -n 10 --timing "$@" >/dev/null 2>"$work/timing.log"
-    local rc=$?
-    end=$(date +%s.%N)
-    if [ "$rc" -ge 2 ]; then
-        log "searcher -d $db --batch $q $* failed (status $rc): $(grep -v '^timing' "$work/timing.log" | head -n 3)"
-        exit 1
-    fi
-    echo "$(percentiles "$work/timing.log") $(python3 -c "print('%.0f' % ($n / max($end - $start, 0.001)))")"
-}
+. "$here/lib.sh" # percentiles, search
 
 # proxies_up N RTT: a netdelay (--count) in front of each of the N servers
 # of ports[]; writes the stub $work/stub.

@@ -141,37 +141,20 @@ timed() {
     /usr/bin/time -f "%e %U %S %M" -o "$outf" "$@"
 }
 
-# percentiles FILE: "p50 p95 p99" in ms of the timing lines of FILE.
-percentiles() {
-    python3 - "$1" <<'PY'
-import sys
-t = sorted(float(l.split("\t")[2]) for l in open(sys.argv[1]) if l.startswith("timing\t"))
-if not t:
-    print("- - -"); sys.exit()
-q = lambda p: t[min(len(t) - 1, int(round(p / 100 * (len(t) - 1))))] / 1000
-print("%.1f %.1f %.1f" % (q(50), q(95), q(99)))
-PY
-}
+. "$here/lib.sh" # percentiles, timed_batch, search
 
 # search_khabar INDEX SET [ARGS]: "p50 p95 p99 qps" (warm: one unmeasured run first).
 search_khabar() {
-    local db=$1 q=$work/q-$2.tsv n
+    local db=$1 q=$work/q-$2.tsv
     shift 2
-    n=$(wc -l <"$q")
     "$SEARCHER" -d "$db" --batch "$q" --format trec -n 10 "$@" >/dev/null 2>&1
-    timed "$work/t.search" "$SEARCHER" -d "$db" --batch "$q" --format trec -n 10 --timing "$@" \
-        >/dev/null 2>"$work/timing.log"
-    read -r wall _ <"$work/t.search"
-    echo "$(percentiles "$work/timing.log") $(python3 -c "print('%.0f' % ($n / max($wall, 0.01)))")"
+    search "$db" "$q" "$@"
 }
 
 search_ref() {
-    local q=$work/q-$2.tsv n
-    n=$(wc -l <"$q")
+    local q=$work/q-$2.tsv
     "$ref" search "$1" "$q" >/dev/null 2>&1
-    timed "$work/t.search" "$ref" search "$1" "$q" >/dev/null 2>"$work/timing.log"
-    read -r wall _ <"$work/t.search"
-    echo "$(percentiles "$work/timing.log") $(python3 -c "print('%.0f' % ($n / max($wall, 0.01)))")"
+    timed_batch "$q" "$ref" search "$1" "$q"
 }
 
 mb() { python3 -c "print('%.1f' % ($1 / 1e6))"; }
