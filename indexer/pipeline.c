@@ -305,50 +305,56 @@ static void wait_reporting(kh_pipeline_t *p, const unsigned *count, unsigned tar
 
 /* ---- writer threads ----------------------------------------------------- */
 
-static void *writer_main(void *arg)
+/* The next prepared article of shard s, waiting for one; NULL when no more will come. The shard
+ * is busy from then until write_article() is done with it. */
+static node_t *next_article(shard_t *s)
 {
-    shard_t *s = arg;
-    kh_pipeline_t *p = s->p;
-    for (;;) {
-        pthread_mutex_lock(&s->mu);
-        while (!s->head && !s->done)
-            pthread_cond_wait(&s->not_empty, &s->mu);
-        node_t *n = s->head;
-        if (!n) {
-            pthread_mutex_unlock(&s->mu);
-            break;
-        }
+    pthread_mutex_lock(&s->mu);
+    while (!s->head && !s->done)
+        pthread_cond_wait(&s->not_empty, &s->mu);
+    node_t *n = s->head;
+    if (n) {
         s->head = n->next;
         if (!s->head)
             s->tail = NULL;
         s->queued--;
         s->busy = 1;
         pthread_cond_signal(&s->not_full);
-        pthread_mutex_unlock(&s->mu);
-
-        /* After a failure anywhere, nothing more is written: the open batches
-         * are discarded at the end. */
-        if (!has_failed(p)) {
-            kh_error_t e;
-            /* A database failure (a full disk: KH_ERR_IO) is not the
-             * article's: its message names the database, not the article. */
-            if (kh_writer_put(s->writer, n->prepared, &e))
-                set_failure(p, &e, e.status == KH_ERR_IO ? NULL : n->where);
-        }
-        kh_prepared_free(n->prepared);
-        free(n->where);
-        free(n);
-
-        pthread_mutex_lock(&s->mu);
-        s->busy = 0;
-        s->stats = *kh_writer_stats(s->writer);
-        if (!s->head)
-            pthread_cond_broadcast(&s->idle);
-        pthread_mutex_unlock(&s->mu);
     }
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
 
-    /* Every shard drained: wait for the decision, then commit or discard in
-     * parallel with the other shards (a final commit is mostly fsync). */
+/* Writes n to shard s and frees it; kh_pipeline_delete() may then take the writer when the queue
+ * is empty. */
+static void write_article(shard_t *s, node_t *n)
+{
+    kh_pipeline_t *p = s->p;
+    /* After a failure anywhere, nothing more is written: the open batches
+     * are discarded at the end. */
+    if (!has_failed(p)) {
+        kh_error_t e;
+        /* A database failure (a full disk: KH_ERR_IO) is not the
+         * article's: its message names the database, not the article. */
+        if (kh_writer_put(s->writer, n->prepared, &e))
+            set_failure(p, &e, e.status == KH_ERR_IO ? NULL : n->where);
+    }
+    kh_prepared_free(n->prepared);
+    free(n->where);
+    free(n);
+
+    pthread_mutex_lock(&s->mu);
+    s->busy = 0;
+    s->stats = *kh_writer_stats(s->writer);
+    if (!s->head)
+        pthread_cond_broadcast(&s->idle);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Counts shard s as drained and waits until the caller of kh_pipeline_close() has decided;
+ * whether to commit. */
+static int wait_for_decision(kh_pipeline_t *p)
+{
     pthread_mutex_lock(&p->mu);
     p->drained++;
     pthread_cond_broadcast(&p->changed);
@@ -356,12 +362,17 @@ static void *writer_main(void *arg)
         pthread_cond_wait(&p->decision, &p->mu);
     int commit = p->commit;
     pthread_mutex_unlock(&p->mu);
-    commit = commit && !has_failed(p);
+    return commit && !has_failed(p);
+}
+
+/* Commits shard s's last batch (when commit) or discards it; whether it committed. */
+static int end_batch(shard_t *s, int commit)
+{
     kh_error_t e;
     /* Committed first, since a compacted copy is of the last commit. The
      * message of a failure names the database already. */
     if (commit && kh_writer_commit(s->writer, &e)) {
-        set_failure(p, &e, NULL);
+        set_failure(s->p, &e, NULL);
         commit = 0;
     }
     if (!commit)
@@ -371,28 +382,54 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&s->mu);
     s->stats = *kh_writer_stats(s->writer);
     pthread_mutex_unlock(&s->mu);
-    /* The writer stays open, holding the shard's write lock, until the
-     * compacted copy has replaced the shard. */
-    if (commit && !has_failed(p)) {
-        /* Xapian's own count: what the run removed, whether replaced,
-         * deleted, or given twice in the run, is what it held plus what was
-         * written, less what it holds. */
-        uint64_t after = passages_in(s->path), written = s->stats.passages;
-        s->committed = 1;
-        s->passages_removed =
-            s->passages_before + written > after ? s->passages_before + written - after : 0;
-        s->why = compaction_reason(p->compact, s->passages_before, s->passages_removed);
-    }
+    return commit;
+}
+
+/* After a commit: what the run removed from shard s, and so whether to compact it. */
+static void count_removed(shard_t *s)
+{
+    /* Xapian's own count: what the run removed, whether replaced,
+     * deleted, or given twice in the run, is what it held plus what was
+     * written, less what it holds. */
+    uint64_t after = passages_in(s->path), written = s->stats.passages;
+    s->committed = 1;
+    s->passages_removed =
+        s->passages_before + written > after ? s->passages_before + written - after : 0;
+    s->why = compaction_reason(s->p->compact, s->passages_before, s->passages_removed);
+}
+
+/* Compacts shard s when count_removed() found a reason; notes its size on disk after a commit. */
+static void compact_if_due(shard_t *s)
+{
     if (s->why) {
-        pthread_mutex_lock(&p->mu);
-        enter_phase(p, KH_PHASE_COMPACTING);
-        pthread_mutex_unlock(&p->mu);
+        pthread_mutex_lock(&s->p->mu);
+        enter_phase(s->p, KH_PHASE_COMPACTING);
+        pthread_mutex_unlock(&s->p->mu);
         s->compact_tried = 1;
         s->compact_status = kh_compact_in_place(s->path, &s->compaction, &s->compact_error);
     }
     if (s->committed)
         s->bytes_now = s->compact_tried && !s->compact_status ? s->compaction.bytes_after
                                                               : kh_compact_disk_usage(s->path);
+}
+
+/* A shard's thread: writes what the analysers deliver, then ends the run on the shard as the
+ * caller decides. */
+static void *writer_main(void *arg)
+{
+    shard_t *s = arg;
+    kh_pipeline_t *p = s->p;
+    for (node_t *n; (n = next_article(s)) != NULL;)
+        write_article(s, n);
+
+    /* Every shard drained: wait for the decision, then commit or discard in
+     * parallel with the other shards (a final commit is mostly fsync). */
+    int commit = end_batch(s, wait_for_decision(p));
+    /* The writer stays open, holding the shard's write lock, until the
+     * compacted copy has replaced the shard. */
+    if (commit && !has_failed(p))
+        count_removed(s);
+    compact_if_due(s);
     kh_writer_close(s->writer, 0, NULL);
     s->writer = NULL;
     pthread_mutex_lock(&p->mu);
@@ -501,47 +538,60 @@ static void *analyser_main(void *arg)
 
 static void stop_threads(kh_pipeline_t *p, int commit);
 
-kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, kh_pipeline_t **out,
-                             kh_error_t *err)
+/*
+ * How many shards a run on path writes (*n) and how many the index there has already (*have, 0
+ * when none): the index's own, else opts' (1 when 0). Only a new or empty folder, or an index and
+ * nothing else (index.h).
+ */
+static kh_status_t shards_of_run(const char *path, unsigned want, unsigned *n, unsigned *have,
+                                 kh_error_t *err)
 {
-    *out = NULL;
-    /* Only a new or empty folder, or an index and nothing else (index.h). */
     kh_index_layout_t layout;
     kh_status_t st = kh_index_layout_of(path, &layout, err);
     if (st)
         return st;
-    unsigned have;
-    if ((st = kh_index_shard_count(path, &have, err)) != KH_OK)
+    if ((st = kh_index_shard_count(path, have, err)) != KH_OK)
         return st;
-    unsigned want = opts->shards;
-    if (layout == KH_INDEX_SHARDS && !have && want <= 1)
+    if (layout == KH_INDEX_SHARDS && !*have && want <= 1)
         return kh_error_set(err, KH_ERR_ARG,
                             "%s: shard folders without their %s stub (a run creating a sharded "
                             "index was cut short): run it again with its --shards",
                             path, KH_INDEX_STUB_NAME);
     if (want > KH_PIPELINE_MAX_SHARDS)
         return kh_error_set(err, KH_ERR_ARG, "at most %d shards", KH_PIPELINE_MAX_SHARDS);
-    if (have && want && want != have)
+    if (*have && want && want != *have)
         return kh_error_set(err, KH_ERR_ARG,
                             "%s holds %u shard%s, not %u: to reshard, re-index into a new folder",
-                            path, have, have == 1 ? " (one database)" : "s", want);
-    unsigned n = have ? have : want ? want : 1;
-    /* A plain database at path when there is one shard; else shard folders. */
-    int sharded = n > 1;
-    if (sharded && mkdir(path, 0777) != 0 && errno != EEXIST)
-        return kh_error_set(err, KH_ERR_DB_OPEN, "%s: %s", path, kh_errno_message(errno));
+                            path, *have, *have == 1 ? " (one database)" : "s", want);
+    *n = *have ? *have : want ? want : 1;
+    return KH_OK;
+}
 
-    unsigned jobs = opts->jobs;
+/* Analysis threads: jobs, or one per processor online when 0; at most KH_PIPELINE_MAX_JOBS. */
+static unsigned analysis_threads(unsigned jobs)
+{
     if (jobs == 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = cpus > 0 ? (unsigned)cpus : 1;
     }
-    if (jobs > KH_PIPELINE_MAX_JOBS)
-        jobs = KH_PIPELINE_MAX_JOBS;
+    return jobs > KH_PIPELINE_MAX_JOBS ? KH_PIPELINE_MAX_JOBS : jobs;
+}
 
+/* Ends a pipeline whose opening failed: nothing was under way, so nothing is reported. */
+static void abandon(kh_pipeline_t *p)
+{
+    p->progress = NULL;
+    stop_threads(p, 0);
+    kh_pipeline_close(p, 0, NULL, NULL, NULL);
+}
+
+/* A pipeline of n shards and jobs analysis threads, its locks and queues ready; nothing opened,
+ * nothing started. NULL when out of memory. */
+static kh_pipeline_t *pipeline_new(unsigned n, unsigned jobs, const kh_pipeline_opts_t *opts)
+{
     kh_pipeline_t *p = calloc(1, sizeof *p);
     if (!p)
-        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+        return NULL;
     p->n_shards = n;
     p->n_jobs = jobs;
     p->compact = opts->compact;
@@ -558,9 +608,11 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
     p->shards = calloc(n, sizeof *p->shards);
     p->analysers = calloc(jobs, sizeof *p->analysers);
     p->builders = calloc(jobs, sizeof *p->builders);
-    if (!p->shards || !p->analysers || !p->builders)
-        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
-    for (unsigned i = 0; !st && i < n; i++) {
+    if (!p->shards || !p->analysers || !p->builders) {
+        abandon(p);
+        return NULL;
+    }
+    for (unsigned i = 0; i < n; i++) {
         shard_t *s = &p->shards[i];
         s->p = p;
         s->index = i;
@@ -569,16 +621,26 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         pthread_cond_init(&s->not_full, NULL);
         pthread_cond_init(&s->idle, NULL);
     }
+    return p;
+}
+
+/* Opens a writer on each shard of p, at path itself when there is one (not sharded), and notes
+ * what each holds before the run. */
+static kh_status_t open_shards(kh_pipeline_t *p, const char *path, int sharded,
+                               const kh_writer_opts_t *writer, kh_error_t *err)
+{
     /* --batch-size is shared among the shards: each commits every batch/N
      * articles, so memory and what a crash can lose stay those of one
      * database, whatever N. Xapian holds the open batch in memory: peak RSS
      * on saudinewsnet, one database, was 72 MB with 250 articles a batch,
      * 93 MB with 2000, 101 MB with 8000, 132 MB with all 30,676 in one; 2
      * shards with 2000 each (before sharing) took 188 MB on 10% of it. */
-    kh_writer_opts_t shard_opts = opts->writer;
+    kh_writer_opts_t shard_opts = *writer;
+    unsigned n = p->n_shards;
     unsigned batch =
         shard_opts.batch_articles ? shard_opts.batch_articles : KH_WRITER_BATCH_DEFAULT;
     shard_opts.batch_articles = (batch + n - 1) / n;
+    kh_status_t st = KH_OK;
     for (unsigned i = 0; !st && i < n; i++) {
         char *shard_path = sharded ? kh_index_shard_path(path, i) : strdup(path);
         if (!shard_path)
@@ -590,18 +652,23 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
         if (!st)
             p->shards[i].passages_before = passages_in(shard_path);
     }
-    /* The stub last: a searcher never sees it list a shard that is not there. */
-    if (!st && sharded && !have)
-        st = kh_index_write_stub(path, n, err);
-    for (unsigned i = 0; !st && i < jobs; i++)
-        st = kh_builder_new(&opts->writer.passage, &p->builders[i], err);
-    for (unsigned i = 0; !st && i < n; i++) {
+    return st;
+}
+
+/* Starts a writer thread per shard, then the analysis threads, each with a builder of its own. */
+static kh_status_t start_threads(kh_pipeline_t *p, const kh_passage_opts_t *passage,
+                                 kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    for (unsigned i = 0; !st && i < p->n_jobs; i++)
+        st = kh_builder_new(passage, &p->builders[i], err);
+    for (unsigned i = 0; !st && i < p->n_shards; i++) {
         if (pthread_create(&p->shards[i].thread, NULL, writer_main, &p->shards[i]) != 0)
             st = kh_error_set(err, KH_ERR_NOMEM, "cannot start a writer thread");
         else
             p->shards[i].started = 1;
     }
-    for (unsigned i = 0; !st && i < jobs; i++) {
+    for (unsigned i = 0; !st && i < p->n_jobs; i++) {
         analyser_arg_t *a = malloc(sizeof *a);
         if (a) {
             a->p = p;
@@ -614,10 +681,33 @@ kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, k
             p->n_analysers_started++;
         }
     }
+    return st;
+}
+
+kh_status_t kh_pipeline_open(const char *path, const kh_pipeline_opts_t *opts, kh_pipeline_t **out,
+                             kh_error_t *err)
+{
+    *out = NULL;
+    unsigned n = 1, have = 0;
+    kh_status_t st = shards_of_run(path, opts->shards, &n, &have, err);
+    if (st)
+        return st;
+    /* A plain database at path when there is one shard; else shard folders. */
+    int sharded = n > 1;
+    if (sharded && mkdir(path, 0777) != 0 && errno != EEXIST)
+        return kh_error_set(err, KH_ERR_DB_OPEN, "%s: %s", path, kh_errno_message(errno));
+
+    kh_pipeline_t *p = pipeline_new(n, analysis_threads(opts->jobs), opts);
+    if (!p)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    st = open_shards(p, path, sharded, &opts->writer, err);
+    /* The stub last: a searcher never sees it list a shard that is not there. */
+    if (!st && sharded && !have)
+        st = kh_index_write_stub(path, n, err);
+    if (!st)
+        st = start_threads(p, &opts->writer.passage, err);
     if (st) {
-        p->progress = NULL; /* nothing was under way */
-        stop_threads(p, 0);
-        kh_pipeline_close(p, 0, NULL, NULL, NULL);
+        abandon(p);
         return st;
     }
     *out = p;
