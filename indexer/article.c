@@ -442,6 +442,11 @@ typedef struct text_parser {
     unsigned para_line;
     char *heading; /* a subheading waiting for its paragraph */
     unsigned heading_line;
+    /* Where the file is: blank lines before anything, the header (when the first line is one
+     * of its keys), the body. */
+    enum { TEXT_START, TEXT_HEADER, TEXT_BODY } part;
+    int has_header;
+    unsigned long last_header_line;
 } text_parser_t;
 
 static kh_status_t header_line(text_parser_t *t, unsigned long ln, const char *s, size_t n)
@@ -570,98 +575,110 @@ static kh_status_t id_from_file_name(text_parser_t *t, const char *path)
     return t->a->id ? KH_OK : nomem(t->err, t->file);
 }
 
+/* After "## " on line ln: the paragraph and subheading before it end, a new subheading starts. */
+static kh_status_t start_heading(text_parser_t *t, unsigned long ln, const char *s, size_t n)
+{
+    kh_status_t st = end_paragraph(t);
+    if (!st)
+        st = end_heading(t);
+    if (st)
+        return st;
+    trim(&s, &n);
+    if (!(t->heading = dup_n(s, n)))
+        return nomem(t->err, t->file);
+    t->heading_line = (unsigned)ln;
+    return KH_OK;
+}
+
+/* A line of the body: a blank one ends a paragraph; with no header the first is the title; "## "
+ * starts a subheading; any other joins the paragraph. */
+static kh_status_t body_line(text_parser_t *t, unsigned long ln, const char *s, size_t n)
+{
+    trim(&s, &n);
+    if (n == 0)
+        return end_paragraph(t);
+    if (!t->has_header && !t->a->title)
+        return (t->a->title = dup_n(s, n)) ? KH_OK : nomem(t->err, t->file);
+    if (n > 3 && memcmp(s, "## ", 3) == 0)
+        return start_heading(t, ln, s + 3, n - 3);
+    return append_line(t, ln, s, n);
+}
+
+/* Line ln of the file (its BOM skipped, its UTF-8 checked), in the part of the file it is in. */
+static kh_status_t text_line(text_parser_t *t, unsigned long ln, const char *s, size_t n)
+{
+    if (t->part == TEXT_START) {
+        size_t kl, vl;
+        const char *v;
+        if (is_blank(s, n))
+            return KH_OK;
+        int key = split_header(s, n, &kl, &v, &vl);
+        t->has_header = key >= 0 && key < H_COUNT;
+        t->part = t->has_header ? TEXT_HEADER : TEXT_BODY;
+    }
+    if (t->part == TEXT_HEADER) {
+        if (is_blank(s, n)) {
+            t->part = TEXT_BODY;
+            return KH_OK;
+        }
+        kh_status_t st = header_line(t, ln, s, n);
+        if (!st)
+            t->last_header_line = ln;
+        return st;
+    }
+    return body_line(t, ln, s, n);
+}
+
+/* After the last line: what is still open ends, and the file must have been an article; its id
+ * from the file's name when the header gave none. */
+static kh_status_t end_text(text_parser_t *t, const char *path)
+{
+    kh_status_t st = end_paragraph(t);
+    if (!st)
+        st = end_heading(t);
+    if (st)
+        return st;
+    if (t->part == TEXT_START)
+        return bad(t->err, KH_ERR_FORMAT, t->file, 0, "no title and no body (only blank lines)");
+    if (t->has_header && t->a->n_paragraphs == 0)
+        return bad(t->err, KH_ERR_FORMAT, t->file, t->last_header_line,
+                   "header with no body (expected a blank line, then the paragraphs)");
+    return t->a->id ? KH_OK : id_from_file_name(t, path);
+}
+
 static kh_status_t read_text(kh_article_reader_t *r, kh_article_t **out, kh_error_t *err)
 {
     const char *file = kh_reader_path(r->in);
     text_parser_t t = {.err = err, .file = file};
-    enum { START, HEADER, BODY } state = START;
-    int has_header = 0;
-    unsigned long last_header_line = 0;
-    kh_status_t st;
+    kh_status_t st = KH_OK;
 
     r->done = 1; /* one article per file, good or bad */
     t.a = calloc(1, sizeof *t.a);
-    if (!t.a || !(t.a->file = dup_n(file, strlen(file)))) {
+    if (!t.a || !(t.a->file = dup_n(file, strlen(file))))
         st = nomem(err, file);
-        goto fail;
-    }
-    t.a->line = 1;
-    for (;;) {
+    else
+        t.a->line = 1;
+    while (!st) {
         const char *s;
         size_t n;
-        if ((st = kh_reader_next_line(r->in, &s, &n, err)) != KH_OK)
-            goto fail;
-        if (!s)
+        if ((st = kh_reader_next_line(r->in, &s, &n, err)) != KH_OK || !s)
             break;
         unsigned long ln = kh_reader_line_number(r->in);
         skip_bom(ln, &s, &n);
-        if ((st = check_utf8(err, file, ln, s, n)) != KH_OK)
-            goto fail;
-        if (state == START) {
-            size_t kl, vl;
-            const char *v;
-            if (is_blank(s, n))
-                continue;
-            int key = split_header(s, n, &kl, &v, &vl);
-            has_header = key >= 0 && key < H_COUNT;
-            state = has_header ? HEADER : BODY;
-        }
-        if (state == HEADER) {
-            if (is_blank(s, n)) {
-                state = BODY;
-                continue;
-            }
-            if ((st = header_line(&t, ln, s, n)) != KH_OK)
-                goto fail;
-            last_header_line = ln;
-            continue;
-        }
-        trim(&s, &n);
-        if (n == 0) {
-            if ((st = end_paragraph(&t)) != KH_OK)
-                goto fail;
-        } else if (!has_header && !t.a->title) {
-            if (!(t.a->title = dup_n(s, n))) {
-                st = nomem(err, file);
-                goto fail;
-            }
-        } else if (n > 3 && memcmp(s, "## ", 3) == 0) {
-            if ((st = end_paragraph(&t)) != KH_OK || (st = end_heading(&t)) != KH_OK)
-                goto fail;
-            s += 3;
-            n -= 3;
-            trim(&s, &n);
-            if (!(t.heading = dup_n(s, n))) {
-                st = nomem(err, file);
-                goto fail;
-            }
-            t.heading_line = (unsigned)ln;
-        } else if ((st = append_line(&t, ln, s, n)) != KH_OK) {
-            goto fail;
-        }
+        st = check_utf8(err, file, ln, s, n);
+        if (!st)
+            st = text_line(&t, ln, s, n);
     }
-    if ((st = end_paragraph(&t)) != KH_OK || (st = end_heading(&t)) != KH_OK)
-        goto fail;
-    if (state == START) {
-        st = bad(err, KH_ERR_FORMAT, file, 0, "no title and no body (only blank lines)");
-        goto fail;
-    }
-    if (has_header && t.a->n_paragraphs == 0) {
-        st = bad(err, KH_ERR_FORMAT, file, last_header_line,
-                 "header with no body (expected a blank line, then the paragraphs)");
-        goto fail;
-    }
-    if (!t.a->id && (st = id_from_file_name(&t, r->path)) != KH_OK)
-        goto fail;
+    if (!st)
+        st = end_text(&t, r->path);
     free(t.para);
+    if (st) {
+        free(t.heading);
+        kh_article_free(t.a);
+        return st;
+    }
     *out = t.a;
     return KH_OK;
-
-fail:
-    free(t.para);
-    free(t.heading);
-    kh_article_free(t.a);
-    return st;
 }
 
 /* ---- JSON Lines ---- */
