@@ -67,6 +67,63 @@ void kh_normalizer_free(kh_normalizer_t *n)
 #define DROP (-1)
 
 /*
+ * Letters of the Arabic block (U+0600-U+06FF) written in another way than the
+ * one they are searched as: what each becomes (DROP: deleted), a row each,
+ * grouped by why; 0 for the others, which map_cp() keeps or, marks, drops.
+ */
+#define ARABIC(cp) [(cp)-0x0600]
+static const int32_t arabic_folds[0x100] = {
+    ARABIC(0x066B) = '.', /* Arabic decimal separator */
+    ARABIC(0x066C) = ',', /* Arabic thousands separator */
+
+    /* Tatweel only stretches a word on the line. */
+    ARABIC(0x0640) = DROP,
+    /*
+     * The superscript (dagger) alef is a long a in vocalised text; it is
+     * written as ا in plain spelling (هٰذا / هاذا): turning it into ا did
+     * better than deleting it (earlier study here). Snowball leaves it.
+     */
+    ARABIC(0x0670) = 0x0627,
+    /*
+     * Alef forms: the hamza and madda on alef are dropped by most writers
+     * (اكد / أكد), and alef wasla ٱ is the Quranic spelling of a plain
+     * alef; Snowball does not fold ٱ at all.
+     */
+    ARABIC(0x0622) = 0x0627, /* آ */
+    ARABIC(0x0623) = 0x0627, /* أ */
+    ARABIC(0x0625) = 0x0627, /* إ */
+    ARABIC(0x0671) = 0x0627, /* ٱ */
+    ARABIC(0x0672) = 0x0627, /* alef with wavy hamza above */
+    ARABIC(0x0673) = 0x0627, /* alef with wavy hamza below */
+    /* Alef maqsura ى and yeh ي are confused at the end of words (الاصطناعى). */
+    ARABIC(0x0649) = 0x064A,                        /* ى */
+    ARABIC(0x0629) = FOLD_TEH_MARBUTA ? 0x0647 : 0, /* ة: see FOLD_TEH_MARBUTA */
+    ARABIC(0x0624) = FOLD_HAMZA_SEATS ? 0x0648 : 0, /* ؤ: see FOLD_HAMZA_SEATS */
+    ARABIC(0x0626) = FOLD_HAMZA_SEATS ? 0x064A : 0, /* ئ */
+    /*
+     * Persian and Urdu letter forms, which Arabic text gets from Persian
+     * keyboards and copied names: the same letter to an Arabic reader.
+     * Letters for sounds Arabic lacks (پ چ ژ گ) stay: they tell words apart.
+     */
+    ARABIC(0x06A9) = 0x0643, /* keheh ک */
+    ARABIC(0x06AA) = 0x0643, /* swash kaf ڪ */
+    ARABIC(0x06CC) = 0x064A, /* Farsi yeh ی */
+    ARABIC(0x06CD) = 0x064A, /* yeh with tail */
+    ARABIC(0x06D0) = 0x064A, /* yeh ې */
+    ARABIC(0x06D2) = 0x064A, /* yeh barree ے */
+    /* yeh barree with hamza: a hamza seat like ئ */
+    ARABIC(0x06D3) = FOLD_HAMZA_SEATS ? 0x064A : 0x0626,
+    ARABIC(0x06BE) = 0x0647, /* heh doachashmee ھ */
+    ARABIC(0x06C1) = 0x0647, /* heh goal ہ */
+    ARABIC(0x06D5) = 0x0647, /* ae ە, the Persian final heh */
+    ARABIC(0x06C0) = 0x0647, /* heh with yeh above ۀ: Persian ezafe on a final heh */
+    ARABIC(0x06C2) = 0x0647, /* heh goal with hamza above */
+    ARABIC(0x06C3) = FOLD_TEH_MARBUTA ? 0x0647 : 0x0629, /* teh marbuta goal ۃ */
+    ARABIC(0x06BA) = 0x0646,                             /* noon ghunna ں */
+};
+#undef ARABIC
+
+/*
  * The per-code-point rules, applied after NFKC (or to code points that NFKC
  * leaves alone, on the fast path). Returns the replacement, or DROP.
  */
@@ -82,70 +139,11 @@ static int32_t map_cp(int32_t cp, kh_script_t script)
         return '0' + (cp - 0x0660);
     if (cp >= 0x06F0 && cp <= 0x06F9)
         return '0' + (cp - 0x06F0);
+    if (cp >= 0x0600 && cp <= 0x06FF && arabic_folds[cp - 0x0600])
+        return arabic_folds[cp - 0x0600];
     switch (cp) {
-    case 0x066B: /* Arabic decimal separator */
-        return '.';
-    case 0x066C: /* Arabic thousands separator */
-        return ',';
     case 0x2019: /* typeset apostrophe: English Snowball strips "'s" only with U+0027 */
         return '\'';
-
-    /* Arabic. Tatweel only stretches a word on the line. */
-    case 0x0640:
-        return DROP;
-    /*
-     * The superscript (dagger) alef is a long a in vocalised text; it is
-     * written as ا in plain spelling (هٰذا / هاذا): turning it into ا did
-     * better than deleting it (earlier study here). Snowball leaves it.
-     */
-    case 0x0670:
-        return 0x0627;
-    /*
-     * Alef forms: the hamza and madda on alef are dropped by most writers
-     * (اكد / أكد), and alef wasla ٱ is the Quranic spelling of a plain
-     * alef; Snowball does not fold ٱ at all.
-     */
-    case 0x0622: /* آ */
-    case 0x0623: /* أ */
-    case 0x0625: /* إ */
-    case 0x0671: /* ٱ */
-    case 0x0672: /* alef with wavy hamza above */
-    case 0x0673: /* alef with wavy hamza below */
-        return 0x0627;
-    /* Alef maqsura ى and yeh ي are confused at the end of words (الاصطناعى). */
-    case 0x0649:
-        return 0x064A;
-    case 0x0629: /* ة: see FOLD_TEH_MARBUTA */
-        return FOLD_TEH_MARBUTA ? 0x0647 : cp;
-    case 0x0624: /* ؤ: see FOLD_HAMZA_SEATS */
-        return FOLD_HAMZA_SEATS ? 0x0648 : cp;
-    case 0x0626: /* ئ */
-        return FOLD_HAMZA_SEATS ? 0x064A : cp;
-    /*
-     * Persian and Urdu letter forms, which Arabic text gets from Persian
-     * keyboards and copied names: the same letter to an Arabic reader.
-     * Letters for sounds Arabic lacks (پ چ ژ گ) stay: they tell words apart.
-     */
-    case 0x06A9: /* keheh ک */
-    case 0x06AA: /* swash kaf ڪ */
-        return 0x0643;
-    case 0x06CC: /* Farsi yeh ی */
-    case 0x06CD: /* yeh with tail */
-    case 0x06D0: /* yeh ې */
-    case 0x06D2: /* yeh barree ے */
-        return 0x064A;
-    case 0x06D3: /* yeh barree with hamza: a hamza seat like ئ */
-        return FOLD_HAMZA_SEATS ? 0x064A : 0x0626;
-    case 0x06BE: /* heh doachashmee ھ */
-    case 0x06C1: /* heh goal ہ */
-    case 0x06D5: /* ae ە, the Persian final heh */
-        return 0x0647;
-    case 0x06C0: /* heh with yeh above ۀ: Persian ezafe on a final heh */
-    case 0x06C2: /* heh goal with hamza above */
-    case 0x06C3: /* teh marbuta goal ۃ */
-        return FOLD_TEH_MARBUTA || cp != 0x06C3 ? 0x0647 : 0x0629;
-    case 0x06BA: /* noon ghunna ں */
-        return 0x0646;
     /* Joiners and the soft hyphen are invisible inside a word (NFKC's IGNORE drops them on the slow
      * path). */
     case 0x00AD:
