@@ -84,4 +84,15 @@ kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err);
 kh_status_t kh_plan_stripped_form(kh_analyzer_t *a, const char *norm, const char *term,
                                   char other[KH_TOKEN_FORM_MAX + 1], kh_error_t *err);
 
+/*
+ * Into forms, the terms of the Arabic word norm (term: its term) after a
+ * lone proclitic ل ب ك, each "" when it is the word's own term, another's
+ * of forms, or the word is short or starts with the article. Plans look
+ * them up in the index. KH_OK or the analyzer's error.
+ */
+#define KH_PLAN_PROCLITICS 3
+kh_status_t kh_plan_proclitic_forms(kh_analyzer_t *a, const char *norm, const char *term,
+                                    char forms[KH_PLAN_PROCLITICS][KH_TOKEN_FORM_MAX + 1],
+                                    kh_error_t *err);
+
 #endif

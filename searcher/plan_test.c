@@ -218,10 +218,47 @@ static void describes_plan(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* A word's terms after ل ب ك (kh_plan_proclitic_forms): its norm, then the three expected. */
+static const struct {
+    const char *norm;
+    const char *forms[KH_PLAN_PROCLITICS];
+} proclitic_rows[] = {
+    /* Snowball keeps ل and ك; بماسك stems to ماس, the word's own term. */
+    {"ماسك", {"لماس", "", "كماس"}},
+    {"تقرير", {"لتقرير", "", "كتقرير"}},
+    {"مشاركه", {"لمشار", "", "كمشار"}},
+    /* After the article the stemmer takes the proclitic already. */
+    {"الشركه", {"", "", ""}},
+    /* Two letters: too short to tell a proclitic. */
+    {"من", {"", "", ""}},
+};
+
+static void proclitic_forms(void **state)
+{
+    (void)state;
+    kh_analyzer_t *analyzer = NULL;
+    kh_error_t err = {0};
+    assert_int_equal(kh_analyzer_new(&analyzer, &err), KH_OK);
+    for (size_t i = 0; i < sizeof proclitic_rows / sizeof proclitic_rows[0]; i++) {
+        const char *norm = proclitic_rows[i].norm;
+        char term[KH_TOKEN_FORM_MAX + 1], forms[KH_PLAN_PROCLITICS][KH_TOKEN_FORM_MAX + 1];
+        size_t len = 0;
+        assert_int_equal(
+            kh_analyzer_term(analyzer, norm, strlen(norm), term, sizeof term, &len, &err), KH_OK);
+        assert_int_equal(kh_plan_proclitic_forms(analyzer, norm, term, forms, &err), KH_OK);
+        for (int j = 0; j < KH_PLAN_PROCLITICS; j++)
+            if (strcmp(forms[j], proclitic_rows[i].forms[j]) != 0)
+                fail_msg("'%s', proclitic %d: '%s', expected '%s'", norm, j, forms[j],
+                         proclitic_rows[i].forms[j]);
+    }
+    kh_analyzer_free(analyzer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(describes_plan),
+        cmocka_unit_test(proclitic_forms),
     };
     return cmocka_run_group_tests(tests, make_index, NULL);
 }

@@ -8,8 +8,11 @@
 # from three sources: the news corpus's "Arabic (Latin)" glosses (one to
 # three Latin words in brackets after as many Arabic ones, aligned word by
 # word); the news corpus's Latin words written right after an Arabic word
-# (أندرويد Android), kept when seen in 2 articles and a quarter of that
-# Latin word's such places; and the glosses of the Wikipedia sets
+# (أندرويد Android), kept when seen in a quarter of that Latin word's such
+# places and in 2 articles, or in 1 when the Arabic word transliterated by
+# ICU (`uconv -x 'Arabic-Latin; Latin-ASCII'`, icu-devtools) has the Latin
+# word's consonants, or all but one in three (a check of its own, not the
+# searcher's phonetic key); and the glosses of the Wikipedia sets
 # ../shared/data/arcd and kaiflematha. The Latin word has at least 4
 # letters and is not in capitals (acronyms). The Arabic word loses a
 # proclitic or the article when the news corpus holds it more often without;
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -r "$data" ] || { echo "skipped: no corpus at $data" >&2; exit 77; }
+command -v uconv >/dev/null || { echo "names.sh: needs uconv (Debian: icu-devtools)" >&2; exit 2; }
 indexer=${INDEXER:-$root/build/indexer/indexer}
 searcher=${SEARCHER:-$root/build/searcher/searcher}
 [ -x "$searcher" ] || { echo "names.sh: no searcher at $searcher" >&2; exit 2; }
@@ -64,7 +68,7 @@ if [ -z "$index" ]; then
 fi
 
 python3 - "$data" "$work" "$shared/arcd/docs.jsonl" "$shared/kaiflematha/docs.jsonl" <<'PY' || exit 2
-import collections, gzip, json, os, re, sys, zlib
+import collections, gzip, json, os, re, subprocess, sys, zlib
 data, work, wiki = sys.argv[1], sys.argv[2], [f for f in sys.argv[3:] if os.path.exists(f)]
 AR = "\u0621-\u064A"
 ARTICLE = "\u0627\u0644"
@@ -95,9 +99,44 @@ for f in wiki:
     for line in open(f, encoding="utf-8"):
         d = json.loads(line)
         glosses(d.get("title", "") + "\n" + d.get("text", ""))
-for (a, l), ids in after.items():
-    if len(ids) >= 2 and len(ids) >= 0.25 * follows[l]:
-        pairs.add((a, l))
+# Seen in 1 article only, a pair is kept when the Arabic word, transliterated
+# by ICU (uconv), sounds like the Latin one: a check independent of the
+# searcher's phonetic key, so the set does not favour what the key handles.
+# Of the 78 names it adds, 76 are a name or word and its spelling (by eye).
+PROCLITICS = (ARTICLE, "\u0644\u0644", "\u0648", "\u0641", "\u0628", "\u0644", "\u0643")
+once = []
+for (a, l), ids in sorted(after.items()):
+    if len(ids) >= 0.25 * follows[l]:
+        if len(ids) >= 2:
+            pairs.add((a, l))
+        else:
+            once.append((a, l))
+arabic = sorted({a[len(p):] for a, _ in once for p in ("",) + PROCLITICS if a.startswith(p)})
+latin = dict(zip(arabic, subprocess.run(["uconv", "-x", "Arabic-Latin; Latin-ASCII"], input="\n".join(arabic) + "\n",
+                                        capture_output=True, text=True, check=True).stdout.splitlines()))
+def skeleton(w):
+    # Consonants only, a doubled one once: ICU writes long vowels as w y and
+    # digraphs with h (zwkrbyrgh, Zuckerberg: zkrbrg, zckrbrg).
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]|[aeiouwyh]", "", w.lower().replace("x", "ks")))
+def distance(x, y):
+    row = list(range(len(y) + 1))
+    for i, cx in enumerate(x, 1):
+        prev, row[0] = row[0], i
+        for j, cy in enumerate(y, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (cx != cy))
+    return row[-1]
+def sounds_alike(a, l):
+    # The same skeleton, or one consonant apart in three (a Latin c for a k).
+    x, y = skeleton(latin[a]), skeleton(l)
+    d, short = distance(x, y), min(len(x), len(y))
+    return short >= 2 and (d == 0 or (short >= 3 and 3 * d <= max(len(x), len(y))))
+alike = set()
+with open(work + "/once.tsv", "w") as f:  # for a look by eye
+    for a, l in once:
+        if sounds_alike(a, l):
+            alike.add((a, l))
+        f.write("%s\t%s\t%s\t%s\n" % ("kept" if (a, l) in alike else "no", a, l, latin[a]))
+pairs |= alike
 # Article frequency of every word, to drop glosses of plain Arabic words.
 df = collections.Counter()
 words_of = []
@@ -107,7 +146,7 @@ for _, text in arts:
     df.update(ws)
 def bare(a):
     # Without its proclitic or article when the corpus holds that form more often.
-    for p in (ARTICLE, "\u0644\u0644", "\u0648", "\u0641", "\u0628", "\u0644", "\u0643"):
+    for p in PROCLITICS:
         if a.startswith(p) and len(a) - len(p) >= 3 and df[a[len(p):]] > df[a]:
             return a[len(p):]
     return a
@@ -115,7 +154,9 @@ limit = 0.01 * len(arts)
 names = collections.defaultdict(set)
 dropped = collections.Counter()
 for a, l in sorted(pairs):
-    a = bare(a)
+    # A pair seen once keeps its proclitic when without it the word sounds
+    # otherwise (بلوك Block: لوك is more common).
+    a = bare(a) if (a, l) not in alike or sounds_alike(bare(a), l) else a
     if a.startswith(ARTICLE):
         dropped["article"] += 1
     elif not 0 < df[a] < limit:
@@ -146,7 +187,8 @@ with open(work + "/names.tsv", "w") as f, open(work + "/queries.tsv", "w") as q,
             q.write("%s\t%s\n" % (qid, text))
             for doc in rel:
                 r.write("%s 0 %s 1\n" % (qid, doc))
-print("names: %d from %d pairs; dropped: %s; with 2+ Arabic spellings: %d" % (len(names), len(pairs),
+print("names: %d from %d pairs (%d of %d seen once kept); dropped: %s; with 2+ Arabic spellings: %d"
+      % (len(names), len(pairs), len(alike), len(once),
       ", ".join("%s %d" % kv for kv in sorted(dropped.items())),
       sum(len(v) > 1 for v in names.values())), file=sys.stderr)
 PY
