@@ -605,7 +605,21 @@ static int same_score_and_key(const ordered_hit_t *x, const ordered_hit_t *y)
  * that tie (news repeats related headlines: the 200 ARCD questions over
  * the news corpus read some 4,000 article ids).
  */
-static kh_status_t order_hits(kh_mset_t *mset, ordered_hit_t **out, size_t *n_out, kh_error_t *err)
+/* A tied hit's key from its passage, read already: article id, NUL, passage number as the slot. */
+static kh_status_t key_from_passage(ordered_hit_t *h, const kh_passage_data_t *p, kh_error_t *err)
+{
+    size_t len = strlen(p->article_id);
+    char *key = malloc(len + 1 + 24);
+    if (!key)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    memcpy(key, p->article_id, len + 1);
+    h->key = key;
+    h->key_len = len + 1 + (size_t)sprintf(key + len + 1, "%06ld", passage_number(p->passage_id));
+    return KH_OK;
+}
+
+static kh_status_t order_hits(kh_mset_t *mset, const kh_result_t *read, size_t n_read, size_t keep,
+                              ordered_hit_t **out, size_t *n_out, kh_error_t *err)
 {
     size_t n = kh_mset_size(mset), n_tied = 0;
     ordered_hit_t *hits = calloc(n ? n : 1, sizeof *hits);
@@ -617,14 +631,22 @@ static kh_status_t order_hits(kh_mset_t *mset, ordered_hit_t **out, size_t *n_ou
         if (!st)
             hits[i] = (ordered_hit_t){i, hit.docid, quantised(hit.weight), NULL, 0};
     }
-    for (size_t i = 0; !st && i < n; i++) {
-        int with_next = i + 1 < n && hits[i].score == hits[i + 1].score;
-        if (with_next || (i > 0 && hits[i].score == hits[i - 1].score))
-            tied[n_tied++] = i;
+    /* Groups of ties past the hits kept (keep) leave them as they are: not read. */
+    for (size_t i = 0; !st && i < keep && i < n;) {
+        size_t end = i + 1;
+        while (end < n && hits[end].score == hits[i].score)
+            end++;
+        for (size_t k = i; !st && end - i > 1 && k < end; k++) {
+            if (k < n_read && read[k].storage)
+                st = key_from_passage(&hits[k], &read[k].data, err);
+            else
+                tied[n_tied++] = k;
+        }
+        i = end;
     }
     if (!st)
         st = append_values(mset, hits, tied, n_tied, KH_SLOT_ARTICLE_ID, err);
-    if (!st && n_tied)
+    if (!st)
         qsort(hits, n, sizeof *hits, by_score_then_key);
     /* Passages of one article with equal scores: by passage number. */
     n_tied = 0;
@@ -694,6 +716,66 @@ static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, unsigned c
     }
 }
 
+/* Passages read ahead (read_ahead()), at their mset positions. */
+typedef struct ahead {
+    kh_searcher_t *s;
+    kh_result_t *read;
+    kh_status_t st;
+    kh_error_t *err;
+} ahead_t;
+
+static int take_ahead(void *ctx, size_t i, const char *data, size_t len)
+{
+    ahead_t *a = ctx;
+    a->st = take_passage(a->s, data, len, 0, &a->read[i], a->err);
+    return a->st != KH_OK;
+}
+
+/*
+ * Over remote shards, the passages of the mset's first hits, all at once
+ * (kh_db_documents_data), before they are ordered: the first upto of the
+ * keep kept and the rest of their last group of ties, whose keys are then
+ * their passages' ids instead of value reads of their own (order_hits), a
+ * round trip or two fewer. *read[i] is mset hit i (*n_read of them).
+ */
+static kh_status_t read_ahead(kh_searcher_t *s, kh_mset_t *mset, size_t keep, size_t upto,
+                              kh_result_t **read, size_t *n_read, kh_error_t *err)
+{
+    size_t n = kh_mset_size(mset), end = upto < keep ? upto : keep;
+    *read = NULL;
+    *n_read = 0;
+    if (end == 0)
+        return KH_OK;
+    kh_hit_t last, hit;
+    kh_status_t st = kh_mset_hit(mset, end - 1, &last, err);
+    while (!st && end < n && !(st = kh_mset_hit(mset, end, &hit, err)) &&
+           quantised(hit.weight) == quantised(last.weight))
+        end++;
+    kh_result_t *passages = st ? NULL : calloc(end, sizeof *passages);
+    unsigned *docids = st ? NULL : malloc(end * sizeof *docids);
+    if (!st && (!passages || !docids))
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t i = 0; !st && i < end; i++) {
+        st = kh_mset_hit(mset, i, &hit, err);
+        passages[i].docid = docids[i] = hit.docid;
+    }
+    ahead_t a = {s, passages, KH_OK, err};
+    if (!st)
+        st = kh_db_documents_data(s->db, docids, end, take_ahead, &a, err);
+    if (!st)
+        st = a.st;
+    free(docids);
+    if (st) {
+        for (size_t i = 0; passages && i < end; i++)
+            free(passages[i].storage);
+        free(passages);
+        return st;
+    }
+    *read = passages;
+    *n_read = end;
+    return KH_OK;
+}
+
 /*
  * Every hit of an mset, best first. Read them all from the database before
  * any highlighting: the reading is what a writer's commits can overtake, so
@@ -711,25 +793,35 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     kh_status_t st = new_enquire(run, query, run->opts->per_article, 0, &e, err);
     if (!st)
         st = get_mset_past_ties(e, want, check_at_least, &mset, err);
-    if (!st)
-        st = order_hits(mset, &hits, &n, err);
-    size_t keep = n < want ? n : want;
-    /* Over remote shards the hits are read at once after the loop, not one by one. */
+    size_t size = st ? 0 : kh_mset_size(mset), keep = size < want ? size : want;
+    /* Over remote shards the hits are read at once, not one by one; feedback's
+     * reweighing finds the first ids_upto by their passage ids (feedback.c). */
     int remote = kh_db_is_remote(run->s->db);
+    size_t ids_upto = run->ids_upto > with_data ? run->ids_upto : with_data, n_read = 0;
+    kh_result_t *read = NULL;
+    if (!st && remote && with_data)
+        st = read_ahead(run->s, mset, keep, ids_upto, &read, &n_read, err);
+    if (!st)
+        st = order_hits(mset, read, n_read, keep, &hits, &n, err);
     if (!st && keep)
         st = results_grow(out, keep, err);
     for (size_t i = 0; !st && i < keep; i++) {
         kh_result_t *r = &out->items[out->n];
         *r = (kh_result_t){0};
-        if (i < with_data && !remote)
+        if (hits[i].at < n_read) {
+            *r = read[hits[i].at];
+            read[hits[i].at] = (kh_result_t){0};
+        } else if (i < with_data && !remote) {
             st = read_hit(run->s, mset, hits[i].at, r, err);
+        }
         r->score = hits[i].score;
         r->docid = hits[i].docid;
         if (!st)
             r->rank = (unsigned)++out->n;
     }
-    /* Feedback's reweighing finds the first ids_upto by their passage ids (feedback.c). */
-    size_t ids_upto = run->ids_upto > with_data ? run->ids_upto : with_data;
+    for (size_t i = 0; i < n_read; i++)
+        free_result(&read[i]);
+    free(read);
     if (!st && remote && with_data)
         st = read_results_at_once(run->s, out, ids_upto, with_data, err);
     if (!st) {
