@@ -211,7 +211,7 @@ remote_round_trips)
     # trips a query waits for on that shard. On these queries (with the
     # shared data: 4 of two or three words, 4 ARCD questions), 2 shards:
     # 25.9 a query before (each word's frequency asked alone, tied hits'
-    # article ids one by one, the 50 feedback passages' term lists), 14.2
+    # article ids one by one, the 50 feedback passages' term lists), 12.0
     # after (plan.c, search.c's order_hits, feedback.c). At most 18 here,
     # and the same ranking as the shards read locally.
     command -v xapian-tcpsrv >/dev/null || skip "xapian-tcpsrv (xapian-tools) not installed"
