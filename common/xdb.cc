@@ -745,6 +745,54 @@ Xapian::Database &shard_connection(kh_db_t *db, kh_shard *shard, size_t w)
 }
 
 /*
+ * Opens connections 1 to ways[s] - 1 of each remote shard live[s] that are
+ * not open yet: one shard's one after the other, the shards at once, each
+ * in a thread of its own. xapian-tcpsrv listens with a backlog of 5, and
+ * connections to one server opened all at once (2 searchers x 7 x 4
+ * shards) overflowed it; the dropped ones waited for TCP to retry and
+ * timed out ("no reply within 10 s"). One shard after the other, the 7
+ * connections to each of 4 shards cost the first query 28 connections'
+ * openings in turn (55 round trips instead of 14 at 20 ms).
+ */
+void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live,
+                      const std::vector<size_t> &ways)
+{
+    std::vector<size_t> todo;
+    for (size_t s = 0; s < live.size(); s++) {
+        kh_shard *shard = live[s];
+        bool missing = false;
+        for (size_t w = 1; w < ways[s] && !shard->context.empty(); w++)
+            missing = missing || w > shard->more_open.size() || !shard->more_open[w - 1];
+        if (missing)
+            todo.push_back(s);
+    }
+    std::vector<std::exception_ptr> failed(todo.size());
+    auto work = [&](size_t t) {
+        try {
+            for (size_t w = 1; w < ways[todo[t]]; w++)
+                shard_connection(db, live[todo[t]], w);
+        } catch (...) {
+            failed[t] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    try {
+        for (size_t t = 1; t < todo.size(); t++)
+            threads.emplace_back(work, t);
+    } catch (...) {
+        for (size_t t = threads.size() + 1; t < todo.size(); t++)
+            work(t);
+    }
+    if (!todo.empty())
+        work(0);
+    for (std::thread &t : threads)
+        t.join();
+    for (std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+/*
  * Calls read(database, s, i) for each item i of items[s], s a shard of
  * live, from several threads at once: each shard's items are spread over
  * up to PARALLEL_PER_SHARD connections to it (one, a local shard), each in
@@ -762,26 +810,21 @@ void on_shards_at_once(kh_db_t *db, const std::vector<kh_shard *> &live,
         std::vector<size_t> items;
     };
     std::vector<connection> connections;
+    std::vector<size_t> ways(live.size());
+    for (size_t s = 0; s < live.size(); s++)
+        ways[s] =
+            live[s]->context.empty() ? 1 : std::min(items[s].size(), (size_t)PARALLEL_PER_SHARD);
+    open_connections(db, live, ways);
     for (size_t s = 0; s < live.size(); s++) {
         const std::vector<size_t> &mine = items[s];
         if (mine.empty())
             continue;
         kh_shard *shard = live[s];
-        size_t ways =
-            shard->context.empty() ? 1 : std::min(mine.size(), (size_t)PARALLEL_PER_SHARD);
-        /*
-         * Opened here one after the other, not in the threads: xapian-tcpsrv
-         * listens with a backlog of 5, and connections opened all at once
-         * (2 searchers x 7 x 4 shards) overflowed it; the dropped ones
-         * waited for TCP to retry and timed out ("no reply within 10 s").
-         */
-        for (size_t w = 1; w < ways; w++)
-            shard_connection(db, shard, w);
         size_t first = connections.size();
-        for (size_t w = 0; w < ways; w++)
+        for (size_t w = 0; w < ways[s]; w++)
             connections.push_back({shard, s, w, {}});
         for (size_t j = 0; j < mine.size(); j++)
-            connections[first + j % ways].items.push_back(mine[j]);
+            connections[first + j % ways[s]].items.push_back(mine[j]);
     }
     std::vector<std::exception_ptr> failed(connections.size());
     auto work = [&](size_t c) {
@@ -1381,6 +1424,7 @@ kh_status_t kh_db_passage_wdfs(kh_db_t *db, const char *const *terms, size_t n_t
             /* Group g over connection g % PARALLEL_PER_SHARD of every shard, in the shards'
              * order: the docids are the reader's. */
             size_t ways = std::min(n_groups, (size_t)PARALLEL_PER_SHARD);
+            open_connections(db, live, std::vector<size_t>(live.size(), ways));
             std::vector<Xapian::Database> over(ways);
             for (size_t w = 0; w < ways; w++)
                 for (kh_shard *shard : live)
