@@ -16,11 +16,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -722,76 +725,115 @@ class UnprefixedOnly : public Xapian::ExpandDecider
 #define PARALLEL_PER_SHARD 8
 
 /*
- * Calls read(database, shard docid, i) for each docids[i] (docids of db's
- * reader), in some order and from several threads at once when db has
- * remote shards: each remote shard's documents are spread over up to
- * PARALLEL_PER_SHARD connections, each in a thread of its own, so read
- * must only touch what belongs to i. Otherwise, or when the reader's
- * shards are not the stub's lines one for one, in order on the reader.
+ * Connection w (0 to PARALLEL_PER_SHARD - 1) to shard: 0 is the stub's own,
+ * the others opened on first use; a local shard has only its own.
+ */
+Xapian::Database &shard_connection(kh_db_t *db, kh_shard *shard, size_t w)
+{
+    if (w == 0 || shard->context.empty())
+        return shard->db;
+    if (shard->more.size() < PARALLEL_PER_SHARD - 1) {
+        shard->more.resize(PARALLEL_PER_SHARD - 1);
+        shard->more_open.resize(PARALLEL_PER_SHARD - 1, 0);
+    }
+    if (!shard->more_open[w - 1]) {
+        stub_line line{shard->line, shard->spec, shard->type, shard->arg};
+        shard->more[w - 1] = open_stub_line(line, db->remote_timeout);
+        shard->more_open[w - 1] = 1;
+    }
+    return shard->more[w - 1];
+}
+
+/*
+ * Opens connections 1 to ways[s] - 1 of each remote shard live[s] that are
+ * not open yet: one shard's one after the other, the shards at once, each
+ * in a thread of its own. xapian-tcpsrv listens with a backlog of 5, and
+ * connections to one server opened all at once (2 searchers x 7 x 4
+ * shards) overflowed it; the dropped ones waited for TCP to retry and
+ * timed out ("no reply within 10 s"). One shard after the other, the 7
+ * connections to each of 4 shards cost the first query 28 connections'
+ * openings in turn (55 round trips instead of 14 at 20 ms).
+ */
+void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live,
+                      const std::vector<size_t> &ways)
+{
+    std::vector<size_t> todo;
+    for (size_t s = 0; s < live.size(); s++) {
+        kh_shard *shard = live[s];
+        bool missing = false;
+        for (size_t w = 1; w < ways[s] && !shard->context.empty(); w++)
+            missing = missing || w > shard->more_open.size() || !shard->more_open[w - 1];
+        if (missing)
+            todo.push_back(s);
+    }
+    std::vector<std::exception_ptr> failed(todo.size());
+    auto work = [&](size_t t) {
+        try {
+            for (size_t w = 1; w < ways[todo[t]]; w++)
+                shard_connection(db, live[todo[t]], w);
+        } catch (...) {
+            failed[t] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    try {
+        for (size_t t = 1; t < todo.size(); t++)
+            threads.emplace_back(work, t);
+    } catch (...) {
+        for (size_t t = threads.size() + 1; t < todo.size(); t++)
+            work(t);
+    }
+    if (!todo.empty())
+        work(0);
+    for (std::thread &t : threads)
+        t.join();
+    for (std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+/*
+ * Calls read(database, s, i) for each item i of items[s], s a shard of
+ * live, from several threads at once: each shard's items are spread over
+ * up to PARALLEL_PER_SHARD connections to it (one, a local shard), each in
+ * a thread of its own, so read must only touch what belongs to (s, i).
  * Throws the first exception a read threw (after every thread ended).
  */
 template <typename F>
-void for_each_document(kh_db_t *db, const unsigned *docids, size_t n, F &&read)
+void on_shards_at_once(kh_db_t *db, const std::vector<kh_shard *> &live,
+                       const std::vector<std::vector<size_t>> &items, F &&read)
 {
-    std::vector<kh_shard *> live;
-    for (kh_shard &s : db->shards)
-        if (!s.dropped)
-            live.push_back(&s);
-    Xapian::Database &reader = db->get();
-    if (!db->remote || live.empty() || reader.size() != live.size() || n < 2) {
-        for (size_t i = 0; i < n; i++)
-            read(reader, docids[i], i);
-        return;
-    }
-    size_t k = live.size();
-    /* A multi-database interleaves its shards' docids: shard (d-1) % k, docid (d-1) / k + 1. */
     struct connection {
         kh_shard *shard;
+        size_t s;    /* in live */
         size_t slot; /* 0: shard->db; else shard->more[slot - 1] */
         std::vector<size_t> items;
     };
     std::vector<connection> connections;
-    for (size_t s = 0; s < k; s++) {
-        std::vector<size_t> mine;
-        for (size_t i = 0; i < n; i++)
-            if (docids[i] && (docids[i] - 1) % k == s)
-                mine.push_back(i);
+    std::vector<size_t> ways(live.size());
+    for (size_t s = 0; s < live.size(); s++)
+        ways[s] =
+            live[s]->context.empty() ? 1 : std::min(items[s].size(), (size_t)PARALLEL_PER_SHARD);
+    open_connections(db, live, ways);
+    for (size_t s = 0; s < live.size(); s++) {
+        const std::vector<size_t> &mine = items[s];
         if (mine.empty())
             continue;
         kh_shard *shard = live[s];
-        size_t ways =
-            shard->context.empty() ? 1 : std::min(mine.size(), (size_t)PARALLEL_PER_SHARD);
-        if (shard->more.size() < PARALLEL_PER_SHARD - 1) {
-            shard->more.resize(PARALLEL_PER_SHARD - 1);
-            shard->more_open.resize(PARALLEL_PER_SHARD - 1, 0);
-        }
-        /*
-         * Opened here one after the other, not in the threads: xapian-tcpsrv
-         * listens with a backlog of 5, and connections opened all at once
-         * (2 searchers x 7 x 4 shards) overflowed it; the dropped ones
-         * waited for TCP to retry and timed out ("no reply within 10 s").
-         */
-        for (size_t w = 1; w < ways; w++) {
-            if (!shard->more_open[w - 1]) {
-                stub_line line{shard->line, shard->spec, shard->type, shard->arg};
-                shard->more[w - 1] = open_stub_line(line, db->remote_timeout);
-                shard->more_open[w - 1] = 1;
-            }
-        }
         size_t first = connections.size();
-        for (size_t w = 0; w < ways; w++)
-            connections.push_back({shard, w, {}});
+        for (size_t w = 0; w < ways[s]; w++)
+            connections.push_back({shard, s, w, {}});
         for (size_t j = 0; j < mine.size(); j++)
-            connections[first + j % ways].items.push_back(mine[j]);
+            connections[first + j % ways[s]].items.push_back(mine[j]);
     }
     std::vector<std::exception_ptr> failed(connections.size());
     auto work = [&](size_t c) {
         connection &conn = connections[c];
         kh_shard &shard = *conn.shard;
         try {
-            Xapian::Database *x = conn.slot ? &shard.more[conn.slot - 1] : &shard.db;
+            Xapian::Database &x = shard_connection(db, &shard, conn.slot);
             for (size_t i : conn.items)
-                read(*x, (docids[i] - 1) / (unsigned)k + 1, i);
+                read(x, conn.s, i);
         } catch (...) {
             failed[c] = std::current_exception();
         }
@@ -812,6 +854,47 @@ void for_each_document(kh_db_t *db, const unsigned *docids, size_t n, F &&read)
     for (std::exception_ptr &e : failed)
         if (e)
             std::rethrow_exception(e);
+}
+
+/* The shards of db's reader, one for one with the stub's lines left in; empty when not remote. */
+std::vector<kh_shard *> live_shards(kh_db_t *db)
+{
+    std::vector<kh_shard *> live;
+    if (!db->remote)
+        return live;
+    for (kh_shard &s : db->shards)
+        if (!s.dropped)
+            live.push_back(&s);
+    if (db->get().size() != live.size())
+        live.clear();
+    return live;
+}
+
+/*
+ * Calls read(database, shard docid, i) for each docids[i] (docids of db's
+ * reader), in some order and from several threads at once when db has
+ * remote shards (on_shards_at_once). Otherwise, or when the reader's
+ * shards are not the stub's lines one for one, in order on the reader.
+ */
+template <typename F>
+void for_each_document(kh_db_t *db, const unsigned *docids, size_t n, F &&read)
+{
+    std::vector<kh_shard *> live = n < 2 ? std::vector<kh_shard *>() : live_shards(db);
+    if (live.empty()) {
+        Xapian::Database &reader = db->get();
+        for (size_t i = 0; i < n; i++)
+            read(reader, docids[i], i);
+        return;
+    }
+    size_t k = live.size();
+    /* A multi-database interleaves its shards' docids: shard (d-1) % k, docid (d-1) / k + 1. */
+    std::vector<std::vector<size_t>> items(k);
+    for (size_t i = 0; i < n; i++)
+        if (docids[i])
+            items[(docids[i] - 1) % k].push_back(i);
+    on_shards_at_once(db, live, items, [&](Xapian::Database &x, size_t, size_t i) {
+        read(x, (docids[i] - 1) / (unsigned)k + 1, i);
+    });
 }
 
 } // namespace
@@ -1164,15 +1247,34 @@ kh_status_t kh_db_term_freqs(kh_db_t *db, const char *const *terms, size_t n, un
             return null_arg(err, __func__);
     return db_guarded(db, err, "term frequencies", [&] {
         Xapian::Database &x = db->get();
-        if (!db->remote || n < 2) {
+        std::vector<kh_shard *> live = n ? live_shards(db) : std::vector<kh_shard *>();
+        if (live.empty()) {
             for (size_t i = 0; i < n; i++)
                 out[i] = x.get_termfreq(terms[i]);
             return KH_OK;
         }
-        /* Xapian 1.4 asks a remote database for a term frequency in a round
-         * trip of its own; a match gathers those of all its terms from each
-         * shard in one, even when it is asked for no results (the matcher
-         * stops once the statistics are in). */
+        /*
+         * Xapian 1.4 asks a remote database for a term frequency in a round
+         * trip of its own, one shard after the other. A few terms are asked
+         * over the connections of on_shards_at_once(), every shard at once:
+         * one round trip. More are gathered by a match that asks for no
+         * results, from each shard in two exchanges whatever their number
+         * (its statistics, then its empty mset).
+         */
+        if (n <= PARALLEL_PER_SHARD) {
+            std::vector<std::vector<size_t>> items(live.size());
+            std::vector<std::vector<unsigned>> freqs(live.size(), std::vector<unsigned>(n));
+            for (auto &mine : items)
+                for (size_t i = 0; i < n; i++)
+                    mine.push_back(i);
+            on_shards_at_once(db, live, items, [&](Xapian::Database &shard, size_t s, size_t i) {
+                freqs[s][i] = shard.get_termfreq(terms[i]);
+            });
+            for (size_t i = 0; i < n; i++)
+                for (const auto &f : freqs)
+                    out[i] += f[i];
+            return KH_OK;
+        }
         std::vector<Xapian::Query> subs;
         subs.reserve(n);
         for (size_t i = 0; i < n; i++)
@@ -1248,6 +1350,124 @@ kh_status_t kh_db_documents_term_wdfs(kh_db_t *db, const unsigned *docids, size_
             for (const auto &tw : lists[i])
                 if (fn(ctx, i, tw.first.c_str(), tw.second))
                     return KH_OK;
+        return KH_OK;
+    });
+}
+
+/*
+ * kh_db_passage_wdfs() reads wdfs with matches rather than term lists: over
+ * a remote shard a term list costs the server a term frequency lookup for
+ * each of its terms (Xapian 1.4 sends them along), and reading the 50 top
+ * passages' term lists was most of a feedback query's time, with no
+ * latency at all (30-150 ms over 2 shards on loopback). A match weighs
+ * each document by TfIdfWeight "nnn", which is the wdf itself, exactly;
+ * each term's query scaled by 2^(bits x j) packs several terms' wdfs into
+ * one weight, a sum of integers below 2^52, exact in a double whatever the
+ * order of the additions. bits holds any wdf: a wdf is at most its
+ * document's length. The groups of terms are matched at once, each over
+ * its own connection to every shard: two exchanges, every shard at once.
+ */
+#define WDF_WEIGHT_BITS 52
+
+kh_status_t kh_db_passage_wdfs(kh_db_t *db, const char *const *terms, size_t n_terms,
+                               const char *const *ids, size_t n_ids, kh_passage_wdfs_fn fn,
+                               void *ctx, kh_error_t *err)
+{
+    if (kh_status_t st = enter(db, err, __func__))
+        return st;
+    if (!fn || (n_terms && !terms) || (n_ids && !ids))
+        return null_arg(err, __func__);
+    for (size_t i = 0; i < n_terms; i++)
+        if (!terms[i])
+            return null_arg(err, __func__);
+    for (size_t i = 0; i < n_ids; i++)
+        if (!ids[i])
+            return null_arg(err, __func__);
+    if (!n_terms || !n_ids)
+        return KH_OK;
+    return db_guarded(db, err, "passage wdfs", [&] {
+        Xapian::Database &reader = db->get();
+        unsigned bits = 1;
+        while (bits < WDF_WEIGHT_BITS && (1ull << bits) <= reader.get_doclength_upper_bound())
+            bits++;
+        size_t per_group = WDF_WEIGHT_BITS / bits;
+        size_t n_groups = (n_terms + per_group - 1) / per_group;
+        std::vector<Xapian::Query> id_queries;
+        for (size_t i = 0; i < n_ids; i++)
+            id_queries.emplace_back(ids[i]);
+        Xapian::Query passages(Xapian::Query::OP_OR, id_queries.begin(), id_queries.end());
+        std::map<Xapian::docid, std::vector<unsigned>> wdfs;
+        std::vector<Xapian::MSet> msets(n_groups);
+        auto match = [&](Xapian::Database &on, size_t g) {
+            std::vector<Xapian::Query> scaled;
+            for (size_t j = 0; j < per_group && g * per_group + j < n_terms; j++)
+                scaled.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                                    Xapian::Query(terms[g * per_group + j]),
+                                    std::ldexp(1.0, (int)(bits * j)));
+            Xapian::Enquire enquire(on);
+            enquire.set_query(Xapian::Query(
+                Xapian::Query::OP_FILTER,
+                Xapian::Query(Xapian::Query::OP_OR, scaled.begin(), scaled.end()), passages));
+            enquire.set_weighting_scheme(Xapian::TfIdfWeight("nnn"));
+            enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+            msets[g] = enquire.get_mset(0, (Xapian::doccount)n_ids);
+        };
+        /* A local shard has one Database, which threads cannot share: in turn then. */
+        std::vector<kh_shard *> live = live_shards(db);
+        bool all_remote = !live.empty();
+        for (kh_shard *shard : live)
+            all_remote = all_remote && !shard->context.empty();
+        if (!all_remote || n_groups == 1) {
+            for (size_t g = 0; g < n_groups; g++)
+                match(reader, g);
+        } else {
+            /* Group g over connection g % PARALLEL_PER_SHARD of every shard, in the shards'
+             * order: the docids are the reader's. */
+            size_t ways = std::min(n_groups, (size_t)PARALLEL_PER_SHARD);
+            open_connections(db, live, std::vector<size_t>(live.size(), ways));
+            std::vector<Xapian::Database> over(ways);
+            for (size_t w = 0; w < ways; w++)
+                for (kh_shard *shard : live)
+                    over[w].add_database(shard_connection(db, shard, w));
+            std::vector<std::exception_ptr> failed(ways);
+            auto work = [&](size_t w) {
+                try {
+                    for (size_t g = w; g < n_groups; g += ways)
+                        match(over[w], g);
+                } catch (...) {
+                    failed[w] = std::current_exception();
+                }
+            };
+            std::vector<std::thread> threads;
+            try {
+                for (size_t w = 1; w < ways; w++)
+                    threads.emplace_back(work, w);
+            } catch (...) {
+                for (size_t w = threads.size() + 1; w < ways; w++)
+                    work(w);
+            }
+            work(0);
+            for (std::thread &t : threads)
+                t.join();
+            for (std::exception_ptr &e : failed)
+                if (e)
+                    std::rethrow_exception(e);
+        }
+        const uint64_t mask = (1ull << bits) - 1;
+        for (size_t g = 0; g < n_groups; g++)
+            for (auto it = msets[g].begin(); it != msets[g].end(); ++it) {
+                double weight = it.get_weight();
+                uint64_t packed = (uint64_t)weight;
+                if ((double)packed != weight)
+                    throw Xapian::InternalError("a wdf weight is not a whole number");
+                std::vector<unsigned> &row = wdfs[*it];
+                row.resize(n_terms);
+                for (size_t j = 0; j < per_group && g * per_group + j < n_terms; j++)
+                    row[g * per_group + j] = (unsigned)((packed >> (bits * j)) & mask);
+            }
+        for (const auto &row : wdfs)
+            if (fn(ctx, row.first, row.second.data()))
+                break;
         return KH_OK;
     });
 }
@@ -1821,6 +2041,38 @@ kh_status_t kh_mset_value(kh_mset_t *m, size_t i, unsigned slot, const char **v,
         *v = m->value.c_str();
         *len = m->value.size();
         return KH_OK;
+    });
+}
+
+kh_status_t kh_mset_values(kh_mset_t *m, const size_t *hits, size_t n, unsigned slot,
+                           kh_hit_value_fn fn, void *ctx, kh_error_t *err)
+{
+    if (!m || !fn || (n && !hits))
+        return null_arg(err, __func__);
+    for (size_t i = 0; i < n; i++)
+        if (kh_status_t st = check_index(m, hits[i], err, __func__))
+            return st;
+    auto body = [&] {
+        std::vector<std::string> values(n);
+        if (m->db && m->db->remote) {
+            std::vector<unsigned> docids(n);
+            for (size_t i = 0; i < n; i++)
+                docids[i] = *m->mset[(Xapian::doccount)hits[i]];
+            for_each_document(m->db, docids.data(), n,
+                              [&](Xapian::Database &x, unsigned docid, size_t i) {
+                                  values[i] = x.get_document(docid).get_value(slot);
+                              });
+        } else {
+            for (size_t i = 0; i < n; i++)
+                values[i] = m->mset[(Xapian::doccount)hits[i]].get_document().get_value(slot);
+        }
+        for (size_t i = 0; i < n; i++)
+            if (fn(ctx, i, values[i].c_str(), values[i].size()))
+                break;
+        return KH_OK;
+    };
+    return guard(body, [&] {
+        return m->db ? shard_fail(m->db, err, "document values") : fail(err, __func__);
     });
 }
 

@@ -1570,6 +1570,132 @@ static void test_wdfs(void **state)
     kh_db_close(db);
 }
 
+/* What kh_db_passage_wdfs() hands over: "docid:wdf,wdf,... " each. */
+typedef struct passage_wdfs {
+    size_t n_terms;
+    char out[512];
+} passage_wdfs_t;
+
+static int note_passage_wdfs(void *ctx, unsigned docid, const unsigned *wdfs)
+{
+    passage_wdfs_t *p = ctx;
+    size_t used = strlen(p->out);
+    used += (size_t)snprintf(p->out + used, sizeof p->out - used, "%u:", docid);
+    for (size_t t = 0; t < p->n_terms; t++)
+        used +=
+            (size_t)snprintf(p->out + used, sizeof p->out - used, "%s%u", t ? "," : "", wdfs[t]);
+    snprintf(p->out + used, sizeof p->out - used, " ");
+    return 0;
+}
+
+/* Splits a space-separated list into items[] (at most 16), pointing into copy. */
+static size_t split_words(const char *words, char *copy, size_t size, const char **items)
+{
+    snprintf(copy, size, "%s", words);
+    size_t n = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w && n < 16; w = strtok_r(NULL, " ", &save))
+        items[n++] = w;
+    return n;
+}
+
+/*
+ * The wdfs of a few terms in the passages named by their Q terms, read
+ * with matches (several terms packed in a weight: a wdf of 1,000 with 13
+ * terms makes 3 groups of 5): the same as the postings say, in one
+ * database and over two remote shards (xapian-progsrv), docids ascending,
+ * passages holding none of the terms left out.
+ */
+static void test_passage_wdfs(void **state)
+{
+    kh_db_t *one = create(path(state, "one"));
+    kh_db_t *a = create(path(state, "a"));
+    kh_db_t *b = create(path(state, "b"));
+    for (size_t i = 0; i < 7; i++) {
+        char uid[8];
+        snprintf(uid, sizeof uid, "%zu", i + 1);
+        for (kh_db_t *db = one; db; db = db == one ? (i % 2 ? b : a) : NULL) {
+            kh_doc_t *doc = NULL;
+            assert_ok(kh_doc_new(&doc, &E));
+            fill(doc, uid, i < 6 ? shard_texts[i] : "red", NULL);
+            if (i == 6)
+                assert_ok(kh_doc_add_term(doc, "red", 999, &E)); /* wdf 1,000 */
+            assert_ok(kh_db_add_document(db, doc, NULL, &E));
+            kh_doc_free(doc);
+        }
+    }
+    kh_db_close(one);
+    kh_db_close(a);
+    kh_db_close(b);
+    static const struct {
+        const char *terms, *ids, *want;
+    } rows[] = {
+        {"apple banana cherry", "Q1 Q2 Q6", "1:1,1,0 2:1,0,1 6:2,0,0 "},
+        {"harvest", "Q2 Q3", ""}, /* neither holds it */
+        {"apple red", "Q7 Q4 Q1", "1:1,0 4:1,0 7:0,1000 "},
+        {"banana cherry prices exports rise blossom festival orchard news market harvest report "
+         "red",
+         "Q1 Q2 Q3 Q4 Q5 Q6 Q7",
+         "1:1,0,0,0,0,0,0,0,0,0,1,1,0 2:0,1,1,0,0,0,0,0,0,1,0,0,0 3:1,0,0,1,1,0,0,0,0,0,0,0,0 "
+         "5:0,1,0,0,0,1,1,0,0,0,0,0,0 6:0,0,0,0,0,0,0,1,1,0,0,0,0 7:0,0,0,0,0,0,0,0,0,0,0,0,1000 "},
+    };
+    kh_db_t *dbs[2] = {open_ro(path(state, "one")), NULL};
+    if (system("command -v xapian-progsrv >/dev/null 2>&1") == 0) {
+        const char *stub = path(state, "remote.stub");
+        char text[4200];
+        snprintf(text, sizeof text, "remote :xapian-progsrv %s\nremote :xapian-progsrv %s\n",
+                 path(state, "a"), path(state, "b"));
+        write_file(stub, text);
+        assert_ok(kh_db_open_reader(stub, 5.0, &dbs[1], &E));
+    }
+    for (size_t d = 0; d < 2 && dbs[d]; d++) {
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+            char terms_copy[256], ids_copy[256];
+            const char *terms[16], *ids[16];
+            passage_wdfs_t got = {0};
+            got.n_terms = split_words(rows[r].terms, terms_copy, sizeof terms_copy, terms);
+            size_t n_ids = split_words(rows[r].ids, ids_copy, sizeof ids_copy, ids);
+            assert_ok(kh_db_passage_wdfs(dbs[d], terms, got.n_terms, ids, n_ids, note_passage_wdfs,
+                                         &got, &E));
+            assert_string_equal(got.out, rows[r].want);
+        }
+    }
+    assert_status(KH_ERR_ARG,
+                  kh_db_passage_wdfs(dbs[0], NULL, 1, NULL, 0, note_passage_wdfs, NULL, &E));
+    kh_db_close(dbs[0]);
+    kh_db_close(dbs[1]);
+}
+
+/* Values of several hits at once (kh_mset_values), as kh_mset_value() reads them one by one. */
+static void test_mset_values(void **state)
+{
+    build_shards(state);
+    kh_db_t *db = open_ro(path(state, "one"));
+    kh_xquery_t *q = shard_query();
+    kh_enquire_t *e = NULL;
+    kh_mset_t *m = NULL;
+    assert_ok(kh_enquire_new(db, &e, &E));
+    assert_ok(kh_enquire_set_query(e, q, &E));
+    assert_ok(kh_enquire_get_mset(e, 0, 10, 0, &m, &E));
+    assert_int_equal(kh_mset_size(m), 6);
+    static const size_t hits[] = {5, 0, 3, 3};
+    at_once_t got = {0};
+    assert_ok(kh_mset_values(m, hits, 4, 0, note_data, &got, &E));
+    for (size_t i = 0; i < 4; i++) {
+        const char *v;
+        size_t len;
+        assert_ok(kh_mset_value(m, hits[i], 0, &v, &len, &E));
+        assert_true(len > 0);
+        assert_string_equal(got.data[i], v);
+    }
+    static const size_t past[] = {0, 6};
+    assert_status(KH_ERR_ARG, kh_mset_values(m, past, 2, 0, note_data, &got, &E));
+    kh_mset_free(m);
+    kh_enquire_free(e);
+    kh_xquery_free(q);
+    kh_db_close(db);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1588,6 +1714,8 @@ int main(void)
         T(test_expand),
         T(test_statistics),
         T(test_wdfs),
+        T(test_passage_wdfs),
+        T(test_mset_values),
         T(test_metadata),
         T(test_transactions),
         T(test_close_commits_but_drops_open_transaction),

@@ -9,6 +9,7 @@
 
 #include "khabar/analyzer.h"
 #include "khabar/schema.h"
+#include "khabar/terms.h"
 #include "explain.h"
 #include "weight.h"
 
@@ -186,17 +187,20 @@ static int compare_docids(const void *a, const void *b)
 }
 
 /*
- * Over the network the wdfs are read from the passages' own term lists:
- * Xapian 1.4's remote protocol sends a whole posting list when one is
- * opened, in messages of a few postings each, and a posting list costs a
- * round trip per term and shard, one shard after the other. The first 100
- * ARCD questions over the 99 MB news corpus in two shards on local
+ * Over the network the wdfs are not read from the terms' postings: Xapian
+ * 1.4's remote protocol sends a whole posting list when one is opened, in
+ * messages of a few postings each, and a posting list costs a round trip
+ * per term and shard, one shard after the other. The first 100 ARCD
+ * questions over the 99 MB news corpus in two shards on local
  * xapian-tcpsrv (`searcher --batch`, -j 1): 14.2-15.9 s with postings for
  * terms in up to 2,000 passages, the rest from term lists read after their
- * documents; 5.6-6.8 s with each term list read in one round trip; the term
- * lists are now read over several connections to each shard at once
- * (kh_db_documents_term_wdfs), about 4 round trips for the 50 passages
- * over 2 shards instead of 50 (tests/bench/remote.md).
+ * documents; 5.6-6.8 s with each term list read in one round trip. Term
+ * lists read over several connections to each shard at once
+ * (kh_db_documents_term_wdfs) still cost the servers a term frequency
+ * lookup for every term of every passage, most of a query's time; they are
+ * now read with matches restricted to the passages (kh_db_passage_wdfs:
+ * two exchanges, every shard at once), when every passage's id is known
+ * (the search read their data: search.c), else from the term lists.
  */
 
 /* The terms whose wdfs are wanted, and where they go. */
@@ -204,6 +208,7 @@ typedef struct wdf_rows {
     const candidate_t *terms;
     size_t n_terms, depth; /* wdfs[t * depth + i] */
     unsigned *wdfs;
+    const unsigned *docids; /* ascending, of the depth passages */
 } wdf_rows_t;
 
 static int note_wdf(void *ctx, size_t i, const char *term, unsigned wdf)
@@ -215,13 +220,30 @@ static int note_wdf(void *ctx, size_t i, const char *term, unsigned wdf)
     return 0;
 }
 
+static int compare_unsigned(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int note_wdfs(void *ctx, unsigned docid, const unsigned *wdfs)
+{
+    wdf_rows_t *rows = ctx;
+    const unsigned *at = bsearch(&docid, rows->docids, rows->depth, sizeof docid, compare_unsigned);
+    for (size_t t = 0; at && t < rows->n_terms; t++)
+        rows->wdfs[t * rows->depth + (size_t)(at - rows->docids)] = wdfs[t];
+    return 0;
+}
+
 /*
- * The wdfs of terms[0..n_terms) in docids[0..depth) (ascending) into
- * wdfs[t * depth + i], 0 where a passage lacks the term: from the terms'
- * postings (skip_to), but over the network from the passages' term lists.
+ * The wdfs of terms[0..n_terms) in docids[0..depth) (ascending; passage
+ * ids[i] of docids[i], or NULL when not read) into wdfs[t * depth + i], 0
+ * where a passage lacks the term: from the terms' postings (skip_to), but
+ * over the network as the comment above says.
  */
 static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_terms,
-                             const unsigned *docids, size_t depth, unsigned *wdfs, kh_error_t *err)
+                             const unsigned *docids, const char *const *ids, size_t depth,
+                             unsigned *wdfs, kh_error_t *err)
 {
     kh_status_t st = KH_OK;
     memset(wdfs, 0, n_terms * depth * sizeof *wdfs);
@@ -230,8 +252,23 @@ static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_ter
             st = kh_db_wdfs(db, terms[t].term, docids, depth, wdfs + t * depth, err);
         return st;
     }
-    wdf_rows_t rows = {terms, n_terms, depth, wdfs};
-    return kh_db_documents_term_wdfs(db, docids, depth, note_wdf, &rows, err);
+    wdf_rows_t rows = {terms, n_terms, depth, wdfs, docids};
+    int known = 1;
+    for (size_t i = 0; i < depth; i++)
+        known &= ids[i] != NULL;
+    if (!known)
+        return kh_db_documents_term_wdfs(db, docids, depth, note_wdf, &rows, err);
+    char id_terms[KH_FEEDBACK_DEPTH][KH_TERM_MAX];
+    const char *id_list[KH_FEEDBACK_DEPTH], *term_list[KH_FEEDBACK_MAX_TERMS];
+    for (size_t i = 0; !st && i < depth; i++) {
+        st = kh_terms_passage(ids[i], id_terms[i], err);
+        id_list[i] = id_terms[i];
+    }
+    for (size_t t = 0; t < n_terms; t++)
+        term_list[t] = terms[t].term;
+    if (!st)
+        st = kh_db_passage_wdfs(db, term_list, n_terms, id_list, depth, note_wdfs, &rows, err);
+    return st;
 }
 
 /*
@@ -256,12 +293,16 @@ static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_res
         return KH_OK;
     by_docid_t order[KH_FEEDBACK_DEPTH];
     unsigned docids[KH_FEEDBACK_DEPTH], wdfs[KH_FEEDBACK_MAX_TERMS * KH_FEEDBACK_DEPTH];
+    const char *ids[KH_FEEDBACK_DEPTH];
     for (size_t i = 0; i < depth; i++)
         order[i] = (by_docid_t){out->items[i].docid, i};
     qsort(order, depth, sizeof *order, compare_docids);
-    for (size_t i = 0; i < depth; i++)
+    for (size_t i = 0; i < depth; i++) {
+        const kh_result_t *r = &out->items[order[i].at];
         docids[i] = order[i].docid;
-    kh_status_t st = read_wdfs(db, c->items, n_terms, docids, depth, wdfs, err);
+        ids[i] = r->storage ? r->data.passage_id : NULL;
+    }
+    kh_status_t st = read_wdfs(db, c->items, n_terms, docids, ids, depth, wdfs, err);
     for (size_t t = 0; !st && t < n_terms; t++) {
         const candidate_t *x = &c->items[t];
         double scale = o->prf_weight * x->weight / c->items[0].weight;

@@ -168,6 +168,7 @@ typedef struct build {
     int nested;     /* a group inside the query (parentheses, AND, OR): no phrase check */
     kh_plan_t *top; /* the whole query's plan: its notes */
     kh_error_t *err;
+    struct known_dfs *known; /* over remote shards: frequencies read before (term_df); or NULL */
 } build_t;
 
 static void build_free(build_t *b)
@@ -291,6 +292,55 @@ static kh_status_t note_phrase(build_t *b, const kh_clause_t *c, kh_clause_terms
  */
 #define COMMON_FRACTION 0.05
 
+/*
+ * Over remote shards the frequencies a plan reads are read before it is
+ * built, all in one call (kh_db_term_freqs: one exchange, every shard at
+ * once): asked one by one, each cost a round trip per shard, one after the
+ * other, some 20-30 of them for an ARCD question over 2 shards, more than
+ * the rest of its search. Which terms a plan asks depends on what the
+ * frequencies decide (a common word's title term), so kh_plan_build builds
+ * it gathering (a term not known yet counts as held by none and is noted),
+ * reads the terms noted, and builds again, until a build notes none.
+ */
+typedef struct known_dfs {
+    strings_t terms;
+    unsigned *dfs; /* of terms.items[i] */
+    size_t cap;
+    int gathering; /* unknown terms are noted in missed, df 0 */
+    strings_t missed;
+} known_dfs_t;
+
+static int known_df(const known_dfs_t *k, const char *term, unsigned *df)
+{
+    for (size_t i = 0; i < k->terms.n; i++)
+        if (strcmp(k->terms.items[i], term) == 0) {
+            *df = k->dfs[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* Reads the frequencies of the terms noted missing into k. */
+static kh_status_t read_missed(kh_db_t *db, known_dfs_t *k, kh_error_t *err)
+{
+    size_t n = k->terms.n + k->missed.n;
+    if (n > k->cap) {
+        unsigned *dfs = realloc(k->dfs, n * sizeof *dfs);
+        if (!dfs)
+            return kh_error_set(err, KH_ERR_NOMEM, NULL);
+        k->dfs = dfs;
+        k->cap = n;
+    }
+    kh_status_t st = kh_db_term_freqs(db, (const char *const *)k->missed.items, k->missed.n,
+                                      k->dfs + k->terms.n, err);
+    for (size_t i = 0; !st && i < k->missed.n; i++) {
+        st = strings_take(&k->terms, k->missed.items[i], err);
+        k->missed.items[i] = NULL;
+    }
+    strings_free(&k->missed);
+    return st;
+}
+
 /* How many passages hold term (and how many the index has, in b->n_passages). */
 static kh_status_t term_df(build_t *b, const char *term, unsigned *df, kh_error_t *err)
 {
@@ -298,7 +348,15 @@ static kh_status_t term_df(build_t *b, const char *term, unsigned *df, kh_error_
     if (!b->n_passages)
         st = kh_db_doc_count(b->src->db, &b->n_passages, err);
     *df = 0;
-    return st ? st : kh_db_term_freq(b->src->db, term, df, err);
+    if (st || (b->known && known_df(b->known, term, df)))
+        return st;
+    if (b->known && b->known->gathering) {
+        for (size_t i = 0; i < b->known->missed.n; i++)
+            if (strcmp(b->known->missed.items[i], term) == 0)
+                return KH_OK;
+        return strings_add(&b->known->missed, term, err);
+    }
+    return kh_db_term_freq(b->src->db, term, df, err);
 }
 
 /* Adds to common_max the most a term held by df passages gives at scale. */
@@ -1379,11 +1437,13 @@ static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t
     return list_push(dest, q, b->err);
 }
 
-kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
-                          const kh_query_tree_t *tree, kh_plan_t *out, kh_error_t *err)
+static kh_status_t build_once(const kh_plan_source_t *src, const char *query,
+                              const kh_query_tree_t *tree, known_dfs_t *known, kh_plan_t *out,
+                              kh_error_t *err)
 {
     *out = (kh_plan_t){0};
-    build_t b = {.src = src, .opts = src->opts, .plan = out, .top = out, .err = err};
+    build_t b = {
+        .src = src, .opts = src->opts, .plan = out, .top = out, .err = err, .known = known};
     kh_status_t st = KH_OK;
     const kh_query_node_t *root = tree->root;
     /* The words side by side, as the query language always took them. */
@@ -1406,6 +1466,33 @@ kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
     out->n_keys = b.positive_keys.n;
     b.positive = b.positive_keys = (strings_t){0};
     build_free(&b);
+    return st;
+}
+
+/* Builds past this many gathering rounds read the rest one by one (known_dfs_t). */
+#define GATHER_ROUNDS 3
+
+kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
+                          const kh_query_tree_t *tree, kh_plan_t *out, kh_error_t *err)
+{
+    if (!kh_db_is_remote(src->db))
+        return build_once(src, query, tree, NULL, out, err);
+    known_dfs_t known = {0};
+    kh_status_t st;
+    for (int round = 0;; round++) {
+        known.gathering = round < GATHER_ROUNDS;
+        st = build_once(src, query, tree, &known, out, err);
+        if (!known.gathering || known.missed.n == 0)
+            break;
+        /* Built on frequencies of 0: not the plan, whatever its status. */
+        kh_plan_free(out);
+        st = read_missed(src->db, &known, err);
+        if (st)
+            break;
+    }
+    strings_free(&known.terms);
+    strings_free(&known.missed);
+    free(known.dfs);
     return st;
 }
 

@@ -87,6 +87,7 @@ typedef struct run {
     unsigned long long phrase_bytes; /* and the bytes of their text and articles */
     int phrase_cut;                  /* the bound stopped the check */
     kh_explain_t *explain;           /* --explain: the terms weighed, else NULL */
+    size_t ids_upto; /* over remote shards, the ranking's first so many are read (feedback) */
 } run_t;
 
 /*
@@ -372,19 +373,22 @@ static long passage_number(const char *id)
 }
 
 /*
- * Over remote shards, the data of the results not yet read, then their
- * articles' records, each step all at once (kh_db_documents_data): one by
- * one, each passage cost a round trip and each record two (its Q term's
- * postings, then its data), one shard after the other. A record's docid is
+ * Over remote shards, the data of the first upto results not yet read, then
+ * the articles' records of the first attach_upto, each step all at once
+ * (kh_db_documents_data): one by one, each passage cost a round trip and
+ * each record two (its Q term's postings, then its data), one shard after
+ * the other. A result read without its record has its passage id only
+ * (read_doc() completes it). A record's docid is
  * guessed: an article's passages are written together, in order, into one
  * shard (writer.c), so the record, passage M, is n - M passages before
  * passage n, n_shards docids apart each. A guess that does not hold the
  * record (an article written again) leaves it to attach_record()'s lookup.
  */
 static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, size_t upto,
-                                        int attach, kh_error_t *err)
+                                        size_t attach_upto, kh_error_t *err)
 {
     upto = upto < out->n ? upto : out->n;
+    attach_upto = attach_upto < upto ? attach_upto : upto;
     size_t n = 0;
     unsigned *docids = malloc((out->n ? out->n : 1) * sizeof *docids);
     kh_result_t **results = malloc((out->n ? out->n : 1) * sizeof *results);
@@ -405,7 +409,7 @@ static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, siz
     }
     unsigned shards = kh_db_shard_count(s->db);
     n = 0;
-    for (size_t i = 0; !st && attach && i < upto; i++) {
+    for (size_t i = 0; !st && i < attach_upto; i++) {
         const kh_result_t *r = &out->items[i];
         if (!r->storage || r->data.text || !r->data.record_id[0])
             continue;
@@ -423,7 +427,7 @@ static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, siz
     }
     if (!st && n)
         st = kh_db_documents_data(s->db, docids, n, keep_record, &a, err);
-    for (size_t i = 0; !st && attach && i < upto; i++) {
+    for (size_t i = 0; !st && i < attach_upto; i++) {
         kh_result_t *r = &out->items[i];
         if (r->storage && !r->data.text && r->data.record_id[0])
             st = attach_record(s, r, err);
@@ -437,6 +441,8 @@ static kh_status_t read_results_at_once(kh_searcher_t *s, kh_results_t *out, siz
 /* A passage's data by its docid into r, unless r already has it. */
 static kh_status_t read_doc(kh_searcher_t *s, kh_result_t *r, int attach, kh_error_t *err)
 {
+    if (r->storage && attach && !r->data.text && r->data.record_id[0])
+        return attach_record(s, r, err); /* read without its record (read_results_at_once) */
     if (r->storage)
         return KH_OK;
     kh_doc_t *doc = NULL;
@@ -541,27 +547,49 @@ static int by_score_then_key(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
+/* The hits whose keys a slot's values extend (append_values). */
+typedef struct key_values {
+    ordered_hit_t *hits;
+    const size_t *which; /* hits[which[i]] gets the i-th value */
+    kh_status_t st;
+    kh_error_t *err;
+} key_values_t;
+
 /*
- * Appends hit h's value in slot to its key (after a NUL when the key has
- * something already): article id, then passage number, compare as Ties
- * (above) says.
+ * Appends a value to its hit's key (after a NUL when the key has something
+ * already): article id, then passage number, compare as Ties (above) says.
  */
-static kh_status_t append_value(kh_mset_t *mset, ordered_hit_t *h, unsigned slot, kh_error_t *err)
+static int append_value(void *ctx, size_t i, const char *value, size_t len)
 {
-    const char *value;
-    size_t len, sep = h->key ? 1 : 0;
-    kh_status_t st = kh_mset_value(mset, h->at, slot, &value, &len, err);
-    char *key = st ? NULL : realloc(h->key, h->key_len + sep + len + 1);
-    if (!st && !key)
-        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
-    if (st)
-        return st;
+    key_values_t *kv = ctx;
+    ordered_hit_t *h = &kv->hits[kv->which[i]];
+    size_t sep = h->key ? 1 : 0;
+    char *key = realloc(h->key, h->key_len + sep + len + 1);
+    if (!key) {
+        kv->st = kh_error_set(kv->err, KH_ERR_NOMEM, NULL);
+        return 1;
+    }
     if (sep)
         key[h->key_len] = '\0';
     memcpy(key + h->key_len + sep, value, len);
     h->key = key;
     h->key_len += sep + len;
-    return KH_OK;
+    return 0;
+}
+
+/*
+ * Appends the value in slot of hits[which[0..n)] to their keys, all read
+ * in one call: over remote shards a round trip each, one after the other,
+ * cost a query with many ties (news repeats headlines) more than its match.
+ */
+static kh_status_t append_values(kh_mset_t *mset, ordered_hit_t *hits, size_t *which, size_t n,
+                                 unsigned slot, kh_error_t *err)
+{
+    key_values_t kv = {hits, which, KH_OK, err};
+    for (size_t i = 0; i < n; i++)
+        which[n + i] = hits[which[i]].at; /* the mset's positions, after the hits' */
+    kh_status_t st = n ? kh_mset_values(mset, which + n, n, slot, append_value, &kv, err) : KH_OK;
+    return st ? st : kv.st;
 }
 
 static int same_score_and_key(const ordered_hit_t *x, const ordered_hit_t *y)
@@ -577,41 +605,64 @@ static int same_score_and_key(const ordered_hit_t *x, const ordered_hit_t *y)
  * that tie (news repeats related headlines: the 200 ARCD questions over
  * the news corpus read some 4,000 article ids).
  */
-static kh_status_t order_hits(kh_mset_t *mset, ordered_hit_t **out, size_t *n_out, kh_error_t *err)
+/* A tied hit's key from its passage, read already: article id, NUL, passage number as the slot. */
+static kh_status_t key_from_passage(ordered_hit_t *h, const kh_passage_data_t *p, kh_error_t *err)
 {
-    size_t n = kh_mset_size(mset);
+    size_t len = strlen(p->article_id);
+    char *key = malloc(len + 1 + 24);
+    if (!key)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    memcpy(key, p->article_id, len + 1);
+    h->key = key;
+    h->key_len = len + 1 + (size_t)sprintf(key + len + 1, "%06ld", passage_number(p->passage_id));
+    return KH_OK;
+}
+
+static kh_status_t order_hits(kh_mset_t *mset, const kh_result_t *read, size_t n_read, size_t keep,
+                              ordered_hit_t **out, size_t *n_out, kh_error_t *err)
+{
+    size_t n = kh_mset_size(mset), n_tied = 0;
     ordered_hit_t *hits = calloc(n ? n : 1, sizeof *hits);
-    kh_status_t st = hits ? KH_OK : kh_error_set(err, KH_ERR_NOMEM, NULL);
+    size_t *tied = malloc(2 * (n ? n : 1) * sizeof *tied); /* see append_values */
+    kh_status_t st = hits && tied ? KH_OK : kh_error_set(err, KH_ERR_NOMEM, NULL);
     for (size_t i = 0; !st && i < n; i++) {
         kh_hit_t hit;
         st = kh_mset_hit(mset, i, &hit, err);
         if (!st)
             hits[i] = (ordered_hit_t){i, hit.docid, quantised(hit.weight), NULL, 0};
     }
-    int tied = 0;
-    for (size_t i = 0; !st && i < n; i++) {
-        int with_next = i + 1 < n && hits[i].score == hits[i + 1].score;
-        if (with_next || (i > 0 && hits[i].score == hits[i - 1].score)) {
-            st = append_value(mset, &hits[i], KH_SLOT_ARTICLE_ID, err);
-            tied = 1;
+    /* Groups of ties past the hits kept (keep) leave them as they are: not read. */
+    for (size_t i = 0; !st && i < keep && i < n;) {
+        size_t end = i + 1;
+        while (end < n && hits[end].score == hits[i].score)
+            end++;
+        for (size_t k = i; !st && end - i > 1 && k < end; k++) {
+            if (k < n_read && read[k].storage)
+                st = key_from_passage(&hits[k], &read[k].data, err);
+            else
+                tied[n_tied++] = k;
         }
+        i = end;
     }
-    if (!st && tied)
+    if (!st)
+        st = append_values(mset, hits, tied, n_tied, KH_SLOT_ARTICLE_ID, err);
+    if (!st)
         qsort(hits, n, sizeof *hits, by_score_then_key);
     /* Passages of one article with equal scores: by passage number. */
-    int same_article = 0;
-    for (size_t i = 0; !st && i + 1 < n; i++)
-        same_article |= same_score_and_key(&hits[i], &hits[i + 1]);
-    for (size_t i = 0; !st && same_article && i < n;) {
+    n_tied = 0;
+    for (size_t i = 0; !st && i < n;) {
         size_t end = i + 1;
         while (end < n && same_score_and_key(&hits[i], &hits[end]))
             end++;
-        for (size_t k = i; !st && end - i > 1 && k < end; k++)
-            st = append_value(mset, &hits[k], KH_SLOT_ORDINAL, err);
+        for (size_t k = i; end - i > 1 && k < end; k++)
+            tied[n_tied++] = k;
         i = end;
     }
-    if (!st && same_article)
+    if (!st)
+        st = append_values(mset, hits, tied, n_tied, KH_SLOT_ORDINAL, err);
+    if (!st && n_tied)
         qsort(hits, n, sizeof *hits, by_score_then_key);
+    free(tied);
     *out = hits;
     *n_out = n;
     return st;
@@ -665,6 +716,66 @@ static kh_status_t get_mset_past_ties(kh_enquire_t *e, unsigned want, unsigned c
     }
 }
 
+/* Passages read ahead (read_ahead()), at their mset positions. */
+typedef struct ahead {
+    kh_searcher_t *s;
+    kh_result_t *read;
+    kh_status_t st;
+    kh_error_t *err;
+} ahead_t;
+
+static int take_ahead(void *ctx, size_t i, const char *data, size_t len)
+{
+    ahead_t *a = ctx;
+    a->st = take_passage(a->s, data, len, 0, &a->read[i], a->err);
+    return a->st != KH_OK;
+}
+
+/*
+ * Over remote shards, the passages of the mset's first hits, all at once
+ * (kh_db_documents_data), before they are ordered: the first upto of the
+ * keep kept and the rest of their last group of ties, whose keys are then
+ * their passages' ids instead of value reads of their own (order_hits), a
+ * round trip or two fewer. *read[i] is mset hit i (*n_read of them).
+ */
+static kh_status_t read_ahead(kh_searcher_t *s, kh_mset_t *mset, size_t keep, size_t upto,
+                              kh_result_t **read, size_t *n_read, kh_error_t *err)
+{
+    size_t n = kh_mset_size(mset), end = upto < keep ? upto : keep;
+    *read = NULL;
+    *n_read = 0;
+    if (end == 0)
+        return KH_OK;
+    kh_hit_t last, hit;
+    kh_status_t st = kh_mset_hit(mset, end - 1, &last, err);
+    while (!st && end < n && !(st = kh_mset_hit(mset, end, &hit, err)) &&
+           quantised(hit.weight) == quantised(last.weight))
+        end++;
+    kh_result_t *passages = st ? NULL : calloc(end, sizeof *passages);
+    unsigned *docids = st ? NULL : malloc(end * sizeof *docids);
+    if (!st && (!passages || !docids))
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t i = 0; !st && i < end; i++) {
+        st = kh_mset_hit(mset, i, &hit, err);
+        passages[i].docid = docids[i] = hit.docid;
+    }
+    ahead_t a = {s, passages, KH_OK, err};
+    if (!st)
+        st = kh_db_documents_data(s->db, docids, end, take_ahead, &a, err);
+    if (!st)
+        st = a.st;
+    free(docids);
+    if (st) {
+        for (size_t i = 0; passages && i < end; i++)
+            free(passages[i].storage);
+        free(passages);
+        return st;
+    }
+    *read = passages;
+    *n_read = end;
+    return KH_OK;
+}
+
 /*
  * Every hit of an mset, best first. Read them all from the database before
  * any highlighting: the reading is what a writer's commits can overtake, so
@@ -682,25 +793,37 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     kh_status_t st = new_enquire(run, query, run->opts->per_article, 0, &e, err);
     if (!st)
         st = get_mset_past_ties(e, want, check_at_least, &mset, err);
-    if (!st)
-        st = order_hits(mset, &hits, &n, err);
-    size_t keep = n < want ? n : want;
-    /* Over remote shards the hits are read at once after the loop, not one by one. */
+    size_t size = st ? 0 : kh_mset_size(mset), keep = size < want ? size : want;
+    /* Over remote shards the hits are read at once, not one by one; feedback's
+     * reweighing finds the first ids_upto by their passage ids (feedback.c). */
     int remote = kh_db_is_remote(run->s->db);
+    size_t ids_upto = run->ids_upto > with_data ? run->ids_upto : with_data, n_read = 0;
+    kh_result_t *read = NULL;
+    if (!st && remote && with_data)
+        st = read_ahead(run->s, mset, keep, ids_upto, &read, &n_read, err);
+    if (!st)
+        st = order_hits(mset, read, n_read, keep, &hits, &n, err);
     if (!st && keep)
         st = results_grow(out, keep, err);
     for (size_t i = 0; !st && i < keep; i++) {
         kh_result_t *r = &out->items[out->n];
         *r = (kh_result_t){0};
-        if (i < with_data && !remote)
+        if (hits[i].at < n_read) {
+            *r = read[hits[i].at];
+            read[hits[i].at] = (kh_result_t){0};
+        } else if (i < with_data && !remote) {
             st = read_hit(run->s, mset, hits[i].at, r, err);
+        }
         r->score = hits[i].score;
         r->docid = hits[i].docid;
         if (!st)
             r->rank = (unsigned)++out->n;
     }
+    for (size_t i = 0; i < n_read; i++)
+        free_result(&read[i]);
+    free(read);
     if (!st && remote && with_data)
-        st = read_results_at_once(run->s, out, with_data, 1, err);
+        st = read_results_at_once(run->s, out, ids_upto, with_data, err);
     if (!st) {
         out->estimated = kh_mset_matches_estimated(mset);
         /* Fewer matches than Xapian was told to check: it checked them all. */
@@ -900,7 +1023,9 @@ static kh_status_t rank_with_feedback(run_t *run, const kh_xquery_t *query, unsi
     const kh_search_opts_t *o = run->opts;
     size_t want = o->prf_docs < 64 ? o->prf_docs : 64;
     unsigned depth = limit > KH_FEEDBACK_DEPTH ? limit : KH_FEEDBACK_DEPTH;
+    run->ids_upto = KH_FEEDBACK_DEPTH;
     kh_status_t st = rank(run, query, depth, want + 1, out, err);
+    run->ids_upto = 0;
     size_t n = st ? 0 : out->n;
     /*
      * Results tied across the cut are not "the top N" but an accident of
@@ -958,6 +1083,9 @@ static kh_status_t exact_first(run_t *run, kh_results_t *out, unsigned limit, kh
     if (out->n && !held)
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
     kh_status_t st = KH_OK;
+    /* Over remote shards all at once: one by one, a round trip each and two a record. */
+    if (kh_db_is_remote(run->s->db))
+        st = read_results_at_once(run->s, out, out->n, out->n, err);
     for (size_t i = 0; !st && i < out->n; i++) {
         kh_result_t *r = &out->items[i];
         int ok;
@@ -997,7 +1125,7 @@ static kh_status_t run_once(run_t *run, kh_results_t *out, kh_error_t *err)
         st = exact_first(run, out, o->limit, err);
     /* Read every hit before any highlighting (see read_all). */
     if (!st && kh_db_is_remote(run->s->db))
-        st = read_results_at_once(run->s, out, out->n, !o->ids_only, err);
+        st = read_results_at_once(run->s, out, out->n, o->ids_only ? 0 : out->n, err);
     for (size_t i = 0; !st && i < out->n; i++)
         st = read_doc(run->s, &out->items[i], !o->ids_only, err);
     /* --explain: what each result's terms added, read on the revision that ranked it. */

@@ -313,6 +313,20 @@ typedef int (*kh_doc_term_wdf_fn)(void *ctx, size_t i, const char *term, unsigne
 kh_status_t kh_db_documents_term_wdfs(kh_db_t *db, const unsigned *docids, size_t n,
                                       kh_doc_term_wdf_fn fn, void *ctx, kh_error_t *err);
 
+typedef int (*kh_passage_wdfs_fn)(void *ctx, unsigned docid, const unsigned *wdfs);
+
+/*
+ * For each document that holds one of the terms ids[0..n_ids) (a passage's
+ * unique Q term: schema.h) and one of terms[0..n_terms) at least, in
+ * ascending docid order: fn(ctx, docid, wdfs), wdfs[t] the wdf of terms[t]
+ * in it (borrowed for the call; fn returns non-zero to stop). Read with
+ * matches, not term lists: over remote shards two exchanges, every shard
+ * at once, and no term list for the servers to build. Returns KH_OK.
+ */
+kh_status_t kh_db_passage_wdfs(kh_db_t *db, const char *const *terms, size_t n_terms,
+                               const char *const *ids, size_t n_ids, kh_passage_wdfs_fn fn,
+                               void *ctx, kh_error_t *err);
+
 typedef int (*kh_doc_data_fn)(void *ctx, size_t i, const char *data, size_t len);
 
 /*
@@ -592,6 +606,19 @@ kh_status_t kh_mset_data(kh_mset_t *m, size_t i, const char **data, size_t *len,
  */
 kh_status_t kh_mset_value(kh_mset_t *m, size_t i, unsigned slot, const char **v, size_t *len,
                           kh_error_t *err);
+
+typedef int (*kh_hit_value_fn)(void *ctx, size_t i, const char *v, size_t len);
+
+/*
+ * Calls fn(ctx, i, v, len) with the value in slot of hit hits[i] of m ("" and
+ * 0 when unset; v borrowed for the call), i from 0 to n - 1 (fn returns
+ * non-zero to stop). Over remote shards the hits' documents are read at
+ * once, as kh_db_documents_data() reads them, instead of a round trip each,
+ * one shard after the other; then fn is called in this thread. Returns
+ * KH_OK; KH_ERR_ARG when some hits[i] is out of range.
+ */
+kh_status_t kh_mset_values(kh_mset_t *m, const size_t *hits, size_t n, unsigned slot,
+                           kh_hit_value_fn fn, void *ctx, kh_error_t *err);
 
 /* Frees m. m may be NULL. */
 void kh_mset_free(kh_mset_t *m);
