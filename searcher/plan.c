@@ -5,6 +5,7 @@
  */
 #include "plan.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,8 @@ typedef struct build {
         unsigned times; /* given so many times in the query */
     } phrase_clauses[KH_QUERY_MAX_PHRASES];
     int nested;     /* a group inside the query (parentheses, AND, OR): no phrase check */
+    int required;   /* every result matches this query: the whole query, or a group that every
+                       result must match (exclude_articles) */
     kh_plan_t *top; /* the whole query's plan: its notes */
     kh_error_t *err;
 } build_t;
@@ -651,8 +654,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = strings_add(&b->words, ct.words.items[0], b->err);
     /*
      * An excluded word's title term, which every passage of an article
-     * whose title holds the word carries: those articles are left out
-     * whole however many they are (widen_to_articles has a bound).
+     * whose title holds the word carries: Xapian leaves those articles out
+     * whole, and the search has fewer results to check (exclude_articles).
      */
     char title_term[KH_TERM_MAX] = "";
     if (!st && q && one_word && c->occur == KH_OCCUR_MUST_NOT)
@@ -916,22 +919,31 @@ static void add_note(build_t *b, const char *fmt, ...)
 }
 
 /*
- * An excluded word leaves out whole articles (issue 16). A passage holding
- * it is left out by its term, an article whose title holds it by the title
- * term every passage of the article carries (text_clause); for the rest
- * (the word in another passage, a related headline), the articles of the
- * passages that hold it are found with one search collapsed on the article
- * slot, and their article terms join the exclusion. That search walks the
- * word's passages and each article term costs the matcher a posting list,
- * so it is made only when Xapian estimates at most EXCLUDED_PASSAGES_MAX
- * passages: on the news corpus (212,371 passages) "النفط -أوبك" (189
- * articles) took 21.4 M instructions instead of 11.3 M for "النفط", while
- * widening "-السعودية" (8,648 articles) to 1,000 of them took 143.6 M
- * (callgrind, whole process). Past the bound the word's passages and the
- * articles with it in the title are left out, with a note.
+ * An excluded word (a group, a field) leaves out whole articles (issue 16):
+ * no passage of an article that holds it anywhere (title, a passage, a
+ * related headline). Xapian's query leaves out the passages that hold it
+ * (and, by their title term, the articles with it in the title:
+ * text_clause); the articles of the other passages that hold it are left
+ * out one of two ways.
+ *
+ * Where every result must match the query that excludes it (the whole
+ * query, a side of AND, a required group: b->required), the plan says so
+ * (plan->excluded) and the search checks the articles of the results it
+ * is about to return, ranking deeper for each one dropped (search.c). That
+ * costs a few posting lists per page, however common the word: on the news
+ * corpus "النفط -السعودية" (8,648 articles with the word) is exact for as
+ * little as "النفط -أوبك" (189 articles). The search collapsing the word's
+ * passages on the article, which this replaced, was made only below 2,000
+ * passages: widening السعودية to 1,000 articles took 143.6 M instructions
+ * against 11.3 M for "النفط" (callgrind, whole process).
+ *
+ * Elsewhere (inside a group that only ranks, a side of OR: "(a -b) OR c"
+ * keeps c's passages in b's articles) the exclusion belongs to that part
+ * of the query alone, which the search cannot check afterwards: the word's
+ * articles are found with that collapsed search, all of them, and their
+ * article terms join the exclusion (widen_to_articles). Exact, and its cost
+ * grows with the articles that hold the word.
  */
-#define EXCLUDED_PASSAGES_MAX 2000
-
 static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
 {
     kh_error_t *err = b->err;
@@ -940,32 +952,28 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
     kh_status_t st = kh_enquire_new(b->src->db, &e, err);
     if (!st)
         st = kh_enquire_set_query(e, *exclude, err);
-    /* Xapian's estimate, from the terms' frequencies: no posting is read. */
-    if (!st)
-        st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
-    unsigned estimated = kh_mset_matches_estimated(m);
-    kh_mset_free(m);
-    m = NULL;
-    if (!st && estimated > EXCLUDED_PASSAGES_MAX) {
-        kh_enquire_free(e);
-        add_note(b,
-                 "an excluded word is in about %u passages: those and the articles with it in "
-                 "their title are left out, the other passages of its articles are not (more "
-                 "than %d would cost too much)",
-                 estimated, EXCLUDED_PASSAGES_MAX);
-        return KH_OK;
-    }
     if (!st)
         st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
     /* Weights do not matter here: k1 0 and b 0 spare reading the lengths. */
     if (!st)
         st = kh_enquire_set_bm25(e, 0, 0, 1, 0, 0.5, err);
+    /* Every article: as many as Xapian estimates, asked again while the mset is full. */
+    unsigned max = 0;
     if (!st)
-        st = kh_enquire_get_mset(e, 0, EXCLUDED_PASSAGES_MAX, 0, &m, err);
+        st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
+    if (!st)
+        max = kh_mset_matches_estimated(m) + 64;
+    for (; !st; max = max > UINT_MAX / 2 ? UINT_MAX : 2 * max) {
+        kh_mset_free(m);
+        m = NULL;
+        st = kh_enquire_get_mset(e, 0, max, 0, &m, err);
+        if (st || kh_mset_size(m) < max || max == UINT_MAX)
+            break;
+    }
     query_list_t any = {0};
     push(&any, *exclude, &st, err);
     *exclude = NULL;
-    size_t n = kh_mset_size(m);
+    size_t n = st ? 0 : kh_mset_size(m);
     for (size_t i = 0; !st && i < n; i++) {
         const char *v;
         size_t len;
@@ -982,6 +990,26 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
     kh_enquire_free(e);
     *exclude = combined(&any, KH_OP_OR, &st, err);
     list_free(&any);
+    return st;
+}
+
+/*
+ * *exclude (what a query's excluded items match) made to leave out their
+ * articles (see above): required, it stays as it is and joins the plan's
+ * excluded; else it is widened to its articles.
+ */
+static kh_status_t exclude_articles(build_t *b, int required, kh_xquery_t **exclude)
+{
+    if (!required)
+        return widen_to_articles(b, exclude);
+    kh_plan_t *top = b->top;
+    kh_xquery_t *either = NULL, *pair[] = {top->excluded, *exclude};
+    kh_status_t st = top->excluded ? kh_xquery_combine(KH_OP_OR, pair, 2, 0, &either, b->err)
+                                   : kh_xquery_combine(KH_OP_OR, pair + 1, 1, 0, &either, b->err);
+    if (!st) {
+        kh_xquery_free(top->excluded);
+        top->excluded = either;
+    }
     return st;
 }
 
@@ -1011,7 +1039,7 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
         st = kh_xquery_match_all(&main, err);
     kh_xquery_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
     if (!st && exclude && main)
-        st = widen_to_articles(b, &exclude);
+        st = exclude_articles(b, b->required, &exclude);
     narrow(&main, filter, exclude, &st, err);
     narrow(&b->plan->full, filter, exclude, &st, err);
     kh_xquery_free(filter);
@@ -1124,17 +1152,35 @@ static kh_status_t prefix_query(build_t *b, const char *query, const kh_query_no
 }
 
 static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
-                            kh_occur_t occur);
+                            kh_occur_t occur, int required);
+
+/*
+ * Whether every result of b must match item, a child of list (or the whole
+ * query when list is NULL): the item is required, or --all makes it so, or it is the only child
+ * that is not excluded (exclude_articles).
+ */
+static int item_required(const build_t *b, const kh_query_node_t *list, const kh_query_node_t *item)
+{
+    if (!b->required || item->occur == KH_OCCUR_MUST_NOT)
+        return 0;
+    if (!list || item->occur == KH_OCCUR_MUST || b->opts->all_words)
+        return 1;
+    size_t ranked = 0;
+    for (size_t i = 0; i < list->n_children; i++)
+        ranked += list->children[i]->occur != KH_OCCUR_MUST_NOT;
+    return ranked == 1;
+}
 
 /*
  * A group of the query (a parenthesised list, a word under AND or OR) as
  * one Xapian query, built as a query of its own: its words ranked, its
  * filters and exclusions applied inside it. Its highlighting (positive:
  * unless excluded) and notes join the whole plan's. With common words set aside, the group takes
- * the plain query (plan->full): a group cannot run again alone.
+ * the plain query (plan->full): a group cannot run again alone. Required: every result of the
+ * whole query must match the group (exclude_articles).
  */
 static kh_status_t group_query(build_t *b, const char *query, const kh_query_node_t *n,
-                               int positive, kh_xquery_t **out)
+                               int positive, int required, kh_xquery_t **out)
 {
     *out = NULL;
     kh_plan_t part = {0};
@@ -1146,14 +1192,16 @@ static kh_status_t group_query(build_t *b, const char *query, const kh_query_nod
                  .n_query_terms = b->n_query_terms,
                  .n_passages = b->n_passages,
                  .nested = 1,
+                 .required = required,
                  .top = b->top,
                  .err = b->err};
     kh_status_t st = KH_OK;
     if (n->kind == KH_NODE_LIST)
         for (size_t i = 0; !st && i < n->n_children; i++)
-            st = add_item(&g, query, n->children[i], n->children[i]->occur);
+            st = add_item(&g, query, n->children[i], n->children[i]->occur,
+                          item_required(&g, n, n->children[i]));
     else
-        st = add_item(&g, query, n, KH_OCCUR_SHOULD);
+        st = add_item(&g, query, n, KH_OCCUR_SHOULD, required);
     if (!st)
         st = assemble(&g, out, b->err);
     if (!st && part.full) {
@@ -1181,25 +1229,28 @@ static kh_status_t group_query(build_t *b, const char *query, const kh_query_nod
     return st;
 }
 
-/* n's query whatever its occur (the caller applies it); NULL: nothing to look for. */
+/* n's query whatever its occur (the caller applies it); NULL: nothing to look for. Required:
+ * every result of the whole query must match n (exclude_articles). */
 static kh_status_t node_query(build_t *b, const char *query, const kh_query_node_t *n, int positive,
-                              kh_xquery_t **out)
+                              int required, kh_xquery_t **out)
 {
     *out = NULL;
     if (n->kind == KH_NODE_WORD && (n->flags & KH_NODE_PREFIX) &&
         (n->field == KH_FIELD_TEXT || n->field == KH_FIELD_TITLE))
         return prefix_query(b, query, n, positive, out);
     if (n->kind != KH_NODE_AND && n->kind != KH_NODE_OR)
-        return group_query(b, query, n, positive, out);
+        return group_query(b, query, n, positive, required, out);
     /* AND: the children's AND, its excluded ones AND_NOT'd; OR: any child,
-     * an excluded one meaning every passage outside its articles. */
+     * an excluded one meaning every passage outside its articles. A side of
+     * a required AND is required; a side of OR never is. */
+    int and_required = required && n->kind == KH_NODE_AND;
     query_list_t take = {0}, leave = {0};
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < n->n_children; i++) {
         const kh_query_node_t *c = n->children[i];
         int excluded = c->occur == KH_OCCUR_MUST_NOT;
         kh_xquery_t *q = NULL;
-        st = node_query(b, query, c, positive && !excluded, &q);
+        st = node_query(b, query, c, positive && !excluded, and_required && !excluded, &q);
         if (!st && q && excluded && n->kind == KH_NODE_OR) {
             kh_xquery_t *all = NULL;
             st = kh_xquery_match_all(&all, b->err);
@@ -1209,6 +1260,8 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
             kh_xquery_free(q);
             q = all;
             excluded = 0;
+        } else if (!st && q && excluded) {
+            st = exclude_articles(b, and_required, &q);
         }
         if (q)
             push(excluded ? &leave : &take, q, &st, b->err);
@@ -1217,8 +1270,6 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
     if (!st && !main && leave.n)
         st = kh_xquery_match_all(&main, b->err);
     kh_xquery_t *exclude = combined(&leave, KH_OP_OR, &st, b->err);
-    if (!st && exclude && main)
-        st = widen_to_articles(b, &exclude);
     narrow(&main, NULL, exclude, &st, b->err);
     kh_xquery_free(exclude);
     list_free(&take);
@@ -1231,9 +1282,10 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
     return st;
 }
 
-/* One item of a list (or the whole query): a word as today, a group as one query. */
+/* One item of a list (or the whole query): a word as today, a group as one query; required:
+ * item_required(). */
 static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
-                            kh_occur_t occur)
+                            kh_occur_t occur, int required)
 {
     if (n->kind == KH_NODE_WORD && n->field != KH_FIELD_TEXT && b->src->skip_filters)
         return KH_OK;
@@ -1247,7 +1299,7 @@ static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t
                                                                      : filter_clause(b, query, &c);
     }
     kh_xquery_t *q = NULL;
-    kh_status_t st = node_query(b, query, n, occur != KH_OCCUR_MUST_NOT, &q);
+    kh_status_t st = node_query(b, query, n, occur != KH_OCCUR_MUST_NOT, required, &q);
     if (st || !q)
         return st;
     /* title:word* is a filter, as title:word is. */
@@ -1263,15 +1315,16 @@ kh_status_t kh_plan_build(const kh_plan_source_t *src, const char *query,
                           const kh_query_tree_t *tree, kh_plan_t *out, kh_error_t *err)
 {
     *out = (kh_plan_t){0};
-    build_t b = {.src = src, .opts = src->opts, .plan = out, .top = out, .err = err};
+    build_t b = {.src = src, .opts = src->opts, .plan = out, .required = 1, .top = out, .err = err};
     kh_status_t st = KH_OK;
     const kh_query_node_t *root = tree->root;
     /* The words side by side, as the query language always took them. */
     if (root && root->kind == KH_NODE_LIST)
         for (size_t i = 0; !st && i < root->n_children; i++)
-            st = add_item(&b, query, root->children[i], root->children[i]->occur);
+            st = add_item(&b, query, root->children[i], root->children[i]->occur,
+                          item_required(&b, root, root->children[i]));
     else if (root)
-        st = add_item(&b, query, root, root->occur);
+        st = add_item(&b, query, root, root->occur, item_required(&b, NULL, root));
     if (!st)
         st = assemble(&b, &out->query, err);
     /* Sorted for the highlighter's and feedback's binary searches. */
@@ -1295,6 +1348,7 @@ void kh_plan_free(kh_plan_t *p)
         return;
     kh_xquery_free(p->query);
     kh_xquery_free(p->full);
+    kh_xquery_free(p->excluded);
     kh_phrases_free(p->phrases);
     kh_exact_free(p->exact);
     strings_t terms = {p->terms, p->n_terms, p->n_terms}, keys = {p->keys, p->n_keys, p->n_keys};
@@ -1331,6 +1385,10 @@ kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err)
         return st;
     if (p->full)
         fprintf(f, "common bound: %.6g\n", p->common_max);
+    if (!st && p->excluded)
+        st = describe_query(f, "exclude articles holding", p->excluded, err);
+    if (st)
+        return st;
     fprintf(f, "phrases: %zu to check on the text, %u ignored\n", kh_phrases_count(p->phrases),
             p->phrases_ignored);
     describe_strings(f, "highlight", p->terms, p->n_terms);
