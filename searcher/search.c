@@ -1765,6 +1765,28 @@ static kh_status_t node_matches(kh_searcher_t *s, const char *query, const kh_qu
     return st;
 }
 
+/*
+ * Whether the query's passages are all in excluded articles: its plan
+ * excludes articles and Xapian's query, which leaves out only the passages
+ * holding the excluded words, matches (nothing else could leave them out
+ * when no phrase or quoted word is checked on the text).
+ */
+static kh_status_t only_excluded_articles(kh_searcher_t *s, const char *query,
+                                          const kh_query_tree_t *tree, const kh_search_opts_t *opts,
+                                          int *only, kh_error_t *err)
+{
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
+    kh_plan_t plan;
+    int matches = 0;
+    kh_status_t st = kh_plan_build(&src, query, tree, &plan, err);
+    int checked_text = kh_phrases_count(plan.phrases) > 0 || kh_exact_required(plan.exact);
+    if (!st && plan.excluded && !checked_text)
+        st = plan_matches(s, &plan, &matches, err);
+    *only = matches;
+    kh_plan_free(&plan);
+    return st;
+}
+
 typedef struct why {
     kh_searcher_t *s;
     const char *query;
@@ -1841,7 +1863,12 @@ kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_s
         if (!st && matches)
             fputs("passages hold the words, but none passes the filters together\n", f);
     }
-    if (!st && !words.n && !w.filters && ftell(f) == 0)
+    int only_excluded = 0;
+    if (!st && tree.root && !unknown && !w.empty_filters && ftell(f) == 0)
+        st = only_excluded_articles(s, query, &tree, opts, &only_excluded, err);
+    if (!st && only_excluded)
+        fputs("passages match, but each is in an article that holds an excluded word\n", f);
+    else if (!st && !words.n && !w.filters && ftell(f) == 0)
         fputs("the query holds no word to search for\n", f);
     else if (!st && !unknown && !w.empty_filters && ftell(f) == 0)
         fputs("no passage matches the query as a whole\n", f);

@@ -128,6 +128,10 @@ corpus)
     run "$SEARCHER" -d idx --format tsv --per-article ماسك NOT تويتر
     expect_rc 1
     [ ! -s out ] || fail "ماسك NOT تويتر kept: $(cut -f4 out | tr '\n' ' ')"
+    # Text output says why nothing is left.
+    run "$SEARCHER" -d idx OpenAI -تويتر
+    expect_rc 1
+    expect_err "searcher: no results: passages match, but each is in an article that holds an excluded word"
     ;;
 *)
     fail "unknown case"
