@@ -684,6 +684,47 @@ static kh_status_t hit_article(kh_mset_t *mset, size_t at, char id[KH_TERM_MAX],
     return st;
 }
 
+static int take_article_id(void *ctx, size_t i, const char *data, size_t len)
+{
+    char(*ids)[KH_TERM_MAX] = ctx;
+    kh_passage_data_t p;
+    char *storage = NULL;
+    ids[i][0] = '\0';
+    if (!kh_passage_data_decode(data, len, &p, &storage, NULL) &&
+        strlen(p.article_id) < KH_TERM_MAX)
+        strcpy(ids[i], p.article_id);
+    free(storage);
+    return 0;
+}
+
+/*
+ * The article ids of the hits ats[0..n) of mset into ids[] (hit_article).
+ * Over remote shards from the passages' data, read at once
+ * (kh_db_documents_data): a value is a round trip per hit there.
+ */
+static kh_status_t hits_articles(run_t *run, kh_mset_t *mset, const size_t *ats, size_t n,
+                                 char (*ids)[KH_TERM_MAX], kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    if (!kh_db_is_remote(run->s->db)) {
+        for (size_t i = 0; !st && i < n; i++)
+            st = hit_article(mset, ats[i], ids[i], err);
+        return st;
+    }
+    unsigned *docids = malloc((n ? n : 1) * sizeof *docids);
+    if (!docids)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t i = 0; !st && i < n; i++) {
+        kh_hit_t hit;
+        st = kh_mset_hit(mset, ats[i], &hit, err);
+        docids[i] = hit.docid;
+    }
+    if (!st && n)
+        st = kh_db_documents_data(run->s->db, docids, n, take_article_id, ids, err);
+    free(docids);
+    return st;
+}
+
 /* Adds the verdicts of ids[0..n) (distinct, unchecked): excluded when held has them. */
 static kh_status_t add_verdicts(run_t *run, char (*ids)[KH_TERM_MAX], size_t n,
                                 const unsigned char *held, kh_error_t *err)
@@ -744,14 +785,19 @@ static kh_status_t find_held(run_t *run, char (*ids)[KH_TERM_MAX], size_t n, uns
         st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
     if (!st)
         st = kh_enquire_get_mset(e, 0, (unsigned)n, 0, &m, err);
-    size_t found = st ? 0 : kh_mset_size(m);
-    for (size_t k = 0; !st && k < found; k++) {
-        char id[KH_TERM_MAX];
-        st = hit_article(m, k, id, err);
-        for (size_t i = 0; !st && i < n; i++)
-            if (strcmp(ids[i], id) == 0)
+    size_t found = st ? 0 : kh_mset_size(m), ats[EXCLUDED_BATCH_MAX];
+    char(*found_ids)[KH_TERM_MAX] = found ? malloc(found * sizeof *found_ids) : NULL;
+    if (found && !found_ids)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t k = 0; k < found; k++)
+        ats[k] = k;
+    if (!st && found)
+        st = hits_articles(run, m, ats, found, found_ids, err);
+    for (size_t k = 0; !st && k < found; k++)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(ids[i], found_ids[k]) == 0)
                 held[i] = 1;
-    }
+    free(found_ids);
     kh_mset_free(m);
     kh_enquire_free(e);
     kh_xquery_free(boolean);
@@ -776,8 +822,9 @@ static kh_status_t check_hits(run_t *run, kh_mset_t *mset, const size_t *ats, si
     unsigned char held[EXCLUDED_BATCH_MAX];
     size_t n_unknown = 0;
     kh_status_t st = ids && unknown ? KH_OK : kh_error_set(err, KH_ERR_NOMEM, NULL);
+    if (!st)
+        st = hits_articles(run, mset, ats, n, ids, err);
     for (size_t i = 0; !st && i < n; i++) {
-        st = hit_article(mset, ats[i], ids[i], err);
         int seen = !ids[i][0] || find_verdict(run, ids[i]);
         for (size_t k = 0; !seen && k < n_unknown; k++)
             seen = strcmp(unknown[k], ids[i]) == 0;

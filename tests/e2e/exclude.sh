@@ -133,6 +133,28 @@ corpus)
     expect_rc 1
     expect_err "searcher: no results: passages match, but each is in an article that holds an excluded word"
     ;;
+remote)
+    # Over remote shards (the articles read from the passages' data, at
+    # once) the same results as over one database.
+    command -v xapian-tcpsrv >/dev/null || skip "xapian-tcpsrv (xapian-tools) not installed"
+    trap stop_servers EXIT
+    index_small
+    mv idx one
+    run "$INDEXER" -q -d idx --shards 2 docs
+    expect_rc 0
+    p0=$(free_port)
+    serve idx/shard-0 "$p0"
+    p1=$(free_port)
+    serve idx/shard-1 "$p1"
+    printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >remote
+    for q in "oil -common" "(oil -common) OR gas" '"oil prices" -common' -common; do
+        ranked one.trec -d one -n 5 -- "$q"
+        ranked remote.trec -d remote -n 5 -- "$q"
+        expect_same one.trec remote.trec "'$q': remote shards rank differently"
+    done
+    run "$SEARCHER" -d remote --count oil -common
+    [ "$(cat out)" = "3 passages" ] || fail "remote --count said $(cat out)"
+    ;;
 *)
     fail "unknown case"
     ;;
