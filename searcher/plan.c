@@ -924,45 +924,59 @@ static void add_note(build_t *b, const char *fmt, ...)
  * related headline). Xapian's query leaves out the passages that hold it
  * (and, by their title term, the articles with it in the title:
  * text_clause); the articles of the other passages that hold it are left
- * out one of two ways.
+ * out one of two ways, both exact.
  *
- * Where every result must match the query that excludes it (the whole
- * query, a side of AND, a required group: b->required), the plan says so
- * (plan->excluded) and the search checks the articles of the results it
- * is about to return, ranking deeper for each one dropped (search.c). That
- * costs a few posting lists per page, however common the word: on the news
- * corpus "النفط -السعودية" (8,648 articles with the word) is exact for as
- * little as "النفط -أوبك" (189 articles). The search collapsing the word's
- * passages on the article, which this replaced, was made only below 2,000
- * passages: widening السعودية to 1,000 articles took 143.6 M instructions
- * against 11.3 M for "النفط" (callgrind, whole process).
+ * Widened: the word's articles are found first, with a search of its
+ * passages collapsed on the article, and their article terms join the
+ * exclusion in Xapian's query (widen_to_articles). Its cost grows with the
+ * word's passages and articles: on the news corpus (212,371 passages)
+ * "النفط -أوبك" (189 articles) took 57.6 M instructions against 50.5 M for
+ * "النفط", while widening السعودية (8,648 articles) to 1,000 of them took
+ * 143.6 M against 11.3 M (callgrind, whole process, -n 10).
+ *
+ * Checked: the plan says what to exclude (plan->excluded) and the search
+ * checks the articles of the results it is about to return, ranking deeper
+ * for each one dropped (search.c); a cost per result checked, however
+ * common the word: "النفط -السعودية" 70.4 M, "النفط -أوبك" 72.5 M. This
+ * serves where every result must match the query that excludes (the whole
+ * query, a side of AND, a required group: b->required) and the word is in
+ * more than EXCLUDED_PASSAGES_MAX passages (Xapian's estimate).
  *
  * Elsewhere (inside a group that only ranks, a side of OR: "(a -b) OR c"
- * keeps c's passages in b's articles) the exclusion belongs to that part
- * of the query alone, which the search cannot check afterwards: the word's
- * articles are found with that collapsed search, all of them, and their
- * article terms join the exclusion (widen_to_articles). Exact, and its cost
- * grows with the articles that hold the word.
+ * keeps c's passages in b's articles) the exclusion belongs to that part of
+ * the query alone, which the search cannot check afterwards: it is
+ * widened, however many articles hold the word.
  */
-static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
+#define EXCLUDED_PASSAGES_MAX 2000
+
+/* *exclude widened to its articles (above), unless Xapian estimates more than bound passages:
+ * *widened says which. */
+static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned bound,
+                                     int *widened)
 {
+    *widened = 0;
     kh_error_t *err = b->err;
     kh_enquire_t *e = NULL;
     kh_mset_t *m = NULL;
     kh_status_t st = kh_enquire_new(b->src->db, &e, err);
     if (!st)
         st = kh_enquire_set_query(e, *exclude, err);
+    /* Xapian's estimate of the passages, from the terms' frequencies: no posting is read. */
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
+    unsigned estimated = st ? 0 : kh_mset_matches_estimated(m);
+    if (!st && estimated > bound) {
+        kh_mset_free(m);
+        kh_enquire_free(e);
+        return KH_OK;
+    }
     if (!st)
         st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
     /* Weights do not matter here: k1 0 and b 0 spare reading the lengths. */
     if (!st)
         st = kh_enquire_set_bm25(e, 0, 0, 1, 0, 0.5, err);
-    /* Every article: as many as Xapian estimates, asked again while the mset is full. */
-    unsigned max = 0;
-    if (!st)
-        st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
-    if (!st)
-        max = kh_mset_matches_estimated(m) + 64;
+    /* Every article: at most as many as the passages, asked again while the mset is full. */
+    unsigned max = estimated > UINT_MAX - 64 ? UINT_MAX : estimated + 64;
     for (; !st; max = max > UINT_MAX / 2 ? UINT_MAX : 2 * max) {
         kh_mset_free(m);
         m = NULL;
@@ -990,22 +1004,26 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
     kh_enquire_free(e);
     *exclude = combined(&any, KH_OP_OR, &st, err);
     list_free(&any);
+    *widened = !st;
     return st;
 }
 
 /*
  * *exclude (what a query's excluded items match) made to leave out their
- * articles (see above): required, it stays as it is and joins the plan's
- * excluded; else it is widened to its articles.
+ * articles (see above): widened, or left as it is (the passages only) and
+ * added to the plan's excluded for the search to check.
  */
 static kh_status_t exclude_articles(build_t *b, int required, kh_xquery_t **exclude)
 {
-    if (!required)
-        return widen_to_articles(b, exclude);
+    int widened = 0;
+    kh_status_t st =
+        widen_to_articles(b, exclude, required ? EXCLUDED_PASSAGES_MAX : UINT_MAX, &widened);
+    if (st || widened)
+        return st;
     kh_plan_t *top = b->top;
     kh_xquery_t *either = NULL, *pair[] = {top->excluded, *exclude};
-    kh_status_t st = top->excluded ? kh_xquery_combine(KH_OP_OR, pair, 2, 0, &either, b->err)
-                                   : kh_xquery_combine(KH_OP_OR, pair + 1, 1, 0, &either, b->err);
+    st = top->excluded ? kh_xquery_combine(KH_OP_OR, pair, 2, 0, &either, b->err)
+                       : kh_xquery_combine(KH_OP_OR, pair + 1, 1, 0, &either, b->err);
     if (!st) {
         kh_xquery_free(top->excluded);
         top->excluded = either;
@@ -1254,8 +1272,9 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
         if (!st && q && excluded && n->kind == KH_NODE_OR) {
             kh_xquery_t *all = NULL;
             st = kh_xquery_match_all(&all, b->err);
+            int widened;
             if (!st)
-                st = widen_to_articles(b, &q);
+                st = widen_to_articles(b, &q, UINT_MAX, &widened);
             narrow(&all, NULL, q, &st, b->err);
             kh_xquery_free(q);
             q = all;

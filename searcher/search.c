@@ -844,6 +844,15 @@ static kh_status_t check_hits(run_t *run, kh_mset_t *mset, const size_t *ats, si
     return st;
 }
 
+/* asked + more hits (at least want), UINT_MAX at most. */
+static unsigned deeper(unsigned asked, unsigned want, double more)
+{
+    double next = (double)asked + more;
+    if (next < want)
+        next = want;
+    return next >= UINT_MAX ? UINT_MAX : (unsigned)next;
+}
+
 /*
  * Leaves out of hits[0..*n) those whose article is excluded, checked in
  * order a batch at a time until upto are kept; the hits after those are
@@ -939,12 +948,16 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     unsigned check_at_least = run->opts->count ? KH_COUNT_EXACT_MAX : 0;
     kh_status_t st = new_enquire(run, query, run->opts->per_article, 0, &e, err);
     /*
-     * With articles excluded, deeper while hits were dropped (drop_excluded);
-     * a count checks the first EXCLUDED_COUNT_SAMPLE hits' articles: exact
-     * when they are all the matches, else its estimate's sample.
+     * With articles excluded, Xapian is asked for half as many hits again
+     * as wanted, and deeper while too many were dropped (drop_excluded): a
+     * match run again costs as much as the first. A count checks the first
+     * EXCLUDED_COUNT_SAMPLE hits' articles: exact when they are all the
+     * matches, else its estimate's sample.
      */
     int sample = run->plan->excluded && run->opts->count;
-    unsigned asked = sample && want < EXCLUDED_COUNT_SAMPLE ? EXCLUDED_COUNT_SAMPLE : want;
+    unsigned asked = run->plan->excluded ? deeper(want, want, want / 2 + 8) : want;
+    if (sample && asked < EXCLUDED_COUNT_SAMPLE)
+        asked = EXCLUDED_COUNT_SAMPLE;
     size_t checked = 0;
     int exhausted = 0;
     for (;;) {
@@ -960,12 +973,14 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
                            err);
         if (st || n >= want || exhausted || asked == UINT_MAX)
             break;
+        /* As many more as the hits checked so far suggest, and half again. */
+        double more = n ? 1.5 * (double)(want - n) * checked / n : 4.0 * asked;
+        asked = deeper(asked, want, more + 8);
         free_hits(hits, n);
         hits = NULL;
         n = 0;
         kh_mset_free(mset);
         mset = NULL;
-        asked = asked > UINT_MAX / 2 ? UINT_MAX : 2 * asked;
     }
     size_t keep = n < want ? n : want;
     /* Over remote shards the hits are read at once after the loop, not one by one. */
