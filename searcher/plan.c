@@ -929,25 +929,27 @@ static void add_note(build_t *b, const char *fmt, ...)
  * Widened: the word's articles are found first, with a search of its
  * passages collapsed on the article, and their article terms join the
  * exclusion in Xapian's query (widen_to_articles). Its cost grows with the
- * word's passages and articles: on the news corpus (212,371 passages)
- * "النفط -أوبك" (189 articles) took 57.6 M instructions against 50.5 M for
- * "النفط", while widening السعودية (8,648 articles) to 1,000 of them took
- * 143.6 M against 11.3 M (callgrind, whole process, -n 10).
+ * word's articles, each a posting list for the matcher: on the news corpus
+ * (212,371 passages) excluding أوبك (720 passages, 189 articles) this way
+ * cost the first 200 ARCD questions 10.5 M instructions each with -n 10
+ * (callgrind, -j 1, whole process), 10.8 M with --per-article -n 100.
  *
  * Checked: the plan says what to exclude (plan->excluded) and the search
  * checks the articles of the results it is about to return, ranking deeper
- * for each one dropped (search.c); a cost per result checked, however
- * common the word: "النفط -السعودية" 70.4 M, "النفط -أوبك" 72.5 M. This
- * serves where every result must match the query that excludes (the whole
- * query, a side of AND, a required group: b->required) and the word is in
- * more than EXCLUDED_PASSAGES_MAX passages (Xapian's estimate).
+ * for each one dropped (search.c): a cost per result checked, whatever the
+ * word, 3.0 M and 5.0 M each for the same questions -أوبك. This serves where
+ * every result must match the query that excludes (the whole query, a side
+ * of AND, a required group: b->required) and the word is in more than
+ * EXCLUDED_PASSAGES_MAX passages (Xapian's estimate): a rarer word's
+ * articles cost less than that to widen (about 55 k each), and Xapian's
+ * results then need no check.
  *
  * Elsewhere (inside a group that only ranks, a side of OR: "(a -b) OR c"
  * keeps c's passages in b's articles) the exclusion belongs to that part of
  * the query alone, which the search cannot check afterwards: it is
  * widened, however many articles hold the word.
  */
-#define EXCLUDED_PASSAGES_MAX 2000
+#define EXCLUDED_PASSAGES_MAX 200
 
 /* *exclude widened to its articles (above), unless Xapian estimates more than bound passages:
  * *widened says which. */

@@ -145,7 +145,7 @@ static const row_t rows[] = {
      "highlight: a b c d e f ferri\n"
      "keys:\n"},
     /* NOT and '-' leave out the articles holding the word: a rare one's articles (z2) are
-     * found first; those of one in more than 2,000 passages, the search checks (search.c). */
+     * found first; those of one in more than 200 passages, the search checks (search.c). */
     {"zebra NOT savanna",
      "query: Query(((zebra OR 0.5 * Szebra) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
      "full: (none)\n"

@@ -1828,24 +1828,38 @@ static kh_status_t node_matches(kh_searcher_t *s, const char *query, const kh_qu
 }
 
 /*
- * Whether the query's passages are all in excluded articles: its plan
- * excludes articles and Xapian's query, which leaves out only the passages
- * holding the excluded words, matches (nothing else could leave them out
- * when no phrase or quoted word is checked on the text).
+ * Whether the query matches passages once its excluded items (those of its
+ * top list or AND) are left out, which it did not with them: those
+ * passages are all in articles that the items exclude. Not when a phrase or
+ * quoted word is checked on the text, which could have left them out too.
  */
 static kh_status_t only_excluded_articles(kh_searcher_t *s, const char *query,
                                           const kh_query_tree_t *tree, const kh_search_opts_t *opts,
                                           int *only, kh_error_t *err)
 {
-    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
-    kh_plan_t plan;
-    int matches = 0;
-    kh_status_t st = kh_plan_build(&src, query, tree, &plan, err);
-    int checked_text = kh_phrases_count(plan.phrases) > 0 || kh_exact_required(plan.exact);
-    if (!st && plan.excluded && !checked_text)
-        st = plan_matches(s, &plan, &matches, err);
-    *only = matches;
-    kh_plan_free(&plan);
+    *only = 0;
+    const kh_query_node_t *root = tree->root;
+    if (root->kind != KH_NODE_LIST && root->kind != KH_NODE_AND)
+        return KH_OK;
+    kh_query_node_t kept = *root;
+    kept.children = malloc(root->n_children * sizeof *kept.children);
+    if (!kept.children)
+        return kh_error_set(err, KH_ERR_NOMEM, NULL);
+    kept.n_children = 0;
+    for (size_t i = 0; i < root->n_children; i++)
+        if (root->children[i]->occur != KH_OCCUR_MUST_NOT)
+            kept.children[kept.n_children++] = root->children[i];
+    kh_status_t st = KH_OK;
+    if (kept.n_children && kept.n_children < root->n_children) {
+        kh_query_tree_t without = {.root = kept.n_children == 1 ? kept.children[0] : &kept};
+        kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
+        kh_plan_t plan;
+        st = kh_plan_build(&src, query, &without, &plan, err);
+        if (!st && !kh_phrases_count(plan.phrases) && !kh_exact_required(plan.exact))
+            st = plan_matches(s, &plan, only, err);
+        kh_plan_free(&plan);
+    }
+    free(kept.children);
     return st;
 }
 

@@ -116,6 +116,10 @@ corpus)
     # the article is still left out whole.
     run "$INDEXER" -q -d idx "$CORPUS"
     expect_rc 0
+    # A rare word (widened in Xapian's query) gives the same reason for no results.
+    run "$SEARCHER" -d idx OpenAI -تويتر
+    expect_rc 1
+    expect_err "searcher: no results: passages match, but each is in an article that holds an excluded word"
     filler filler.jsonl تويتر
     run "$INDEXER" -q -d idx filler.jsonl
     expect_rc 0
