@@ -937,7 +937,7 @@ static void add_note(build_t *b, const char *fmt, ...)
  * Checked: the plan says what to exclude (plan->excluded) and the search
  * checks the articles of the results it is about to return, ranking deeper
  * for each one dropped (search.c): a cost per result checked, whatever the
- * word, 3.0 M and 5.0 M each for the same questions -أوبك. This serves where
+ * word, 2.8 M and 6.1 M each for the same questions -أوبك. This serves where
  * every result must match the query that excludes (the whole query, a side
  * of AND, a required group: b->required) and the word is in more than
  * EXCLUDED_PASSAGES_MAX passages (Xapian's estimate): a rarer word's
@@ -951,12 +951,13 @@ static void add_note(build_t *b, const char *fmt, ...)
  */
 #define EXCLUDED_PASSAGES_MAX 200
 
-/* *exclude widened to its articles (above), unless Xapian estimates more than bound passages:
- * *widened says which. */
+/* *exclude widened to its articles (above), unless Xapian estimates more than bound passages
+ * (*passages: its estimate): *widened says which. */
 static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned bound,
-                                     int *widened)
+                                     int *widened, unsigned *passages)
 {
     *widened = 0;
+    *passages = 0;
     kh_error_t *err = b->err;
     kh_enquire_t *e = NULL;
     kh_mset_t *m = NULL;
@@ -967,6 +968,7 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned
     if (!st)
         st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
     unsigned estimated = st ? 0 : kh_mset_matches_estimated(m);
+    *passages = estimated;
     if (!st && estimated > bound) {
         kh_mset_free(m);
         kh_enquire_free(e);
@@ -1018,11 +1020,16 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned
 static kh_status_t exclude_articles(build_t *b, int required, kh_xquery_t **exclude)
 {
     int widened = 0;
-    kh_status_t st =
-        widen_to_articles(b, exclude, required ? EXCLUDED_PASSAGES_MAX : UINT_MAX, &widened);
+    unsigned passages = 0;
+    kh_status_t st = widen_to_articles(b, exclude, required ? EXCLUDED_PASSAGES_MAX : UINT_MAX,
+                                       &widened, &passages);
+    if (!st && !widened && !b->n_passages)
+        st = kh_db_doc_count(b->src->db, &b->n_passages, b->err);
     if (st || widened)
         return st;
     kh_plan_t *top = b->top;
+    if (b->n_passages)
+        top->excluded_share += (double)passages / b->n_passages;
     kh_xquery_t *either = NULL, *pair[] = {top->excluded, *exclude};
     st = top->excluded ? kh_xquery_combine(KH_OP_OR, pair, 2, 0, &either, b->err)
                        : kh_xquery_combine(KH_OP_OR, pair + 1, 1, 0, &either, b->err);
@@ -1275,8 +1282,9 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
             kh_xquery_t *all = NULL;
             st = kh_xquery_match_all(&all, b->err);
             int widened;
+            unsigned passages;
             if (!st)
-                st = widen_to_articles(b, &q, UINT_MAX, &widened);
+                st = widen_to_articles(b, &q, UINT_MAX, &widened, &passages);
             narrow(&all, NULL, q, &st, b->err);
             kh_xquery_free(q);
             q = all;

@@ -35,6 +35,8 @@ typedef struct kh_plan {
     kh_xquery_t *excluded;    /* no result's article may hold a passage it matches (search.c
                                  checks the articles of the results; query and full leave out
                                  only the passages it matches); NULL: none */
+    double excluded_share;    /* the passages it matches, as Xapian estimates them, over the
+                                 index's: how much deeper the search looks (search.c) */
     double common_max;        /* the most the common words can give a passage (with full) */
     kh_phrases_t *phrases;    /* checked on each passage's text; NULL: none */
     unsigned phrases_ignored; /* quoted phrases past KH_QUERY_MAX_PHRASES */

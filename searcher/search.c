@@ -948,14 +948,19 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     unsigned check_at_least = run->opts->count ? KH_COUNT_EXACT_MAX : 0;
     kh_status_t st = new_enquire(run, query, run->opts->per_article, 0, &e, err);
     /*
-     * With articles excluded, Xapian is asked for half as many hits again
-     * as wanted, and deeper while too many were dropped (drop_excluded): a
-     * match run again costs as much as the first. A count checks the first
-     * EXCLUDED_COUNT_SAMPLE hits' articles: exact when they are all the
-     * matches, else its estimate's sample.
+     * With articles excluded, Xapian is asked for more hits than wanted, up
+     * to half as many again by how common the excluded words are, and
+     * deeper while too many were dropped (drop_excluded): a match run again
+     * costs as much as the first. The first 200 ARCD questions on the news
+     * corpus -السعودية (in 9.4% of the passages; 18% of the articles of
+     * their results) checked 106 to 166 hits for 100 articles. A count
+     * checks the first EXCLUDED_COUNT_SAMPLE hits' articles: exact when
+     * they are all the matches, else its estimate's sample.
      */
     int sample = run->plan->excluded && run->opts->count;
-    unsigned asked = run->plan->excluded ? deeper(want, want, want / 2 + 8) : want;
+    double share = 5 * run->plan->excluded_share;
+    unsigned asked =
+        run->plan->excluded ? deeper(want, want, want * (share < 0.5 ? share : 0.5) + 8) : want;
     if (sample && asked < EXCLUDED_COUNT_SAMPLE)
         asked = EXCLUDED_COUNT_SAMPLE;
     size_t checked = 0;
