@@ -679,7 +679,8 @@ static kh_status_t hit_article(kh_mset_t *mset, size_t at, char id[KH_TERM_MAX],
     kh_status_t st = kh_mset_value(mset, at, KH_SLOT_ARTICLE_ID, &value, &len, err);
     if (st || len >= KH_TERM_MAX)
         len = 0;
-    memcpy(id, value, len);
+    if (len)
+        memcpy(id, value, len);
     id[len] = '\0';
     return st;
 }
@@ -762,19 +763,25 @@ static kh_status_t find_held(run_t *run, char (*ids)[KH_TERM_MAX], size_t n, uns
     kh_enquire_t *e = NULL;
     kh_mset_t *m = NULL;
     kh_status_t st = terms ? KH_OK : kh_error_set(err, KH_ERR_NOMEM, NULL);
+    size_t n_terms = 0;
+    for (size_t i = 0; i < n; i++)
+        held[i] = 0;
+    /* An id too long for a term has none: no passage could be found by it. */
     for (size_t i = 0; !st && i < n; i++) {
         char term[KH_TERM_MAX];
-        held[i] = 0;
-        st = kh_terms_article(ids[i], term, err);
-        if (!st)
-            st = kh_xquery_term(term, 1, 0, &terms[i], err);
+        if (kh_terms_article(ids[i], term, NULL) == KH_OK)
+            st = kh_xquery_term(term, 1, 0, &terms[n_terms++], err);
+    }
+    if (!st && !n_terms) {
+        free(terms);
+        return KH_OK;
     }
     if (!st)
-        st = kh_xquery_combine(KH_OP_OR, terms, n, 0, &any, err);
+        st = kh_xquery_combine(KH_OP_OR, terms, n_terms, 0, &any, err);
     kh_xquery_t *pair[] = {any, (kh_xquery_t *)run->plan->excluded};
     if (!st)
         st = kh_xquery_combine(KH_OP_FILTER, pair, 2, 0, &filtered, err);
-    /* Weight 0: Xapian needs no weight, and stops at the first passage of each article. */
+    /* Weight 0: nothing to weigh; the collapse keeps one passage of each article. */
     if (!st)
         st = kh_xquery_scale(filtered, 0, &boolean, err);
     if (!st)
@@ -803,7 +810,7 @@ static kh_status_t find_held(run_t *run, char (*ids)[KH_TERM_MAX], size_t n, uns
     kh_xquery_free(boolean);
     kh_xquery_free(filtered);
     kh_xquery_free(any);
-    for (size_t i = 0; terms && i < n; i++)
+    for (size_t i = 0; terms && i < n_terms; i++)
         kh_xquery_free(terms[i]);
     free(terms);
     return st;
