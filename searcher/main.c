@@ -76,12 +76,12 @@ static void usage(FILE *f)
           "Options come before the query: from its first word on, all is query text\n"
           "(searcher oil -debate); -- ends the options (searcher -- -debate oil).\n"
           "Query: words (ranked), \"a phrase\", +required, -excluded or NOT word (no\n"
-          "passage of an article holding it), a AND b, a OR b, (groups), word* (words\n"
-          "starting so, the 100 most common), title:word, section:NAME, lang:ar,\n"
-          "date:2022..2023; field names in any case. NOT binds tightest, then words\n"
-          "side by side, then AND, then OR. Exit status: 0 a query matched, 1 none did\n"
-          "(text output says why on stderr), 2 error, 3 results of some shards only\n"
-          "(--allow-partial).\n",
+          "passage of an article holding it; inside a side of OR, of that side only),\n"
+          "a AND b, a OR b, (groups), word* (words starting so, the 100 most common),\n"
+          "title:word, section:NAME, lang:ar, date:2022..2023; field names in any\n"
+          "case. NOT binds tightest, then words side by side, then AND, then OR.\n"
+          "Exit status: 0 a query matched, 1 none did (text output says why on\n"
+          "stderr), 2 error, 3 results of some shards only (--allow-partial).\n",
           f);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "plan.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,8 @@ typedef struct build {
         unsigned times; /* given so many times in the query */
     } phrase_clauses[KH_QUERY_MAX_PHRASES];
     int nested;     /* a group inside the query (parentheses, AND, OR): no phrase check */
+    int required;   /* every result matches this query: the whole query, or a group that every
+                       result must match (exclude_articles) */
     kh_plan_t *top; /* the whole query's plan: its notes */
     kh_error_t *err;
     struct known_dfs *known; /* over remote shards: frequencies read before (term_df); or NULL */
@@ -827,8 +830,8 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         st = strings_add(&b->words, ct.words.items[0], b->err);
     /*
      * An excluded word's title term, which every passage of an article
-     * whose title holds the word carries: those articles are left out
-     * whole however many they are (widen_to_articles has a bound).
+     * whose title holds the word carries: Xapian leaves those articles out
+     * whole, and the search has fewer results to check (exclude_articles).
      */
     char title_term[KH_TERM_MAX] = "";
     if (!st && q && one_word && c->occur == KH_OCCUR_MUST_NOT)
@@ -1094,43 +1097,59 @@ static void add_note(build_t *b, const char *fmt, ...)
 }
 
 /*
- * An excluded word leaves out whole articles (issue 16). A passage holding
- * it is left out by its term, an article whose title holds it by the title
- * term every passage of the article carries (text_clause); for the rest
- * (the word in another passage, a related headline), the articles of the
- * passages that hold it are found with one search collapsed on the article
- * slot, and their article terms join the exclusion. That search walks the
- * word's passages and each article term costs the matcher a posting list,
- * so it is made only when Xapian estimates at most EXCLUDED_PASSAGES_MAX
- * passages: on the news corpus (212,371 passages) "النفط -أوبك" (189
- * articles) took 21.4 M instructions instead of 11.3 M for "النفط", while
- * widening "-السعودية" (8,648 articles) to 1,000 of them took 143.6 M
- * (callgrind, whole process). Past the bound the word's passages and the
- * articles with it in the title are left out, with a note.
+ * An excluded word (a group, a field) leaves out whole articles (issue 16):
+ * no passage of an article that holds it anywhere (title, a passage, a
+ * related headline). Xapian's query leaves out the passages that hold it
+ * (and, by their title term, the articles with it in the title:
+ * text_clause); the articles of the other passages that hold it are left
+ * out one of two ways, both exact.
+ *
+ * Widened: the word's articles are found first, with a search of its
+ * passages collapsed on the article, and their article terms join the
+ * exclusion in Xapian's query (widen_to_articles). Its cost grows with the
+ * word's articles, each a posting list for the matcher: on the news corpus
+ * (212,371 passages) excluding أوبك (720 passages, 189 articles) this way
+ * cost the first 200 ARCD questions 10.5 M instructions each with -n 10
+ * (callgrind, -j 1, whole process), 10.8 M with --per-article -n 100.
+ *
+ * Checked: the plan says what to exclude (plan->excluded) and the search
+ * checks the articles of the results it is about to return, ranking deeper
+ * for each one dropped (search.c): a cost per result checked, whatever the
+ * word, 2.8 M and 6.1 M each for the same questions -أوبك. This serves where
+ * every result must match the query that excludes (the whole query, a side
+ * of AND, a required group: b->required) and the word is in more than
+ * EXCLUDED_PASSAGES_MAX passages (Xapian's estimate): a rarer word's
+ * articles cost less than that to widen (about 55 k each), and Xapian's
+ * results then need no check.
+ *
+ * Elsewhere (inside a group that only ranks, a side of OR: "(a -b) OR c"
+ * keeps c's passages in b's articles) the exclusion belongs to that part of
+ * the query alone, which the search cannot check afterwards: it is
+ * widened, however many articles hold the word.
  */
-#define EXCLUDED_PASSAGES_MAX 2000
+#define EXCLUDED_PASSAGES_MAX 200
 
-static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
+/* *exclude widened to its articles (above), unless Xapian estimates more than bound passages
+ * (*passages: its estimate): *widened says which. */
+static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned bound,
+                                     int *widened, unsigned *passages)
 {
+    *widened = 0;
+    *passages = 0;
     kh_error_t *err = b->err;
     kh_enquire_t *e = NULL;
     kh_mset_t *m = NULL;
     kh_status_t st = kh_enquire_new(b->src->db, &e, err);
     if (!st)
         st = kh_enquire_set_query(e, *exclude, err);
-    /* Xapian's estimate, from the terms' frequencies: no posting is read. */
+    /* Xapian's estimate of the passages, from the terms' frequencies: no posting is read. */
     if (!st)
         st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
-    unsigned estimated = kh_mset_matches_estimated(m);
-    kh_mset_free(m);
-    m = NULL;
-    if (!st && estimated > EXCLUDED_PASSAGES_MAX) {
+    unsigned estimated = st ? 0 : kh_mset_matches_estimated(m);
+    *passages = estimated;
+    if (!st && estimated > bound) {
+        kh_mset_free(m);
         kh_enquire_free(e);
-        add_note(b,
-                 "an excluded word is in about %u passages: those and the articles with it in "
-                 "their title are left out, the other passages of its articles are not (more "
-                 "than %d would cost too much)",
-                 estimated, EXCLUDED_PASSAGES_MAX);
         return KH_OK;
     }
     if (!st)
@@ -1138,12 +1157,19 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
     /* Weights do not matter here: k1 0 and b 0 spare reading the lengths. */
     if (!st)
         st = kh_enquire_set_bm25(e, 0, 0, 1, 0, 0.5, err);
-    if (!st)
-        st = kh_enquire_get_mset(e, 0, EXCLUDED_PASSAGES_MAX, 0, &m, err);
+    /* Every article: at most as many as the passages, asked again while the mset is full. */
+    unsigned max = estimated > UINT_MAX - 64 ? UINT_MAX : estimated + 64;
+    for (; !st; max = max > UINT_MAX / 2 ? UINT_MAX : 2 * max) {
+        kh_mset_free(m);
+        m = NULL;
+        st = kh_enquire_get_mset(e, 0, max, 0, &m, err);
+        if (st || kh_mset_size(m) < max || max == UINT_MAX)
+            break;
+    }
     query_list_t any = {0};
     push(&any, *exclude, &st, err);
     *exclude = NULL;
-    size_t n = kh_mset_size(m);
+    size_t n = st ? 0 : kh_mset_size(m);
     for (size_t i = 0; !st && i < n; i++) {
         const char *v;
         size_t len;
@@ -1160,6 +1186,35 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude)
     kh_enquire_free(e);
     *exclude = combined(&any, KH_OP_OR, &st, err);
     list_free(&any);
+    *widened = !st;
+    return st;
+}
+
+/*
+ * *exclude (what a query's excluded items match) made to leave out their
+ * articles (see above): widened, or left as it is (the passages only) and
+ * added to the plan's excluded for the search to check.
+ */
+static kh_status_t exclude_articles(build_t *b, int required, kh_xquery_t **exclude)
+{
+    int widened = 0;
+    unsigned passages = 0;
+    kh_status_t st = widen_to_articles(b, exclude, required ? EXCLUDED_PASSAGES_MAX : UINT_MAX,
+                                       &widened, &passages);
+    if (!st && !widened && !b->n_passages)
+        st = kh_db_doc_count(b->src->db, &b->n_passages, b->err);
+    if (st || widened)
+        return st;
+    kh_plan_t *top = b->top;
+    if (b->n_passages)
+        top->excluded_share += (double)passages / b->n_passages;
+    kh_xquery_t *either = NULL, *pair[] = {top->excluded, *exclude};
+    st = top->excluded ? kh_xquery_combine(KH_OP_OR, pair, 2, 0, &either, b->err)
+                       : kh_xquery_combine(KH_OP_OR, pair + 1, 1, 0, &either, b->err);
+    if (!st) {
+        kh_xquery_free(top->excluded);
+        top->excluded = either;
+    }
     return st;
 }
 
@@ -1189,7 +1244,7 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
         st = kh_xquery_match_all(&main, err);
     kh_xquery_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
     if (!st && exclude && main)
-        st = widen_to_articles(b, &exclude);
+        st = exclude_articles(b, b->required, &exclude);
     narrow(&main, filter, exclude, &st, err);
     narrow(&b->plan->full, filter, exclude, &st, err);
     kh_xquery_free(filter);
@@ -1302,17 +1357,35 @@ static kh_status_t prefix_query(build_t *b, const char *query, const kh_query_no
 }
 
 static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
-                            kh_occur_t occur);
+                            kh_occur_t occur, int required);
+
+/*
+ * Whether every result of b must match item, a child of list (or the whole
+ * query when list is NULL): the item is required, or --all makes it so, or it is the only child
+ * that is not excluded (exclude_articles).
+ */
+static int item_required(const build_t *b, const kh_query_node_t *list, const kh_query_node_t *item)
+{
+    if (!b->required || item->occur == KH_OCCUR_MUST_NOT)
+        return 0;
+    if (!list || item->occur == KH_OCCUR_MUST || b->opts->all_words)
+        return 1;
+    size_t ranked = 0;
+    for (size_t i = 0; i < list->n_children; i++)
+        ranked += list->children[i]->occur != KH_OCCUR_MUST_NOT;
+    return ranked == 1;
+}
 
 /*
  * A group of the query (a parenthesised list, a word under AND or OR) as
  * one Xapian query, built as a query of its own: its words ranked, its
  * filters and exclusions applied inside it. Its highlighting (positive:
  * unless excluded) and notes join the whole plan's. With common words set aside, the group takes
- * the plain query (plan->full): a group cannot run again alone.
+ * the plain query (plan->full): a group cannot run again alone. Required: every result of the
+ * whole query must match the group (exclude_articles).
  */
 static kh_status_t group_query(build_t *b, const char *query, const kh_query_node_t *n,
-                               int positive, kh_xquery_t **out)
+                               int positive, int required, kh_xquery_t **out)
 {
     *out = NULL;
     kh_plan_t part = {0};
@@ -1324,14 +1397,16 @@ static kh_status_t group_query(build_t *b, const char *query, const kh_query_nod
                  .n_query_terms = b->n_query_terms,
                  .n_passages = b->n_passages,
                  .nested = 1,
+                 .required = required,
                  .top = b->top,
                  .err = b->err};
     kh_status_t st = KH_OK;
     if (n->kind == KH_NODE_LIST)
         for (size_t i = 0; !st && i < n->n_children; i++)
-            st = add_item(&g, query, n->children[i], n->children[i]->occur);
+            st = add_item(&g, query, n->children[i], n->children[i]->occur,
+                          item_required(&g, n, n->children[i]));
     else
-        st = add_item(&g, query, n, KH_OCCUR_SHOULD);
+        st = add_item(&g, query, n, KH_OCCUR_SHOULD, required);
     if (!st)
         st = assemble(&g, out, b->err);
     if (!st && part.full) {
@@ -1359,34 +1434,41 @@ static kh_status_t group_query(build_t *b, const char *query, const kh_query_nod
     return st;
 }
 
-/* n's query whatever its occur (the caller applies it); NULL: nothing to look for. */
+/* n's query whatever its occur (the caller applies it); NULL: nothing to look for. Required:
+ * every result of the whole query must match n (exclude_articles). */
 static kh_status_t node_query(build_t *b, const char *query, const kh_query_node_t *n, int positive,
-                              kh_xquery_t **out)
+                              int required, kh_xquery_t **out)
 {
     *out = NULL;
     if (n->kind == KH_NODE_WORD && (n->flags & KH_NODE_PREFIX) &&
         (n->field == KH_FIELD_TEXT || n->field == KH_FIELD_TITLE))
         return prefix_query(b, query, n, positive, out);
     if (n->kind != KH_NODE_AND && n->kind != KH_NODE_OR)
-        return group_query(b, query, n, positive, out);
+        return group_query(b, query, n, positive, required, out);
     /* AND: the children's AND, its excluded ones AND_NOT'd; OR: any child,
-     * an excluded one meaning every passage outside its articles. */
+     * an excluded one meaning every passage outside its articles. A side of
+     * a required AND is required; a side of OR never is. */
+    int and_required = required && n->kind == KH_NODE_AND;
     query_list_t take = {0}, leave = {0};
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < n->n_children; i++) {
         const kh_query_node_t *c = n->children[i];
         int excluded = c->occur == KH_OCCUR_MUST_NOT;
         kh_xquery_t *q = NULL;
-        st = node_query(b, query, c, positive && !excluded, &q);
+        st = node_query(b, query, c, positive && !excluded, and_required && !excluded, &q);
         if (!st && q && excluded && n->kind == KH_NODE_OR) {
             kh_xquery_t *all = NULL;
             st = kh_xquery_match_all(&all, b->err);
+            int widened;
+            unsigned passages;
             if (!st)
-                st = widen_to_articles(b, &q);
+                st = widen_to_articles(b, &q, UINT_MAX, &widened, &passages);
             narrow(&all, NULL, q, &st, b->err);
             kh_xquery_free(q);
             q = all;
             excluded = 0;
+        } else if (!st && q && excluded) {
+            st = exclude_articles(b, and_required, &q);
         }
         if (q)
             push(excluded ? &leave : &take, q, &st, b->err);
@@ -1395,8 +1477,6 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
     if (!st && !main && leave.n)
         st = kh_xquery_match_all(&main, b->err);
     kh_xquery_t *exclude = combined(&leave, KH_OP_OR, &st, b->err);
-    if (!st && exclude && main)
-        st = widen_to_articles(b, &exclude);
     narrow(&main, NULL, exclude, &st, b->err);
     kh_xquery_free(exclude);
     list_free(&take);
@@ -1409,9 +1489,10 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
     return st;
 }
 
-/* One item of a list (or the whole query): a word as today, a group as one query. */
+/* One item of a list (or the whole query): a word as today, a group as one query; required:
+ * item_required(). */
 static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t *n,
-                            kh_occur_t occur)
+                            kh_occur_t occur, int required)
 {
     if (n->kind == KH_NODE_WORD && n->field != KH_FIELD_TEXT && b->src->skip_filters)
         return KH_OK;
@@ -1425,7 +1506,7 @@ static kh_status_t add_item(build_t *b, const char *query, const kh_query_node_t
                                                                      : filter_clause(b, query, &c);
     }
     kh_xquery_t *q = NULL;
-    kh_status_t st = node_query(b, query, n, occur != KH_OCCUR_MUST_NOT, &q);
+    kh_status_t st = node_query(b, query, n, occur != KH_OCCUR_MUST_NOT, required, &q);
     if (st || !q)
         return st;
     /* title:word* is a filter, as title:word is. */
@@ -1442,16 +1523,22 @@ static kh_status_t build_once(const kh_plan_source_t *src, const char *query,
                               kh_error_t *err)
 {
     *out = (kh_plan_t){0};
-    build_t b = {
-        .src = src, .opts = src->opts, .plan = out, .top = out, .err = err, .known = known};
+    build_t b = {.src = src,
+                 .opts = src->opts,
+                 .plan = out,
+                 .required = 1,
+                 .top = out,
+                 .err = err,
+                 .known = known};
     kh_status_t st = KH_OK;
     const kh_query_node_t *root = tree->root;
     /* The words side by side, as the query language always took them. */
     if (root && root->kind == KH_NODE_LIST)
         for (size_t i = 0; !st && i < root->n_children; i++)
-            st = add_item(&b, query, root->children[i], root->children[i]->occur);
+            st = add_item(&b, query, root->children[i], root->children[i]->occur,
+                          item_required(&b, root, root->children[i]));
     else if (root)
-        st = add_item(&b, query, root, root->occur);
+        st = add_item(&b, query, root, root->occur, item_required(&b, NULL, root));
     if (!st)
         st = assemble(&b, &out->query, err);
     /* Sorted for the highlighter's and feedback's binary searches. */
@@ -1502,6 +1589,7 @@ void kh_plan_free(kh_plan_t *p)
         return;
     kh_xquery_free(p->query);
     kh_xquery_free(p->full);
+    kh_xquery_free(p->excluded);
     kh_phrases_free(p->phrases);
     kh_exact_free(p->exact);
     strings_t terms = {p->terms, p->n_terms, p->n_terms}, keys = {p->keys, p->n_keys, p->n_keys};
@@ -1538,6 +1626,10 @@ kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err)
         return st;
     if (p->full)
         fprintf(f, "common bound: %.6g\n", p->common_max);
+    if (!st && p->excluded)
+        st = describe_query(f, "exclude articles holding", p->excluded, err);
+    if (st)
+        return st;
     fprintf(f, "phrases: %zu to check on the text, %u ignored\n", kh_phrases_count(p->phrases),
             p->phrases_ignored);
     describe_strings(f, "highlight", p->terms, p->n_terms);

@@ -32,6 +32,11 @@
 typedef struct kh_plan {
     kh_xquery_t *query;       /* searched first; NULL when nothing can match */
     kh_xquery_t *full;        /* with common words set aside: every word selecting; else NULL */
+    kh_xquery_t *excluded;    /* no result's article may hold a passage it matches (search.c
+                                 checks the articles of the results; query and full leave out
+                                 only the passages it matches); NULL: none */
+    double excluded_share;    /* the passages it matches, as Xapian estimates them, over the
+                                 index's: how much deeper the search looks (search.c) */
     double common_max;        /* the most the common words can give a passage (with full) */
     kh_phrases_t *phrases;    /* checked on each passage's text; NULL: none */
     unsigned phrases_ignored; /* quoted phrases past KH_QUERY_MAX_PHRASES */
@@ -41,7 +46,7 @@ typedef struct kh_plan {
     char **keys; /* prefixed phonetic keys (XNA..., XNL...) to highlight, sorted */
     size_t n_keys;
     /* What the plan did otherwise than asked, for stderr: a word* cut to its
-     * most common words, an exclusion past its bound of articles. */
+     * most common words. */
     char notes[KH_PLAN_MAX_NOTES][KH_QUERY_NOTE_MAX];
     size_t n_notes, notes_dropped;
 } kh_plan_t;
@@ -70,7 +75,7 @@ void kh_plan_free(kh_plan_t *p);
 
 /*
  * Writes the plan to f in words, one "name: value" line each (query, full,
- * common bound, phrases, highlight, keys), as --explain will show it.
+ * common bound, excluded articles, phrases, highlight, keys), as --explain will show it.
  * KH_OK, KH_ERR_NOMEM, KH_ERR_IO (f failed).
  */
 kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err);

@@ -116,7 +116,8 @@ static const row_t rows[] = {
      "phrases: 0 to check on the text, 1 ignored\n"
      "highlight: a b c d e f ferri\n"
      "keys:\n"},
-    /* NOT and '-' leave out the articles holding the word: savanna's passages' articles (z2). */
+    /* NOT and '-' leave out the articles holding the word: a rare one's articles (z2) are
+     * found first; those of one in more than 200 passages, the search checks (search.c). */
     {"zebra NOT savanna",
      "query: Query(((zebra OR 0.5 * Szebra) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
      "full: (none)\n"
@@ -175,6 +176,23 @@ static const row_t rows[] = {
      "full: (none)\n"
      "phrases: 0 to check on the text, 0 ignored\n"
      "highlight: news\n"
+     "keys:\n"},
+    /* Inside a side of OR the exclusion is that side's: savanna's articles (z2) are left out
+     * of what it matches, all of them however many, in Xapian's query. */
+    {"(news -savanna) OR stripes",
+     "query: Query((((news OR 0.5 * Snews) AND_NOT ((savanna OR Ssavanna) OR XAz2)) OR (stripe OR "
+     "0.5 * Sstripe)))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: news stripe\n"
+     "keys:\n"},
+    /* A side of AND every result must match. */
+    {"stripes AND (news -savanna)",
+     "query: Query(((stripe OR 0.5 * Sstripe) AND ((news OR 0.5 * Snews) AND_NOT ((savanna OR "
+     "Ssavanna) OR XAz2))))\n"
+     "full: (none)\n"
+     "phrases: 0 to check on the text, 0 ignored\n"
+     "highlight: news stripe\n"
      "keys:\n"},
 };
 
