@@ -1227,6 +1227,144 @@ static kh_status_t check_passage(run_t *run, const char *text, size_t len, int *
     return st;
 }
 
+/* read_checked's way down Xapian's ranking, a slice of hits at a time. */
+typedef struct checked_scan {
+    kh_enquire_t *e;
+    kh_mset_t *mset;                    /* the slice being read */
+    unsigned long asked;                /* the hits asked for it */
+    size_t n, i;                        /* the hits it has, and those looked at */
+    unsigned long long scanned, passed; /* the matches looked at, and those that passed */
+    size_t window, window_end;          /* the slice's hits whose articles excluded[] holds */
+    unsigned char excluded[EXCLUDED_BATCH_MAX];
+} checked_scan_t;
+
+/* The slice of hits from first on: as many as the phrase check's bound has left. */
+static kh_status_t next_slice(run_t *run, checked_scan_t *sc, unsigned first, unsigned want,
+                              kh_error_t *err)
+{
+    kh_mset_free(sc->mset);
+    sc->mset = NULL;
+    sc->i = sc->window = sc->window_end = 0;
+    sc->asked =
+        run->phrase_checked < run->phrase_limit ? run->phrase_limit - run->phrase_checked : 0;
+    kh_status_t st = KH_OK;
+    if (want && sc->asked)
+        st = kh_enquire_get_mset(sc->e, first, (unsigned)sc->asked, 0, &sc->mset, err);
+    sc->n = st || !sc->mset ? 0 : kh_mset_size(sc->mset);
+    return st;
+}
+
+/* Checks the articles of the slice's hits from sc->i on, a batch: as many as are still wanted. */
+static kh_status_t check_window(run_t *run, checked_scan_t *sc, size_t wanted, kh_error_t *err)
+{
+    size_t ats[EXCLUDED_BATCH_MAX];
+    size_t batch = wanted < 8 ? 8 : wanted;
+    batch = batch < EXCLUDED_BATCH_MAX ? batch : EXCLUDED_BATCH_MAX;
+    sc->window = sc->i;
+    sc->window_end = sc->n - sc->i < batch ? sc->n : sc->i + batch;
+    for (size_t k = sc->window; k < sc->window_end; k++)
+        ats[k - sc->window] = k;
+    return check_hits(run, sc->mset, ats, sc->window_end - sc->window, sc->excluded, err);
+}
+
+/* Whether the slice's hit sc->i is in an excluded article (wanted: the results still wanted). */
+static kh_status_t hit_excluded(run_t *run, checked_scan_t *sc, size_t wanted, int *excluded,
+                                kh_error_t *err)
+{
+    *excluded = 0;
+    if (!run->plan->excluded)
+        return KH_OK;
+    kh_status_t st = sc->i >= sc->window_end ? check_window(run, sc, wanted, err) : KH_OK;
+    if (!st)
+        *excluded = sc->excluded[sc->i - sc->window];
+    return st;
+}
+
+/*
+ * Reads the slice's hit sc->i into the next result of out and checks its
+ * text (check_passage): ranked when it passes (--per-article: and is its
+ * article's first that does), else its storage freed. The bound counts it.
+ */
+static kh_status_t read_and_check(run_t *run, checked_scan_t *sc, kh_results_t *out,
+                                  kh_error_t *err)
+{
+    kh_result_t *r = &out->items[out->n];
+    *r = (kh_result_t){0};
+    int ok = 0;
+    unsigned long long records_before = run->s->record_bytes;
+    kh_status_t st = read_hit(run->s, sc->mset, sc->i, r, err);
+    size_t len = st ? 0 : strlen(r->data.text);
+    if (!st)
+        st = check_passage(run, r->data.text, len, &ok, err);
+    run->phrase_checked++;
+    run->phrase_bytes += len + (run->s->record_bytes - records_before);
+    sc->scanned++;
+    sc->passed += !st && ok;
+    if (!st && ok && !(run->opts->per_article && seen_article(out, r->data.article_id))) {
+        r->rank = (unsigned)++out->n;
+    } else {
+        free(r->storage);
+        r->storage = NULL;
+    }
+    return st;
+}
+
+/* The slice's hits in order, into out when they pass, until want do or the bound is reached. */
+static kh_status_t check_slice(run_t *run, checked_scan_t *sc, unsigned want, kh_results_t *out,
+                               kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    for (sc->i = 0; !st && sc->i < sc->n && out->n < want && !phrase_bound_reached(run); sc->i++) {
+        int excluded = 0;
+        if ((st = hit_excluded(run, sc, want - out->n, &excluded, err)) != KH_OK)
+            break;
+        if (excluded)
+            sc->scanned++; /* a match that does not pass, not read */
+        else
+            st = read_and_check(run, sc, out, err);
+    }
+    return st;
+}
+
+/* Passages of excluded articles are not read: the bound may allow those after them. */
+static int next_slice_allowed(const run_t *run, const checked_scan_t *sc, unsigned want,
+                              const kh_results_t *out)
+{
+    return run->plan->excluded && out->n < want && sc->i == sc->n && sc->n >= sc->asked &&
+           !phrase_bound_reached(run);
+}
+
+/* Whether every candidate was read: the last slice came short of what was asked, all of it read. */
+static int checked_every_hit(const checked_scan_t *sc)
+{
+    return sc->mset && sc->n < sc->asked && sc->i == sc->n;
+}
+
+/* How many passages pass, into out: exact when every candidate was read, else as many as those
+ * read suggest. */
+static void count_passing(const checked_scan_t *sc, int exhausted, kh_results_t *out)
+{
+    unsigned long long estimated = sc->mset ? kh_mset_matches_estimated(sc->mset) : 0;
+    out->exact = exhausted;
+    if (exhausted)
+        out->estimated = out->n;
+    else if (sc->scanned)
+        out->estimated = (unsigned long long)((double)estimated * sc->passed / sc->scanned + 0.5);
+    if (out->estimated < out->n)
+        out->estimated = out->n;
+}
+
+/* Read in Xapian's order, whose ties are exact: ranked again by quantised() score, then id. */
+static void rank_by_passage_on_ties(kh_results_t *out)
+{
+    for (size_t i = 0; i < out->n; i++)
+        out->items[i].score = quantised(out->items[i].score);
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, by_score_then_passage);
+    for (size_t i = 0; i < out->n; i++)
+        out->items[i].rank = (unsigned)i + 1;
+}
+
 /*
  * The best want passages that hold the query's phrases. Xapian ranks the
  * passages that have the words; they are read best first until want of
@@ -1242,85 +1380,25 @@ static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned w
 {
     if (!run->phrase_limit)
         run->phrase_limit = phrase_bound(want);
-    kh_enquire_t *e = NULL;
-    kh_mset_t *mset = NULL;
-    kh_status_t st = new_enquire(run, query, 0, 1, &e, err);
+    checked_scan_t scan = {0};
+    kh_status_t st = new_enquire(run, query, 0, 1, &scan.e, err);
     if (!st && want)
         st = results_grow(out, want, err);
-    unsigned long asked = 0;
-    size_t n = 0, i = 0;
-    unsigned long long scanned = 0, passed = 0;
-    for (unsigned first = 0;; first += (unsigned)n) {
-        asked =
-            run->phrase_checked < run->phrase_limit ? run->phrase_limit - run->phrase_checked : 0;
-        if (!st && want && asked)
-            st = kh_enquire_get_mset(e, first, (unsigned)asked, 0, &mset, err);
-        n = st || !mset ? 0 : kh_mset_size(mset);
-        size_t window = 0, window_end = 0; /* the hits whose articles excluded[] holds */
-        unsigned char excluded[EXCLUDED_BATCH_MAX];
-        for (i = 0; !st && i < n && out->n < want && !phrase_bound_reached(run); i++) {
-            if (run->plan->excluded && i >= window_end) {
-                size_t ats[EXCLUDED_BATCH_MAX];
-                size_t batch = want - out->n < 8 ? 8 : want - out->n;
-                batch = batch < EXCLUDED_BATCH_MAX ? batch : EXCLUDED_BATCH_MAX;
-                window = i;
-                window_end = n - i < batch ? n : i + batch;
-                for (size_t k = window; k < window_end; k++)
-                    ats[k - window] = k;
-                if ((st = check_hits(run, mset, ats, window_end - window, excluded, err)) != KH_OK)
-                    break;
-            }
-            if (run->plan->excluded && excluded[i - window]) {
-                scanned++; /* a match that does not pass, not read */
-                continue;
-            }
-            kh_result_t *r = &out->items[out->n];
-            *r = (kh_result_t){0};
-            int ok = 0;
-            unsigned long long records_before = run->s->record_bytes;
-            st = read_hit(run->s, mset, i, r, err);
-            size_t len = st ? 0 : strlen(r->data.text);
-            if (!st)
-                st = check_passage(run, r->data.text, len, &ok, err);
-            run->phrase_checked++;
-            run->phrase_bytes += len + (run->s->record_bytes - records_before);
-            scanned++;
-            passed += !st && ok;
-            if (!st && ok && !(run->opts->per_article && seen_article(out, r->data.article_id))) {
-                r->rank = (unsigned)++out->n;
-            } else {
-                free(r->storage);
-                r->storage = NULL;
-            }
-        }
-        /* Passages of excluded articles are not read: the bound may allow those after them. */
-        if (st || !run->plan->excluded || out->n >= want || i < n || n < asked ||
-            phrase_bound_reached(run))
+    for (unsigned first = 0; !st; first += (unsigned)scan.n) {
+        st = next_slice(run, &scan, first, want, err);
+        if (!st)
+            st = check_slice(run, &scan, want, out, err);
+        if (!next_slice_allowed(run, &scan, want, out))
             break;
-        kh_mset_free(mset);
-        mset = NULL;
     }
-    /* Every candidate read: the count is exact; else as many as those read suggest. */
-    int exhausted = mset && n < asked && i == n;
+    int exhausted = checked_every_hit(&scan);
     if (!st && out->n < want && !exhausted)
         run->phrase_cut = 1;
-    unsigned long long estimated = mset ? kh_mset_matches_estimated(mset) : 0;
-    out->exact = exhausted;
-    if (exhausted)
-        out->estimated = out->n;
-    else if (scanned)
-        out->estimated = (unsigned long long)((double)estimated * passed / scanned + 0.5);
-    if (out->estimated < out->n)
-        out->estimated = out->n;
-    kh_mset_free(mset);
-    /* Read in Xapian's order, whose ties are exact: see quantised(). */
-    for (size_t i = 0; !st && i < out->n; i++)
-        out->items[i].score = quantised(out->items[i].score);
-    if (!st && out->n > 1)
-        qsort(out->items, out->n, sizeof *out->items, by_score_then_passage);
-    for (size_t i = 0; !st && i < out->n; i++)
-        out->items[i].rank = (unsigned)i + 1;
-    kh_enquire_free(e);
+    count_passing(&scan, exhausted, out);
+    kh_mset_free(scan.mset);
+    if (!st)
+        rank_by_passage_on_ties(out);
+    kh_enquire_free(scan.e);
     return st;
 }
 
