@@ -1728,88 +1728,160 @@ static void gather_notes(kh_results_t *out, const kh_query_tree_t *tree, const k
         snprintf(out->notes + used, sizeof out->notes - used, "%zu more notes\n", dropped);
 }
 
-kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
-                            kh_results_t *out, kh_error_t *err)
+/*
+ * The options of the search behind a page: its first offset + limit
+ * results, the first offset then dropped. The same ranking, feedback from
+ * the same top results, so --offset 10 -n 10 is exactly ranks 11-20 of
+ * -n 20. A count reads no text and needs no feedback (it adds weight,
+ * never matches).
+ */
+static kh_search_opts_t page_search(const kh_search_opts_t *asked)
 {
-    /*
-     * A page is the first offset + limit results with the first offset
-     * dropped: the same ranking, feedback from the same top results, so
-     * --offset 10 -n 10 is exactly ranks 11-20 of -n 20. A count reads no
-     * text and needs no feedback (it adds weight, never matches).
-     */
     kh_search_opts_t page = *asked;
     page.limit += asked->offset;
     if (page.count) {
         page.ids_only = 1;
         page.prf_weight = 0;
     }
-    const kh_search_opts_t *opts = &page;
+    return page;
+}
+
+/* s's stop lists set for opts and query parsed into *tree (freed by the caller on KH_OK). */
+static kh_status_t parse_query(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+                               kh_query_tree_t *tree, kh_error_t *err)
+{
+    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
+    if (!st)
+        st = kh_query_parse_tree(query, strlen(query), tree, err);
+    return st;
+}
+
+/* One query's search by kh_searcher_run: the plan and run of its last attempt. */
+typedef struct search {
+    kh_searcher_t *s;
+    const char *query;
+    kh_search_opts_t opts; /* page_search() */
+    kh_query_tree_t tree;
+    kh_plan_t plan;
+    run_t run;
+    kh_explain_t explain;
+} search_t;
+
+/* Builds the plan on the database as it is now and runs it, once. */
+static kh_status_t attempt(search_t *search, kh_results_t *out, kh_error_t *err)
+{
+    kh_searcher_t *s = search->s;
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, &search->opts, 0};
+    search->run = (run_t){.s = s,
+                          .opts = &search->opts,
+                          .plan = &search->plan,
+                          .explain = search->opts.explain ? &search->explain : NULL};
+    kh_status_t st = kh_plan_build(&src, search->query, &search->tree, &search->plan, err);
+    if (!st && search->plan.query)
+        st = run_once(&search->run, out, err);
+    return st;
+}
+
+/* Forgets what an attempt built and read, for the next. */
+static void forget_attempt(search_t *search, kh_results_t *out)
+{
+    kh_plan_free(&search->plan);
+    kh_explain_free(&search->explain);
+    run_free(&search->run);
+    search->run = (run_t){0};
+    kh_results_free(out);
+    forget_record(search->s);
+}
+
+/*
+ * s's database reopened on its latest revision, after a writer's commit
+ * overtook the attempt *attempt; a reopening overtaken in turn counts as
+ * an attempt.
+ */
+static kh_status_t reopen_for_retry(kh_searcher_t *s, int *attempt, kh_error_t *err)
+{
+    pause_before_retry(*attempt);
+    kh_status_t st;
+    while ((st = kh_db_reopen(s->db, err)) != KH_OK && overtaken_by_writer(st) &&
+           *attempt < MODIFIED_RETRIES)
+        (*attempt)++;
+    return st;
+}
+
+/*
+ * A plan reads the index too (the words' frequencies: plan.h), so it
+ * belongs to the revision it was built on: a writer's commit can
+ * overtake its building as well as the search, and both are done again
+ * on the new revision. Leaving a shard out changes the frequencies as
+ * well, so the plan is built again then too.
+ */
+static kh_status_t attempt_until_settled(search_t *search, kh_results_t *out, kh_error_t *err)
+{
+    for (int tried = 0;; tried++) {
+        kh_status_t st = attempt(search, out, err);
+        int without_shard = left_out_down_shards(search->s, st, &search->opts);
+        if (!without_shard && (!overtaken_by_writer(st) || tried == MODIFIED_RETRIES))
+            return st;
+        /* A writer committed while we read, or a shard was left out: ask again. */
+        forget_attempt(search, out);
+        if (without_shard)
+            continue; /* the shards left are as they were: no reopening */
+        if ((st = reopen_for_retry(search->s, &tried, err)) != KH_OK)
+            return st;
+    }
+}
+
+/* The page out of the search's results (st: how it ended), and --explain's lines. */
+static kh_status_t page_results(const search_t *search, kh_status_t st, kh_results_t *out,
+                                kh_error_t *err)
+{
+    if (st) {
+        kh_results_free(out);
+        return st;
+    }
+    drop_before(out, search->opts.offset);
+    if (!search->plan.query)
+        out->exact = 1; /* nothing can match: none does */
+    if (search->opts.explain)
+        st = describe_run(search->s, search->query, &search->tree, &search->plan, &search->explain,
+                          out, err);
+    if (st)
+        kh_results_free(out);
+    return st;
+}
+
+/* What the search tells besides its results: notes, the phrase check's counts, shards left out. */
+static void report_search(const search_t *search, kh_results_t *out)
+{
+    gather_notes(out, &search->tree, &search->plan);
+    out->phrase_checked = search->run.phrase_checked;
+    out->phrase_cut = search->run.phrase_cut;
+    out->phrases_ignored = search->plan.phrases_ignored;
+    out->partial = search->s->partial;
+    snprintf(out->warning, sizeof out->warning, "%s", search->s->left_out);
+}
+
+static void search_free(search_t *search)
+{
+    kh_explain_free(&search->explain);
+    kh_query_tree_free(&search->tree);
+    run_free(&search->run);
+    kh_plan_free(&search->plan);
+}
+
+kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
+                            kh_results_t *out, kh_error_t *err)
+{
+    search_t search = {.s = s, .query = query, .opts = page_search(asked)};
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
-    kh_query_tree_t tree;
-    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
-    if (!st)
-        st = kh_query_parse_tree(query, strlen(query), &tree, err);
+    kh_status_t st = parse_query(s, query, &search.opts, &search.tree, err);
     if (st)
         return st;
-
-    /*
-     * A plan reads the index too (the words' frequencies: plan.h), so it
-     * belongs to the revision it was built on: a writer's commit can
-     * overtake its building as well as the search, and both are done again
-     * on the new revision. Leaving a shard out changes the frequencies as
-     * well, so the plan is built again then too.
-     */
-    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
-    kh_plan_t plan = {0};
-    run_t run = {0};
-    kh_explain_t explain = {0};
-    for (int attempt = 0;; attempt++) {
-        run = (run_t){
-            .s = s, .opts = opts, .plan = &plan, .explain = opts->explain ? &explain : NULL};
-        st = kh_plan_build(&src, query, &tree, &plan, err);
-        if (!st && plan.query)
-            st = run_once(&run, out, err);
-        int without_shard = left_out_down_shards(s, st, opts);
-        if (!without_shard && (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES))
-            break;
-        /* A writer committed while we read, or a shard was left out: ask again. */
-        kh_plan_free(&plan);
-        kh_explain_free(&explain);
-        run_free(&run);
-        run = (run_t){0};
-        kh_results_free(out);
-        forget_record(s);
-        if (without_shard)
-            continue; /* the shards left are as they were: no reopening */
-        pause_before_retry(attempt);
-        while ((st = kh_db_reopen(s->db, err)) != KH_OK && overtaken_by_writer(st) &&
-               attempt < MODIFIED_RETRIES)
-            attempt++;
-        if (st)
-            break;
-    }
-    if (st)
-        kh_results_free(out);
-    else
-        drop_before(out, asked->offset);
-    if (!st && !plan.query)
-        out->exact = 1; /* nothing can match: none does */
-    if (!st && opts->explain)
-        st = describe_run(s, query, &tree, &plan, &explain, out, err);
-    if (st)
-        kh_results_free(out);
-    kh_explain_free(&explain);
-    gather_notes(out, &tree, &plan);
-    kh_query_tree_free(&tree);
-    out->phrase_checked = run.phrase_checked;
-    out->phrase_cut = run.phrase_cut;
-    run_free(&run);
-    out->phrases_ignored = plan.phrases_ignored;
-    out->partial = s->partial;
-    snprintf(out->warning, sizeof out->warning, "%s", s->left_out);
-    kh_plan_free(&plan);
+    st = page_results(&search, attempt_until_settled(&search, out, err), out, err);
+    report_search(&search, out);
+    search_free(&search);
     return st;
 }
 
