@@ -2166,6 +2166,7 @@ typedef struct why {
     const kh_search_opts_t *opts;
     FILE *f;
     unsigned filters, empty_filters;
+    size_t words, unknown; /* the query's plain words (collect_words), those the index lacks */
 } why_t;
 
 /* The filters under n (not excluded) that match no passage on their own, into w->f. */
@@ -2191,61 +2192,78 @@ static kh_status_t empty_filters(why_t *w, const kh_query_node_t *n, kh_error_t 
     return st;
 }
 
+/* The query's plain words that the index does not know, into w->f. */
+static kh_status_t unknown_words(why_t *w, const kh_query_node_t *root, kh_error_t *err)
+{
+    query_words_t words = {0};
+    kh_status_t st = collect_words(w->s, w->query, root, &words, err);
+    w->words = words.n;
+    for (size_t i = 0; !st && i < words.n; i++) {
+        unsigned df = 0;
+        st = kh_db_term_freq(w->s->db, words.items[i].term, &df, err);
+        if (st || df)
+            continue;
+        /* A pasted word is quoted by its start, never half a character. */
+        const query_word_t *qw = &words.items[i];
+        size_t len = qw->end - qw->start, shown = kh_display_cut(w->query + qw->start, len, 60);
+        fprintf(w->f, "the index does not know '%.*s%s'\n", (int)shown, w->query + qw->start,
+                shown < len ? "..." : "");
+        w->unknown++;
+    }
+    return st;
+}
+
+/* Filters that match nothing alone, into w->f; else whether the words match without them. */
+static kh_status_t filters_alone(why_t *w, const kh_query_node_t *root, kh_error_t *err)
+{
+    kh_status_t st = empty_filters(w, root, err);
+    if (st || w->unknown || !w->filters || w->empty_filters)
+        return st;
+    int matches = 0;
+    st = node_matches(w->s, w->query, root, w->opts, 1, &matches, err);
+    if (!st && matches)
+        fputs("passages hold the words, but none passes the filters together\n", w->f);
+    return st;
+}
+
+/* When nothing above told why: the query as a whole, into w->f. */
+static kh_status_t whole_query(why_t *w, const kh_query_tree_t *tree, kh_error_t *err)
+{
+    int told = ftell(w->f) != 0, only_excluded = 0;
+    kh_status_t st = KH_OK;
+    if (tree->root && !w->unknown && !w->empty_filters && !told)
+        st = only_excluded_articles(w->s, w->query, tree, w->opts, &only_excluded, err);
+    if (!st && only_excluded)
+        fputs("passages match, but each is in an article that holds an excluded word\n", w->f);
+    else if (!st && !w->words && !w->filters && !told)
+        fputs("the query holds no word to search for\n", w->f);
+    else if (!st && !w->unknown && !w->empty_filters && !told)
+        fputs("no passage matches the query as a whole\n", w->f);
+    return st;
+}
+
 kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                                  char **out, kh_error_t *err)
 {
     *out = NULL;
     kh_query_tree_t tree;
-    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
-    if (!st)
-        st = kh_query_parse_tree(query, strlen(query), &tree, err);
+    kh_status_t st = parse_query(s, query, opts, &tree, err);
     if (st)
         return st;
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
+    why_t w = {.s = s, .query = query, .opts = opts, .f = open_memstream(&text, &len)};
+    if (!w.f) {
         kh_query_tree_free(&tree);
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
     }
-    /* Words the index does not know. */
-    query_words_t words = {0};
     if (tree.root)
-        st = collect_words(s, query, tree.root, &words, err);
-    size_t unknown = 0;
-    for (size_t i = 0; !st && i < words.n; i++) {
-        unsigned df = 0;
-        st = kh_db_term_freq(s->db, words.items[i].term, &df, err);
-        if (!st && !df) {
-            /* A pasted word is quoted by its start, never half a character. */
-            query_word_t *qw = &words.items[i];
-            size_t len_word = qw->end - qw->start;
-            size_t shown = kh_display_cut(query + qw->start, len_word, 60);
-            fprintf(f, "the index does not know '%.*s%s'\n", (int)shown, query + qw->start,
-                    shown < len_word ? "..." : "");
-            unknown++;
-        }
-    }
-    /* Filters that match nothing alone; else whether the words match without the filters. */
-    why_t w = {s, query, opts, f, 0, 0};
+        st = unknown_words(&w, tree.root, err);
     if (!st && tree.root)
-        st = empty_filters(&w, tree.root, err);
-    if (!st && tree.root && !unknown && w.filters && !w.empty_filters) {
-        int matches = 0;
-        st = node_matches(s, query, tree.root, opts, 1, &matches, err);
-        if (!st && matches)
-            fputs("passages hold the words, but none passes the filters together\n", f);
-    }
-    int only_excluded = 0;
-    if (!st && tree.root && !unknown && !w.empty_filters && ftell(f) == 0)
-        st = only_excluded_articles(s, query, &tree, opts, &only_excluded, err);
-    if (!st && only_excluded)
-        fputs("passages match, but each is in an article that holds an excluded word\n", f);
-    else if (!st && !words.n && !w.filters && ftell(f) == 0)
-        fputs("the query holds no word to search for\n", f);
-    else if (!st && !unknown && !w.empty_filters && ftell(f) == 0)
-        fputs("no passage matches the query as a whole\n", f);
-    fclose(f);
+        st = filters_alone(&w, tree.root, err);
+    if (!st)
+        st = whole_query(&w, &tree, err);
+    fclose(w.f);
     kh_query_tree_free(&tree);
     if (st || !len) {
         free(text);
