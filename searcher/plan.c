@@ -790,85 +790,128 @@ static kh_status_t add_proclitic_forms(build_t *b, const kh_clause_terms_t *ct, 
     return st;
 }
 
-static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
+/* The words of the clause's text into ct; the words past the cap (KH_STOP) are no error. */
+static kh_status_t analyse_clause(build_t *b, const char *query, const kh_clause_t *c,
+                                  kh_clause_terms_t *ct)
 {
-    int title = c->field == KH_FIELD_TITLE;
-    kh_clause_terms_t ct = {
-        .b = b, .title = title, .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
-    size_t positive_before = b->positive.n;
     kh_status_t st = kh_analyzer_run(b->src->analyzer, query + c->start, c->end - c->start,
-                                     add_kh_clause_term, &ct, b->err);
-    if (st == KH_STOP) /* the word cap */
-        st = KH_OK;
-    /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
-    int phrase = !st && !title && ct.words.n >= 2 && c->phrase;
+                                     add_kh_clause_term, ct, b->err);
+    return st == KH_STOP ? KH_OK : st; /* the word cap */
+}
+
+/*
+ * A quoted phrase's clause counted (phrase_repeated_or_ignored): *dropped
+ * when it adds nothing to Xapian's query, ct then freed, as it is on an error.
+ */
+static kh_status_t count_phrase(build_t *b, const kh_clause_t *c, kh_clause_terms_t *ct,
+                                size_t positive_before, int *dropped)
+{
     char *key = NULL;
-    if (phrase && (st = phrase_key(b, c, &ct.words, &key, b->err)) != KH_OK) {
-        list_free(&ct.terms);
-        strings_free(&ct.words);
+    kh_status_t st = phrase_key(b, c, &ct->words, &key, b->err);
+    if (st) {
+        list_free(&ct->terms);
+        strings_free(&ct->words);
         return st;
     }
-    if (phrase && phrase_repeated_or_ignored(b, &ct, positive_before, &key))
-        return KH_OK;
+    *dropped = phrase_repeated_or_ignored(b, ct, positive_before, &key);
+    return KH_OK;
+}
+
+/* The AND of the clause's terms (and_of_distinct), its phrase noted; ct's terms freed. */
+static kh_xquery_t *clause_query(build_t *b, const kh_clause_t *c, kh_clause_terms_t *ct,
+                                 kh_status_t *st)
+{
     kh_xquery_t *q = NULL;
     /* title: words are boolean filters and need only all be there. */
-    if (!st)
-        st = and_of_distinct(&ct, &q, b->err);
-    list_free(&ct.terms);
+    if (!*st)
+        *st = and_of_distinct(ct, &q, b->err);
+    list_free(&ct->terms);
     /* Inside a group a phrase is the AND of its words: the text check
      * (phrase.h) holds for the whole query, not for one side of an OR. */
-    if (!st && !title && ct.words.n >= 2 && !b->nested)
-        st = note_phrase(b, c, &ct, &q);
-    int one_word = !title && ct.words.n == 1 && !c->phrase;
-    int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
-    /* Quoted words must be there as written; a short query's words rank by it (exact.h). */
-    if (!st && q && !title && !aside && c->occur != KH_OCCUR_MUST_NOT && (one_word || c->phrase) &&
-        (b->plan->exact || !(st = kh_exact_new(&b->plan->exact, b->err))))
-        st = kh_exact_add(b->plan->exact, b->src->analyzer, query + c->start, c->end - c->start,
-                          c->phrase, b->err);
-    if (!st && q && one_word && !aside && c->occur != KH_OCCUR_MUST_NOT)
-        st = strings_add(&b->words, ct.words.items[0], b->err);
-    /*
-     * An excluded word's title term, which every passage of an article
-     * whose title holds the word carries: Xapian leaves those articles out
-     * whole, and the search has fewer results to check (exclude_articles).
-     */
-    char title_term[KH_TERM_MAX] = "";
-    if (!st && q && one_word && c->occur == KH_OCCUR_MUST_NOT)
-        kh_terms_title(ct.words.items[0], title_term);
-    strings_free(&ct.words);
-    if (title_term[0]) {
-        query_list_t either = {0};
-        push(&either, q, &st, b->err);
-        push(&either, term_query(title_term, &st, b->err), &st, b->err);
-        q = combined(&either, KH_OP_OR, &st, b->err);
-        list_free(&either);
-    }
-    if (st || !q) {
-        kh_xquery_free(q);
-        return st; /* punctuation only, or an excluded phrase: nothing for Xapian */
-    }
-    if (title)
-        return list_push(c->occur == KH_OCCUR_MUST_NOT ? &b->must_not : &b->field_filter[c->field],
-                         q, b->err);
-    if (aside)
-        return set_stop_word_aside(b, q, b->err);
-    query_list_t *dest = c->occur == KH_OCCUR_MUST       ? &b->must
-                         : c->occur == KH_OCCUR_MUST_NOT ? &b->must_not
-                         : b->opts->all_words            ? &b->must
-                                                         : &b->should;
+    if (!*st && !ct->title && ct->words.n >= 2 && !b->nested)
+        *st = note_phrase(b, c, ct, &q);
+    return q;
+}
+
+/*
+ * What a wanted clause's words weigh besides their terms: quoted words
+ * must be there as written, a short query's words rank by it (exact.h);
+ * one word's term also counts for the title weight (b->words).
+ */
+static void note_wanted_words(build_t *b, const char *query, const kh_clause_t *c,
+                              const kh_clause_terms_t *ct, int one_word, kh_status_t *st)
+{
+    if (*st || c->occur == KH_OCCUR_MUST_NOT)
+        return;
+    if (!ct->title && (one_word || c->phrase) &&
+        (b->plan->exact || !(*st = kh_exact_new(&b->plan->exact, b->err))))
+        *st = kh_exact_add(b->plan->exact, b->src->analyzer, query + c->start, c->end - c->start,
+                           c->phrase, b->err);
+    if (!*st && one_word)
+        *st = strings_add(&b->words, ct->words.items[0], b->err);
+}
+
+/*
+ * An excluded word's query OR its title term, which every passage of an
+ * article whose title holds the word carries: Xapian leaves those articles
+ * out whole, and the search has fewer results to check (exclude_articles).
+ */
+static kh_xquery_t *or_title_term(build_t *b, const char *word, kh_xquery_t *q, kh_status_t *st)
+{
+    char title_term[KH_TERM_MAX];
+    kh_terms_title(word, title_term);
+    query_list_t either = {0};
+    push(&either, q, st, b->err);
+    push(&either, term_query(title_term, st, b->err), st, b->err);
+    q = combined(&either, KH_OP_OR, st, b->err);
+    list_free(&either);
+    return q;
+}
+
+/* The list a ranked clause's query goes to. */
+static query_list_t *ranked_list(build_t *b, const kh_clause_t *c)
+{
+    return c->occur == KH_OCCUR_MUST       ? &b->must
+           : c->occur == KH_OCCUR_MUST_NOT ? &b->must_not
+           : b->opts->all_words            ? &b->must
+                                           : &b->should;
+}
+
+/* Whether the word just added to b->words is common (is_common), noted beside it. */
+static kh_status_t note_common_word(build_t *b, int *common)
+{
+    kh_status_t st = is_common(b, b->words.items[b->words.n - 1], common, b->err);
+    b->word_common[b->words.n - 1] = (unsigned char)*common;
+    return st;
+}
+
+/* One word's query OR its other forms and its key's spellings. */
+static kh_status_t add_alternatives(build_t *b, const kh_clause_terms_t *ct, int common,
+                                    kh_xquery_t **q)
+{
+    kh_status_t st = add_vocabulary_form(b, ct, q);
+    if (!st)
+        st = add_proclitic_forms(b, ct, common, q);
+    if (!st)
+        st = add_name_keys(b, ct, common, q);
+    return st;
+}
+
+/*
+ * A ranked clause's query (taken) into its list; one selecting word is
+ * first told common or not, the list noting which of its items are.
+ */
+static kh_status_t push_ranked(build_t *b, const kh_clause_t *c, const kh_clause_terms_t *ct,
+                               kh_xquery_t *q, int one_word, int phrase)
+{
+    query_list_t *dest = ranked_list(b, c);
     int common = 0;
+    kh_status_t st = KH_OK;
     if (dest == &b->should && one_word && b->should.n < KH_QUERY_MAX_WORDS &&
-        b->words.n <= KH_QUERY_MAX_WORDS) {
-        st = is_common(b, b->words.items[b->words.n - 1], &common, b->err);
-        b->word_common[b->words.n - 1] = (unsigned char)common;
-    }
+        b->words.n <= KH_QUERY_MAX_WORDS)
+        st = note_common_word(b, &common);
     if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
-        st = add_vocabulary_form(b, &ct, &q);
-    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
-        st = add_proclitic_forms(b, &ct, common, &q);
-    if (!st && one_word && c->occur != KH_OCCUR_MUST_NOT)
-        st = add_name_keys(b, &ct, common, &q);
+        st = add_alternatives(b, ct, common, &q);
     if (st) {
         kh_xquery_free(q);
         return st;
@@ -882,6 +925,39 @@ static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t 
         b->phrase_clauses[b->n_phrases - 1].at = dest->n - 1;
     }
     return st;
+}
+
+static kh_status_t text_clause(build_t *b, const char *query, const kh_clause_t *c)
+{
+    int title = c->field == KH_FIELD_TITLE;
+    kh_clause_terms_t ct = {
+        .b = b, .title = title, .positive = !title && c->occur != KH_OCCUR_MUST_NOT};
+    size_t positive_before = b->positive.n;
+    kh_status_t st = analyse_clause(b, query, c, &ct);
+    /* Quoted phrases are counted and told apart (phrase_repeated_or_ignored). */
+    int phrase = !st && !title && ct.words.n >= 2 && c->phrase, dropped = 0;
+    if (phrase)
+        st = count_phrase(b, c, &ct, positive_before, &dropped);
+    if (phrase && (st || dropped))
+        return st;
+    kh_xquery_t *q = clause_query(b, c, &ct, &st);
+    int one_word = !title && ct.words.n == 1 && !c->phrase;
+    int aside = one_word && ct.stop && c->occur == KH_OCCUR_SHOULD;
+    if (q && !aside)
+        note_wanted_words(b, query, c, &ct, one_word, &st);
+    if (!st && q && one_word && c->occur == KH_OCCUR_MUST_NOT)
+        q = or_title_term(b, ct.words.items[0], q, &st);
+    strings_free(&ct.words);
+    if (st || !q) {
+        kh_xquery_free(q);
+        return st; /* punctuation only, or an excluded phrase: nothing for Xapian */
+    }
+    if (title)
+        return list_push(c->occur == KH_OCCUR_MUST_NOT ? &b->must_not : &b->field_filter[c->field],
+                         q, b->err);
+    if (aside)
+        return set_stop_word_aside(b, q, b->err);
+    return push_ranked(b, c, &ct, q, one_word, phrase);
 }
 
 static kh_status_t filter_clause(build_t *b, const char *query, const kh_clause_t *c)

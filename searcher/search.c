@@ -1227,6 +1227,144 @@ static kh_status_t check_passage(run_t *run, const char *text, size_t len, int *
     return st;
 }
 
+/* read_checked's way down Xapian's ranking, a slice of hits at a time. */
+typedef struct checked_scan {
+    kh_enquire_t *e;
+    kh_mset_t *mset;                    /* the slice being read */
+    unsigned long asked;                /* the hits asked for it */
+    size_t n, i;                        /* the hits it has, and those looked at */
+    unsigned long long scanned, passed; /* the matches looked at, and those that passed */
+    size_t window, window_end;          /* the slice's hits whose articles excluded[] holds */
+    unsigned char excluded[EXCLUDED_BATCH_MAX];
+} checked_scan_t;
+
+/* The slice of hits from first on: as many as the phrase check's bound has left. */
+static kh_status_t next_slice(run_t *run, checked_scan_t *sc, unsigned first, unsigned want,
+                              kh_error_t *err)
+{
+    kh_mset_free(sc->mset);
+    sc->mset = NULL;
+    sc->i = sc->window = sc->window_end = 0;
+    sc->asked =
+        run->phrase_checked < run->phrase_limit ? run->phrase_limit - run->phrase_checked : 0;
+    kh_status_t st = KH_OK;
+    if (want && sc->asked)
+        st = kh_enquire_get_mset(sc->e, first, (unsigned)sc->asked, 0, &sc->mset, err);
+    sc->n = st || !sc->mset ? 0 : kh_mset_size(sc->mset);
+    return st;
+}
+
+/* Checks the articles of the slice's hits from sc->i on, a batch: as many as are still wanted. */
+static kh_status_t check_window(run_t *run, checked_scan_t *sc, size_t wanted, kh_error_t *err)
+{
+    size_t ats[EXCLUDED_BATCH_MAX];
+    size_t batch = wanted < 8 ? 8 : wanted;
+    batch = batch < EXCLUDED_BATCH_MAX ? batch : EXCLUDED_BATCH_MAX;
+    sc->window = sc->i;
+    sc->window_end = sc->n - sc->i < batch ? sc->n : sc->i + batch;
+    for (size_t k = sc->window; k < sc->window_end; k++)
+        ats[k - sc->window] = k;
+    return check_hits(run, sc->mset, ats, sc->window_end - sc->window, sc->excluded, err);
+}
+
+/* Whether the slice's hit sc->i is in an excluded article (wanted: the results still wanted). */
+static kh_status_t hit_excluded(run_t *run, checked_scan_t *sc, size_t wanted, int *excluded,
+                                kh_error_t *err)
+{
+    *excluded = 0;
+    if (!run->plan->excluded)
+        return KH_OK;
+    kh_status_t st = sc->i >= sc->window_end ? check_window(run, sc, wanted, err) : KH_OK;
+    if (!st)
+        *excluded = sc->excluded[sc->i - sc->window];
+    return st;
+}
+
+/*
+ * Reads the slice's hit sc->i into the next result of out and checks its
+ * text (check_passage): ranked when it passes (--per-article: and is its
+ * article's first that does), else its storage freed. The bound counts it.
+ */
+static kh_status_t read_and_check(run_t *run, checked_scan_t *sc, kh_results_t *out,
+                                  kh_error_t *err)
+{
+    kh_result_t *r = &out->items[out->n];
+    *r = (kh_result_t){0};
+    int ok = 0;
+    unsigned long long records_before = run->s->record_bytes;
+    kh_status_t st = read_hit(run->s, sc->mset, sc->i, r, err);
+    size_t len = st ? 0 : strlen(r->data.text);
+    if (!st)
+        st = check_passage(run, r->data.text, len, &ok, err);
+    run->phrase_checked++;
+    run->phrase_bytes += len + (run->s->record_bytes - records_before);
+    sc->scanned++;
+    sc->passed += !st && ok;
+    if (!st && ok && !(run->opts->per_article && seen_article(out, r->data.article_id))) {
+        r->rank = (unsigned)++out->n;
+    } else {
+        free(r->storage);
+        r->storage = NULL;
+    }
+    return st;
+}
+
+/* The slice's hits in order, into out when they pass, until want do or the bound is reached. */
+static kh_status_t check_slice(run_t *run, checked_scan_t *sc, unsigned want, kh_results_t *out,
+                               kh_error_t *err)
+{
+    kh_status_t st = KH_OK;
+    for (sc->i = 0; !st && sc->i < sc->n && out->n < want && !phrase_bound_reached(run); sc->i++) {
+        int excluded = 0;
+        if ((st = hit_excluded(run, sc, want - out->n, &excluded, err)) != KH_OK)
+            break;
+        if (excluded)
+            sc->scanned++; /* a match that does not pass, not read */
+        else
+            st = read_and_check(run, sc, out, err);
+    }
+    return st;
+}
+
+/* Passages of excluded articles are not read: the bound may allow those after them. */
+static int next_slice_allowed(const run_t *run, const checked_scan_t *sc, unsigned want,
+                              const kh_results_t *out)
+{
+    return run->plan->excluded && out->n < want && sc->i == sc->n && sc->n >= sc->asked &&
+           !phrase_bound_reached(run);
+}
+
+/* Whether every candidate was read: the last slice came short of what was asked, all of it read. */
+static int checked_every_hit(const checked_scan_t *sc)
+{
+    return sc->mset && sc->n < sc->asked && sc->i == sc->n;
+}
+
+/* How many passages pass, into out: exact when every candidate was read, else as many as those
+ * read suggest. */
+static void count_passing(const checked_scan_t *sc, int exhausted, kh_results_t *out)
+{
+    unsigned long long estimated = sc->mset ? kh_mset_matches_estimated(sc->mset) : 0;
+    out->exact = exhausted;
+    if (exhausted)
+        out->estimated = out->n;
+    else if (sc->scanned)
+        out->estimated = (unsigned long long)((double)estimated * sc->passed / sc->scanned + 0.5);
+    if (out->estimated < out->n)
+        out->estimated = out->n;
+}
+
+/* Read in Xapian's order, whose ties are exact: ranked again by quantised() score, then id. */
+static void rank_by_passage_on_ties(kh_results_t *out)
+{
+    for (size_t i = 0; i < out->n; i++)
+        out->items[i].score = quantised(out->items[i].score);
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, by_score_then_passage);
+    for (size_t i = 0; i < out->n; i++)
+        out->items[i].rank = (unsigned)i + 1;
+}
+
 /*
  * The best want passages that hold the query's phrases. Xapian ranks the
  * passages that have the words; they are read best first until want of
@@ -1242,85 +1380,25 @@ static kh_status_t read_checked(run_t *run, const kh_xquery_t *query, unsigned w
 {
     if (!run->phrase_limit)
         run->phrase_limit = phrase_bound(want);
-    kh_enquire_t *e = NULL;
-    kh_mset_t *mset = NULL;
-    kh_status_t st = new_enquire(run, query, 0, 1, &e, err);
+    checked_scan_t scan = {0};
+    kh_status_t st = new_enquire(run, query, 0, 1, &scan.e, err);
     if (!st && want)
         st = results_grow(out, want, err);
-    unsigned long asked = 0;
-    size_t n = 0, i = 0;
-    unsigned long long scanned = 0, passed = 0;
-    for (unsigned first = 0;; first += (unsigned)n) {
-        asked =
-            run->phrase_checked < run->phrase_limit ? run->phrase_limit - run->phrase_checked : 0;
-        if (!st && want && asked)
-            st = kh_enquire_get_mset(e, first, (unsigned)asked, 0, &mset, err);
-        n = st || !mset ? 0 : kh_mset_size(mset);
-        size_t window = 0, window_end = 0; /* the hits whose articles excluded[] holds */
-        unsigned char excluded[EXCLUDED_BATCH_MAX];
-        for (i = 0; !st && i < n && out->n < want && !phrase_bound_reached(run); i++) {
-            if (run->plan->excluded && i >= window_end) {
-                size_t ats[EXCLUDED_BATCH_MAX];
-                size_t batch = want - out->n < 8 ? 8 : want - out->n;
-                batch = batch < EXCLUDED_BATCH_MAX ? batch : EXCLUDED_BATCH_MAX;
-                window = i;
-                window_end = n - i < batch ? n : i + batch;
-                for (size_t k = window; k < window_end; k++)
-                    ats[k - window] = k;
-                if ((st = check_hits(run, mset, ats, window_end - window, excluded, err)) != KH_OK)
-                    break;
-            }
-            if (run->plan->excluded && excluded[i - window]) {
-                scanned++; /* a match that does not pass, not read */
-                continue;
-            }
-            kh_result_t *r = &out->items[out->n];
-            *r = (kh_result_t){0};
-            int ok = 0;
-            unsigned long long records_before = run->s->record_bytes;
-            st = read_hit(run->s, mset, i, r, err);
-            size_t len = st ? 0 : strlen(r->data.text);
-            if (!st)
-                st = check_passage(run, r->data.text, len, &ok, err);
-            run->phrase_checked++;
-            run->phrase_bytes += len + (run->s->record_bytes - records_before);
-            scanned++;
-            passed += !st && ok;
-            if (!st && ok && !(run->opts->per_article && seen_article(out, r->data.article_id))) {
-                r->rank = (unsigned)++out->n;
-            } else {
-                free(r->storage);
-                r->storage = NULL;
-            }
-        }
-        /* Passages of excluded articles are not read: the bound may allow those after them. */
-        if (st || !run->plan->excluded || out->n >= want || i < n || n < asked ||
-            phrase_bound_reached(run))
+    for (unsigned first = 0; !st; first += (unsigned)scan.n) {
+        st = next_slice(run, &scan, first, want, err);
+        if (!st)
+            st = check_slice(run, &scan, want, out, err);
+        if (!next_slice_allowed(run, &scan, want, out))
             break;
-        kh_mset_free(mset);
-        mset = NULL;
     }
-    /* Every candidate read: the count is exact; else as many as those read suggest. */
-    int exhausted = mset && n < asked && i == n;
+    int exhausted = checked_every_hit(&scan);
     if (!st && out->n < want && !exhausted)
         run->phrase_cut = 1;
-    unsigned long long estimated = mset ? kh_mset_matches_estimated(mset) : 0;
-    out->exact = exhausted;
-    if (exhausted)
-        out->estimated = out->n;
-    else if (scanned)
-        out->estimated = (unsigned long long)((double)estimated * passed / scanned + 0.5);
-    if (out->estimated < out->n)
-        out->estimated = out->n;
-    kh_mset_free(mset);
-    /* Read in Xapian's order, whose ties are exact: see quantised(). */
-    for (size_t i = 0; !st && i < out->n; i++)
-        out->items[i].score = quantised(out->items[i].score);
-    if (!st && out->n > 1)
-        qsort(out->items, out->n, sizeof *out->items, by_score_then_passage);
-    for (size_t i = 0; !st && i < out->n; i++)
-        out->items[i].rank = (unsigned)i + 1;
-    kh_enquire_free(e);
+    count_passing(&scan, exhausted, out);
+    kh_mset_free(scan.mset);
+    if (!st)
+        rank_by_passage_on_ties(out);
+    kh_enquire_free(scan.e);
     return st;
 }
 
@@ -1650,88 +1728,160 @@ static void gather_notes(kh_results_t *out, const kh_query_tree_t *tree, const k
         snprintf(out->notes + used, sizeof out->notes - used, "%zu more notes\n", dropped);
 }
 
-kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
-                            kh_results_t *out, kh_error_t *err)
+/*
+ * The options of the search behind a page: its first offset + limit
+ * results, the first offset then dropped. The same ranking, feedback from
+ * the same top results, so --offset 10 -n 10 is exactly ranks 11-20 of
+ * -n 20. A count reads no text and needs no feedback (it adds weight,
+ * never matches).
+ */
+static kh_search_opts_t page_search(const kh_search_opts_t *asked)
 {
-    /*
-     * A page is the first offset + limit results with the first offset
-     * dropped: the same ranking, feedback from the same top results, so
-     * --offset 10 -n 10 is exactly ranks 11-20 of -n 20. A count reads no
-     * text and needs no feedback (it adds weight, never matches).
-     */
     kh_search_opts_t page = *asked;
     page.limit += asked->offset;
     if (page.count) {
         page.ids_only = 1;
         page.prf_weight = 0;
     }
-    const kh_search_opts_t *opts = &page;
+    return page;
+}
+
+/* s's stop lists set for opts and query parsed into *tree (freed by the caller on KH_OK). */
+static kh_status_t parse_query(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
+                               kh_query_tree_t *tree, kh_error_t *err)
+{
+    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
+    if (!st)
+        st = kh_query_parse_tree(query, strlen(query), tree, err);
+    return st;
+}
+
+/* One query's search by kh_searcher_run: the plan and run of its last attempt. */
+typedef struct search {
+    kh_searcher_t *s;
+    const char *query;
+    kh_search_opts_t opts; /* page_search() */
+    kh_query_tree_t tree;
+    kh_plan_t plan;
+    run_t run;
+    kh_explain_t explain;
+} search_t;
+
+/* Builds the plan on the database as it is now and runs it, once. */
+static kh_status_t attempt(search_t *search, kh_results_t *out, kh_error_t *err)
+{
+    kh_searcher_t *s = search->s;
+    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, &search->opts, 0};
+    search->run = (run_t){.s = s,
+                          .opts = &search->opts,
+                          .plan = &search->plan,
+                          .explain = search->opts.explain ? &search->explain : NULL};
+    kh_status_t st = kh_plan_build(&src, search->query, &search->tree, &search->plan, err);
+    if (!st && search->plan.query)
+        st = run_once(&search->run, out, err);
+    return st;
+}
+
+/* Forgets what an attempt built and read, for the next. */
+static void forget_attempt(search_t *search, kh_results_t *out)
+{
+    kh_plan_free(&search->plan);
+    kh_explain_free(&search->explain);
+    run_free(&search->run);
+    search->run = (run_t){0};
+    kh_results_free(out);
+    forget_record(search->s);
+}
+
+/*
+ * s's database reopened on its latest revision, after a writer's commit
+ * overtook the attempt *attempt; a reopening overtaken in turn counts as
+ * an attempt.
+ */
+static kh_status_t reopen_for_retry(kh_searcher_t *s, int *attempt, kh_error_t *err)
+{
+    pause_before_retry(*attempt);
+    kh_status_t st;
+    while ((st = kh_db_reopen(s->db, err)) != KH_OK && overtaken_by_writer(st) &&
+           *attempt < MODIFIED_RETRIES)
+        (*attempt)++;
+    return st;
+}
+
+/*
+ * A plan reads the index too (the words' frequencies: plan.h), so it
+ * belongs to the revision it was built on: a writer's commit can
+ * overtake its building as well as the search, and both are done again
+ * on the new revision. Leaving a shard out changes the frequencies as
+ * well, so the plan is built again then too.
+ */
+static kh_status_t attempt_until_settled(search_t *search, kh_results_t *out, kh_error_t *err)
+{
+    for (int tried = 0;; tried++) {
+        kh_status_t st = attempt(search, out, err);
+        int without_shard = left_out_down_shards(search->s, st, &search->opts);
+        if (!without_shard && (!overtaken_by_writer(st) || tried == MODIFIED_RETRIES))
+            return st;
+        /* A writer committed while we read, or a shard was left out: ask again. */
+        forget_attempt(search, out);
+        if (without_shard)
+            continue; /* the shards left are as they were: no reopening */
+        if ((st = reopen_for_retry(search->s, &tried, err)) != KH_OK)
+            return st;
+    }
+}
+
+/* The page out of the search's results (st: how it ended), and --explain's lines. */
+static kh_status_t page_results(const search_t *search, kh_status_t st, kh_results_t *out,
+                                kh_error_t *err)
+{
+    if (st) {
+        kh_results_free(out);
+        return st;
+    }
+    drop_before(out, search->opts.offset);
+    if (!search->plan.query)
+        out->exact = 1; /* nothing can match: none does */
+    if (search->opts.explain)
+        st = describe_run(search->s, search->query, &search->tree, &search->plan, &search->explain,
+                          out, err);
+    if (st)
+        kh_results_free(out);
+    return st;
+}
+
+/* What the search tells besides its results: notes, the phrase check's counts, shards left out. */
+static void report_search(const search_t *search, kh_results_t *out)
+{
+    gather_notes(out, &search->tree, &search->plan);
+    out->phrase_checked = search->run.phrase_checked;
+    out->phrase_cut = search->run.phrase_cut;
+    out->phrases_ignored = search->plan.phrases_ignored;
+    out->partial = search->s->partial;
+    snprintf(out->warning, sizeof out->warning, "%s", search->s->left_out);
+}
+
+static void search_free(search_t *search)
+{
+    kh_explain_free(&search->explain);
+    kh_query_tree_free(&search->tree);
+    run_free(&search->run);
+    kh_plan_free(&search->plan);
+}
+
+kh_status_t kh_searcher_run(kh_searcher_t *s, const char *query, const kh_search_opts_t *asked,
+                            kh_results_t *out, kh_error_t *err)
+{
+    search_t search = {.s = s, .query = query, .opts = page_search(asked)};
     s->left_out[0] = '\0';
     *out = (kh_results_t){0};
     forget_record(s);
-    kh_query_tree_t tree;
-    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
-    if (!st)
-        st = kh_query_parse_tree(query, strlen(query), &tree, err);
+    kh_status_t st = parse_query(s, query, &search.opts, &search.tree, err);
     if (st)
         return st;
-
-    /*
-     * A plan reads the index too (the words' frequencies: plan.h), so it
-     * belongs to the revision it was built on: a writer's commit can
-     * overtake its building as well as the search, and both are done again
-     * on the new revision. Leaving a shard out changes the frequencies as
-     * well, so the plan is built again then too.
-     */
-    kh_plan_source_t src = {s->db, s->analyzer, s->stopwords, opts, 0};
-    kh_plan_t plan = {0};
-    run_t run = {0};
-    kh_explain_t explain = {0};
-    for (int attempt = 0;; attempt++) {
-        run = (run_t){
-            .s = s, .opts = opts, .plan = &plan, .explain = opts->explain ? &explain : NULL};
-        st = kh_plan_build(&src, query, &tree, &plan, err);
-        if (!st && plan.query)
-            st = run_once(&run, out, err);
-        int without_shard = left_out_down_shards(s, st, opts);
-        if (!without_shard && (!overtaken_by_writer(st) || attempt == MODIFIED_RETRIES))
-            break;
-        /* A writer committed while we read, or a shard was left out: ask again. */
-        kh_plan_free(&plan);
-        kh_explain_free(&explain);
-        run_free(&run);
-        run = (run_t){0};
-        kh_results_free(out);
-        forget_record(s);
-        if (without_shard)
-            continue; /* the shards left are as they were: no reopening */
-        pause_before_retry(attempt);
-        while ((st = kh_db_reopen(s->db, err)) != KH_OK && overtaken_by_writer(st) &&
-               attempt < MODIFIED_RETRIES)
-            attempt++;
-        if (st)
-            break;
-    }
-    if (st)
-        kh_results_free(out);
-    else
-        drop_before(out, asked->offset);
-    if (!st && !plan.query)
-        out->exact = 1; /* nothing can match: none does */
-    if (!st && opts->explain)
-        st = describe_run(s, query, &tree, &plan, &explain, out, err);
-    if (st)
-        kh_results_free(out);
-    kh_explain_free(&explain);
-    gather_notes(out, &tree, &plan);
-    kh_query_tree_free(&tree);
-    out->phrase_checked = run.phrase_checked;
-    out->phrase_cut = run.phrase_cut;
-    run_free(&run);
-    out->phrases_ignored = plan.phrases_ignored;
-    out->partial = s->partial;
-    snprintf(out->warning, sizeof out->warning, "%s", s->left_out);
-    kh_plan_free(&plan);
+    st = page_results(&search, attempt_until_settled(&search, out, err), out, err);
+    report_search(&search, out);
+    search_free(&search);
     return st;
 }
 
@@ -2016,6 +2166,7 @@ typedef struct why {
     const kh_search_opts_t *opts;
     FILE *f;
     unsigned filters, empty_filters;
+    size_t words, unknown; /* the query's plain words (collect_words), those the index lacks */
 } why_t;
 
 /* The filters under n (not excluded) that match no passage on their own, into w->f. */
@@ -2041,61 +2192,78 @@ static kh_status_t empty_filters(why_t *w, const kh_query_node_t *n, kh_error_t 
     return st;
 }
 
+/* The query's plain words that the index does not know, into w->f. */
+static kh_status_t unknown_words(why_t *w, const kh_query_node_t *root, kh_error_t *err)
+{
+    query_words_t words = {0};
+    kh_status_t st = collect_words(w->s, w->query, root, &words, err);
+    w->words = words.n;
+    for (size_t i = 0; !st && i < words.n; i++) {
+        unsigned df = 0;
+        st = kh_db_term_freq(w->s->db, words.items[i].term, &df, err);
+        if (st || df)
+            continue;
+        /* A pasted word is quoted by its start, never half a character. */
+        const query_word_t *qw = &words.items[i];
+        size_t len = qw->end - qw->start, shown = kh_display_cut(w->query + qw->start, len, 60);
+        fprintf(w->f, "the index does not know '%.*s%s'\n", (int)shown, w->query + qw->start,
+                shown < len ? "..." : "");
+        w->unknown++;
+    }
+    return st;
+}
+
+/* Filters that match nothing alone, into w->f; else whether the words match without them. */
+static kh_status_t filters_alone(why_t *w, const kh_query_node_t *root, kh_error_t *err)
+{
+    kh_status_t st = empty_filters(w, root, err);
+    if (st || w->unknown || !w->filters || w->empty_filters)
+        return st;
+    int matches = 0;
+    st = node_matches(w->s, w->query, root, w->opts, 1, &matches, err);
+    if (!st && matches)
+        fputs("passages hold the words, but none passes the filters together\n", w->f);
+    return st;
+}
+
+/* When nothing above told why: the query as a whole, into w->f. */
+static kh_status_t whole_query(why_t *w, const kh_query_tree_t *tree, kh_error_t *err)
+{
+    int told = ftell(w->f) != 0, only_excluded = 0;
+    kh_status_t st = KH_OK;
+    if (tree->root && !w->unknown && !w->empty_filters && !told)
+        st = only_excluded_articles(w->s, w->query, tree, w->opts, &only_excluded, err);
+    if (!st && only_excluded)
+        fputs("passages match, but each is in an article that holds an excluded word\n", w->f);
+    else if (!st && !w->words && !w->filters && !told)
+        fputs("the query holds no word to search for\n", w->f);
+    else if (!st && !w->unknown && !w->empty_filters && !told)
+        fputs("no passage matches the query as a whole\n", w->f);
+    return st;
+}
+
 kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_search_opts_t *opts,
                                  char **out, kh_error_t *err)
 {
     *out = NULL;
     kh_query_tree_t tree;
-    kh_status_t st = use_stop_lists(s, opts->stopwords, err);
-    if (!st)
-        st = kh_query_parse_tree(query, strlen(query), &tree, err);
+    kh_status_t st = parse_query(s, query, opts, &tree, err);
     if (st)
         return st;
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
+    why_t w = {.s = s, .query = query, .opts = opts, .f = open_memstream(&text, &len)};
+    if (!w.f) {
         kh_query_tree_free(&tree);
         return kh_error_set(err, KH_ERR_NOMEM, NULL);
     }
-    /* Words the index does not know. */
-    query_words_t words = {0};
     if (tree.root)
-        st = collect_words(s, query, tree.root, &words, err);
-    size_t unknown = 0;
-    for (size_t i = 0; !st && i < words.n; i++) {
-        unsigned df = 0;
-        st = kh_db_term_freq(s->db, words.items[i].term, &df, err);
-        if (!st && !df) {
-            /* A pasted word is quoted by its start, never half a character. */
-            query_word_t *qw = &words.items[i];
-            size_t len_word = qw->end - qw->start;
-            size_t shown = kh_display_cut(query + qw->start, len_word, 60);
-            fprintf(f, "the index does not know '%.*s%s'\n", (int)shown, query + qw->start,
-                    shown < len_word ? "..." : "");
-            unknown++;
-        }
-    }
-    /* Filters that match nothing alone; else whether the words match without the filters. */
-    why_t w = {s, query, opts, f, 0, 0};
+        st = unknown_words(&w, tree.root, err);
     if (!st && tree.root)
-        st = empty_filters(&w, tree.root, err);
-    if (!st && tree.root && !unknown && w.filters && !w.empty_filters) {
-        int matches = 0;
-        st = node_matches(s, query, tree.root, opts, 1, &matches, err);
-        if (!st && matches)
-            fputs("passages hold the words, but none passes the filters together\n", f);
-    }
-    int only_excluded = 0;
-    if (!st && tree.root && !unknown && !w.empty_filters && ftell(f) == 0)
-        st = only_excluded_articles(s, query, &tree, opts, &only_excluded, err);
-    if (!st && only_excluded)
-        fputs("passages match, but each is in an article that holds an excluded word\n", f);
-    else if (!st && !words.n && !w.filters && ftell(f) == 0)
-        fputs("the query holds no word to search for\n", f);
-    else if (!st && !unknown && !w.empty_filters && ftell(f) == 0)
-        fputs("no passage matches the query as a whole\n", f);
-    fclose(f);
+        st = filters_alone(&w, tree.root, err);
+    if (!st)
+        st = whole_query(&w, &tree, err);
+    fclose(w.f);
     kh_query_tree_free(&tree);
     if (st || !len) {
         free(text);
