@@ -2226,6 +2226,20 @@ static kh_status_t filters_alone(why_t *w, const kh_query_node_t *root, kh_error
     return st;
 }
 
+/* Whether n holds a phrase, a quoted word or a word* that is not excluded (collect_words skips
+ * them). */
+static int has_quoted_or_prefix(const kh_query_node_t *n)
+{
+    if (n->occur == KH_OCCUR_MUST_NOT)
+        return 0;
+    if (n->kind == KH_NODE_WORD && n->field == KH_FIELD_TEXT && n->flags)
+        return 1;
+    for (size_t i = 0; i < n->n_children; i++)
+        if (has_quoted_or_prefix(n->children[i]))
+            return 1;
+    return 0;
+}
+
 /* When nothing above told why: the query as a whole, into w->f. */
 static kh_status_t whole_query(why_t *w, const kh_query_tree_t *tree, kh_error_t *err)
 {
@@ -2235,7 +2249,8 @@ static kh_status_t whole_query(why_t *w, const kh_query_tree_t *tree, kh_error_t
         st = only_excluded_articles(w->s, w->query, tree, w->opts, &only_excluded, err);
     if (!st && only_excluded)
         fputs("passages match, but each is in an article that holds an excluded word\n", w->f);
-    else if (!st && !w->words && !w->filters && !told)
+    else if (!st && !w->words && !w->filters && !told &&
+             !(tree->root && has_quoted_or_prefix(tree->root)))
         fputs("the query holds no word to search for\n", w->f);
     else if (!st && !w->unknown && !w->empty_filters && !told)
         fputs("no passage matches the query as a whole\n", w->f);

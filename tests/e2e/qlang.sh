@@ -118,6 +118,11 @@ zero_results_say_why)
     run "$SEARCHER" -d idx boundary title:paint
     expect_rc 1
     grep -qF "none passes the filters together" err || fail "no reason for the filters: $(cat err)"
+    # A phrase that no passage holds has words: it is not "no word to search for".
+    run "$SEARCHER" -d idx '"layer boundary paint"'
+    expect_rc 1
+    [ "$(cat err)" = "searcher: no results: no passage matches the query as a whole" ] ||
+        fail "reason for an unmatched phrase: $(cat err)"
     # JSON: no reasons, on stdout (its did you mean record only) or stderr.
     run "$SEARCHER" -d idx --format json boundaryy
     expect_rc 1
