@@ -720,9 +720,13 @@ class UnprefixedOnly : public Xapian::ExpandDecider
  * reading n documents' term lists or data costs n round trips one after
  * another; over PARALLEL_PER_SHARD connections to each shard, all shards at
  * once, it costs about n / (shards x PARALLEL_PER_SHARD). xapian-tcpsrv
- * serves each connection in a process of its own.
+ * serves each connection in a process of its own: 16 a searcher thread
+ * rather than 8 took the 50 feedback passages over 2 shards from 4 round
+ * trips to 2 (shards_remote_round_trips: 12.8 and 13.6 a query on the stub's
+ * connections, 10.9 and 11.0), and the 32 processes of a -j 2 batch held
+ * 18.6 MB of memory on a shard's machine (their Pss).
  */
-#define PARALLEL_PER_SHARD 8
+#define PARALLEL_PER_SHARD 16
 
 /*
  * Connection w (0 to PARALLEL_PER_SHARD - 1) to shard: 0 is the stub's own,
@@ -1392,13 +1396,18 @@ kh_status_t kh_db_passage_wdfs(kh_db_t *db, const char *const *terms, size_t n_t
             bits++;
         size_t per_group = WDF_WEIGHT_BITS / bits;
         size_t n_groups = (n_terms + per_group - 1) / per_group;
-        std::vector<Xapian::Query> id_queries;
-        for (size_t i = 0; i < n_ids; i++)
-            id_queries.emplace_back(ids[i]);
-        Xapian::Query passages(Xapian::Query::OP_OR, id_queries.begin(), id_queries.end());
         std::map<Xapian::docid, std::vector<unsigned>> wdfs;
         std::vector<Xapian::MSet> msets(n_groups);
         auto match = [&](Xapian::Database &on, size_t g) {
+            /* Each match builds its own passages' query: a Query shared by
+             * the threads had its reference count (not atomic in Xapian
+             * 1.4) changed by all of them at once, and a batch of the first
+             * 200 ARCD questions over 2 remote shards crashed in 2 runs of 5
+             * freeing the msets. */
+            std::vector<Xapian::Query> id_queries;
+            for (size_t i = 0; i < n_ids; i++)
+                id_queries.emplace_back(ids[i]);
+            Xapian::Query passages(Xapian::Query::OP_OR, id_queries.begin(), id_queries.end());
             std::vector<Xapian::Query> scaled;
             for (size_t j = 0; j < per_group && g * per_group + j < n_terms; j++)
                 scaled.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,

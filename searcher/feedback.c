@@ -235,16 +235,91 @@ static int note_wdfs(void *ctx, unsigned docid, const unsigned *wdfs)
     return 0;
 }
 
-/*
- * The wdfs of terms[0..n_terms) in docids[0..depth) (ascending; passage
- * ids[i] of docids[i], or NULL when not read) into wdfs[t * depth + i], 0
- * where a passage lacks the term: from the terms' postings (skip_to), but
- * over the network as the comment above says.
- */
-static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_terms,
-                             const unsigned *docids, const char *const *ids, size_t depth,
-                             unsigned *wdfs, kh_error_t *err)
+/* A candidate's term and its place among the candidates. */
+typedef struct term_at {
+    const char *term;
+    size_t at;
+} term_at_t;
+
+static int compare_term_at(const void *a, const void *b)
 {
+    return strcmp(((const term_at_t *)a)->term, ((const term_at_t *)b)->term);
+}
+
+/* One passage's counts of the terms, and its length, as count_term() reads them. */
+typedef struct passage_count {
+    const term_at_t *terms; /* in byte order */
+    size_t n_terms;
+    unsigned *counts; /* by the terms' places */
+    unsigned len;
+} passage_count_t;
+
+static kh_status_t count_term(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)err;
+    passage_count_t *pc = ctx;
+    pc->len++;
+    term_at_t key = {tok->term, 0};
+    const term_at_t *t = bsearch(&key, pc->terms, pc->n_terms, sizeof key, compare_term_at);
+    if (t)
+        pc->counts[t->at]++;
+    return KH_OK;
+}
+
+static kh_status_t count_length(void *ctx, const kh_token_t *tok, kh_error_t *err)
+{
+    (void)tok;
+    (void)err;
+    ((passage_count_t *)ctx)->len++;
+    return KH_OK;
+}
+
+/*
+ * Over remote shards, when every passage's text was read (search.c reads
+ * the first KH_FEEDBACK_DEPTH with their articles' records), the wdfs are
+ * counted here rather than asked of the shards: a passage's terms are what
+ * the indexer's analyzer makes of its text, each weighed by
+ * kh_schema_impact() of its count and the passage's length, which adds the
+ * title's words on every passage but the title (indexer/document.c). The
+ * same wdfs as kh_db_passage_wdfs() for the top 50 of every ARCD question
+ * over 2 shards, without its two exchanges with every shard. passages[i]
+ * is docids[i]'s.
+ */
+static kh_status_t count_wdfs(const kh_feedback_t *f, const candidate_t *terms, size_t n_terms,
+                              const kh_passage_data_t *const *passages, size_t depth,
+                              unsigned *wdfs, kh_error_t *err)
+{
+    term_at_t order[KH_FEEDBACK_MAX_TERMS];
+    unsigned counts[KH_FEEDBACK_MAX_TERMS];
+    for (size_t t = 0; t < n_terms; t++)
+        order[t] = (term_at_t){terms[t].term, t};
+    qsort(order, n_terms, sizeof *order, compare_term_at);
+    passage_count_t pc = {order, n_terms, counts, 0};
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < depth; i++) {
+        const kh_passage_data_t *p = passages[i];
+        memset(counts, 0, n_terms * sizeof *counts);
+        pc.len = 0;
+        st = kh_analyzer_run(f->analyzer, p->text, strlen(p->text), count_term, &pc, err);
+        if (!st && p->kind != KH_KIND_TITLE && p->title)
+            st = kh_analyzer_run(f->analyzer, p->title, strlen(p->title), count_length, &pc, err);
+        for (size_t t = 0; !st && t < n_terms; t++)
+            wdfs[t * depth + i] = counts[t] ? kh_schema_impact(counts[t], pc.len) : 0;
+    }
+    return st;
+}
+
+/*
+ * The wdfs of terms[0..n_terms) in docids[0..depth) (ascending; passages[i]
+ * the data of docids[i], or NULL when not read) into wdfs[t * depth + i], 0
+ * where a passage lacks the term: from the terms' postings (skip_to), but
+ * over the network as the comments above say.
+ */
+static kh_status_t read_wdfs(const kh_feedback_t *f, const candidate_t *terms, size_t n_terms,
+                             const unsigned *docids, const kh_passage_data_t *const *passages,
+                             size_t depth, unsigned *wdfs, kh_error_t *err)
+{
+    kh_db_t *db = f->db;
     kh_status_t st = KH_OK;
     memset(wdfs, 0, n_terms * depth * sizeof *wdfs);
     if (!kh_db_is_remote(db)) {
@@ -253,11 +328,18 @@ static kh_status_t read_wdfs(kh_db_t *db, const candidate_t *terms, size_t n_ter
         return st;
     }
     wdf_rows_t rows = {terms, n_terms, depth, wdfs, docids};
-    int known = 1;
-    for (size_t i = 0; i < depth; i++)
-        known &= ids[i] != NULL;
+    int known = 1, text = 1;
+    for (size_t i = 0; i < depth; i++) {
+        known &= passages[i] != NULL;
+        text &= passages[i] && passages[i]->text;
+    }
     if (!known)
         return kh_db_documents_term_wdfs(db, docids, depth, note_wdf, &rows, err);
+    if (text)
+        return count_wdfs(f, terms, n_terms, passages, depth, wdfs, err);
+    const char *ids[KH_FEEDBACK_DEPTH];
+    for (size_t i = 0; i < depth; i++)
+        ids[i] = passages[i]->passage_id;
     char id_terms[KH_FEEDBACK_DEPTH][KH_TERM_MAX];
     const char *id_list[KH_FEEDBACK_DEPTH], *term_list[KH_FEEDBACK_MAX_TERMS];
     for (size_t i = 0; !st && i < depth; i++) {
@@ -284,7 +366,6 @@ static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_res
                            kh_error_t *err)
 {
     const kh_search_opts_t *o = f->opts;
-    kh_db_t *db = f->db;
     size_t n_terms = 0, depth = out->n < KH_FEEDBACK_DEPTH ? out->n : KH_FEEDBACK_DEPTH;
     while (n_terms < c->n && n_terms < o->prf_terms && n_terms < KH_FEEDBACK_MAX_TERMS &&
            c->items[n_terms].weight > 0)
@@ -293,16 +374,16 @@ static kh_status_t reweigh(const kh_feedback_t *f, const candidates_t *c, kh_res
         return KH_OK;
     by_docid_t order[KH_FEEDBACK_DEPTH];
     unsigned docids[KH_FEEDBACK_DEPTH], wdfs[KH_FEEDBACK_MAX_TERMS * KH_FEEDBACK_DEPTH];
-    const char *ids[KH_FEEDBACK_DEPTH];
+    const kh_passage_data_t *passages[KH_FEEDBACK_DEPTH];
     for (size_t i = 0; i < depth; i++)
         order[i] = (by_docid_t){out->items[i].docid, i};
     qsort(order, depth, sizeof *order, compare_docids);
     for (size_t i = 0; i < depth; i++) {
         const kh_result_t *r = &out->items[order[i].at];
         docids[i] = order[i].docid;
-        ids[i] = r->storage ? r->data.passage_id : NULL;
+        passages[i] = r->storage ? &r->data : NULL;
     }
-    kh_status_t st = read_wdfs(db, c->items, n_terms, docids, ids, depth, wdfs, err);
+    kh_status_t st = read_wdfs(f, c->items, n_terms, docids, passages, depth, wdfs, err);
     for (size_t t = 0; !st && t < n_terms; t++) {
         const candidate_t *x = &c->items[t];
         double scale = o->prf_weight * x->weight / c->items[0].weight;

@@ -1139,8 +1139,9 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     for (size_t i = 0; i < n_read; i++)
         free_result(&read[i]);
     free(read);
+    /* Feedback's passages with their records too: it counts their terms (feedback.c). */
     if (!st && remote && with_data)
-        st = read_results_at_once(run->s, out, ids_upto, with_data, err);
+        st = read_results_at_once(run->s, out, ids_upto, run->ids_upto ? ids_upto : with_data, err);
     if (!st) {
         out->estimated = kh_mset_matches_estimated(mset);
         /* Fewer matches than Xapian was told to check: it checked them all. */

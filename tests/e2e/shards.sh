@@ -212,8 +212,11 @@ remote_round_trips)
     # shared data: 4 of two or three words, 4 ARCD questions), 2 shards:
     # 25.9 a query before (each word's frequency asked alone, tied hits'
     # article ids one by one, the 50 feedback passages' term lists), 12.0
-    # after (plan.c, search.c's order_hits, feedback.c). At most 18 here,
-    # and the same ranking as the shards read locally.
+    # after (plan.c, search.c's order_hits, feedback.c); 12.8 and 13.6 on
+    # the two shards before, 9.4 and 10.5 after, the 50 passages read over
+    # 16 connections instead of 8 and their wdfs counted in their text
+    # (xdb.cc, feedback.c). At most 11 here, and the same ranking as the
+    # shards read locally.
     command -v xapian-tcpsrv >/dev/null || skip "xapian-tcpsrv (xapian-tools) not installed"
     [ -x "${NETDELAY:-}" ] || skip "tests/bench/netdelay not built (NETDELAY)"
     make_input
@@ -246,8 +249,8 @@ import re, sys
 r = [int(m) for m in re.findall(r'connection \d+: (\d+) requests', open(sys.argv[1]).read())]
 print('%.1f' % ((max(r) - 2) / float(sys.argv[2])))" "proxy-$k.err" "$(wc -l <eight.tsv)")
         echo "shard $k: $trips round trips a query" >&2
-        python3 -c "import sys; sys.exit(0 if $trips <= 18 else 1)" ||
-            fail "shard $k: $trips round trips a query (at most 18 expected)"
+        python3 -c "import sys; sys.exit(0 if $trips <= 11 else 1)" ||
+            fail "shard $k: $trips round trips a query (at most 11 expected)"
     done
     stop_servers
     ;;
