@@ -749,6 +749,40 @@ Xapian::Database &shard_connection(kh_db_t *db, kh_shard *shard, size_t w)
 }
 
 /*
+ * Runs work(0) .. work(n - 1) at once, each on a thread of its own but
+ * work(0), which runs on the caller's (and the rest too when no thread can
+ * be had), then throws the first exception one of them threw, after every
+ * one ended: work must only touch what belongs to its own i.
+ */
+template <typename F> void run_at_once(size_t n, F &&work)
+{
+    std::vector<std::exception_ptr> failed(n);
+    auto guarded = [&](size_t i) {
+        try {
+            work(i);
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    try {
+        for (size_t i = 1; i < n; i++)
+            threads.emplace_back(guarded, i);
+    } catch (...) {
+        /* No thread to be had: the rest in this one. */
+        for (size_t i = threads.size() + 1; i < n; i++)
+            guarded(i);
+    }
+    if (n)
+        guarded(0);
+    for (std::thread &t : threads)
+        t.join();
+    for (std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+/*
  * Opens connections 1 to ways[s] - 1 of each remote shard live[s] that are
  * not open yet: one shard's one after the other, the shards at once, each
  * in a thread of its own. xapian-tcpsrv listens with a backlog of 5, and
@@ -770,30 +804,10 @@ void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live,
         if (missing)
             todo.push_back(s);
     }
-    std::vector<std::exception_ptr> failed(todo.size());
-    auto work = [&](size_t t) {
-        try {
-            for (size_t w = 1; w < ways[todo[t]]; w++)
-                shard_connection(db, live[todo[t]], w);
-        } catch (...) {
-            failed[t] = std::current_exception();
-        }
-    };
-    std::vector<std::thread> threads;
-    try {
-        for (size_t t = 1; t < todo.size(); t++)
-            threads.emplace_back(work, t);
-    } catch (...) {
-        for (size_t t = threads.size() + 1; t < todo.size(); t++)
-            work(t);
-    }
-    if (!todo.empty())
-        work(0);
-    for (std::thread &t : threads)
-        t.join();
-    for (std::exception_ptr &e : failed)
-        if (e)
-            std::rethrow_exception(e);
+    run_at_once(todo.size(), [&](size_t t) {
+        for (size_t w = 1; w < ways[todo[t]]; w++)
+            shard_connection(db, live[todo[t]], w);
+    });
 }
 
 /*
@@ -830,34 +844,12 @@ void on_shards_at_once(kh_db_t *db, const std::vector<kh_shard *> &live,
         for (size_t j = 0; j < mine.size(); j++)
             connections[first + j % ways[s]].items.push_back(mine[j]);
     }
-    std::vector<std::exception_ptr> failed(connections.size());
-    auto work = [&](size_t c) {
+    run_at_once(connections.size(), [&](size_t c) {
         connection &conn = connections[c];
-        kh_shard &shard = *conn.shard;
-        try {
-            Xapian::Database &x = shard_connection(db, &shard, conn.slot);
-            for (size_t i : conn.items)
-                read(x, conn.s, i);
-        } catch (...) {
-            failed[c] = std::current_exception();
-        }
-    };
-    std::vector<std::thread> threads;
-    try {
-        for (size_t c = 1; c < connections.size(); c++)
-            threads.emplace_back(work, c);
-    } catch (...) {
-        /* No thread to be had: the rest in this one. */
-        for (size_t c = threads.size() + 1; c < connections.size(); c++)
-            work(c);
-    }
-    if (!connections.empty())
-        work(0);
-    for (std::thread &t : threads)
-        t.join();
-    for (std::exception_ptr &e : failed)
-        if (e)
-            std::rethrow_exception(e);
+        Xapian::Database &x = shard_connection(db, conn.shard, conn.slot);
+        for (size_t i : conn.items)
+            read(x, conn.s, i);
+    });
 }
 
 /* The shards of db's reader, one for one with the stub's lines left in; empty when not remote. */
@@ -1438,29 +1430,10 @@ kh_status_t kh_db_passage_wdfs(kh_db_t *db, const char *const *terms, size_t n_t
             for (size_t w = 0; w < ways; w++)
                 for (kh_shard *shard : live)
                     over[w].add_database(shard_connection(db, shard, w));
-            std::vector<std::exception_ptr> failed(ways);
-            auto work = [&](size_t w) {
-                try {
-                    for (size_t g = w; g < n_groups; g += ways)
-                        match(over[w], g);
-                } catch (...) {
-                    failed[w] = std::current_exception();
-                }
-            };
-            std::vector<std::thread> threads;
-            try {
-                for (size_t w = 1; w < ways; w++)
-                    threads.emplace_back(work, w);
-            } catch (...) {
-                for (size_t w = threads.size() + 1; w < ways; w++)
-                    work(w);
-            }
-            work(0);
-            for (std::thread &t : threads)
-                t.join();
-            for (std::exception_ptr &e : failed)
-                if (e)
-                    std::rethrow_exception(e);
+            run_at_once(ways, [&](size_t w) {
+                for (size_t g = w; g < n_groups; g += ways)
+                    match(over[w], g);
+            });
         }
         const uint64_t mask = (1ull << bits) - 1;
         for (size_t g = 0; g < n_groups; g++)
