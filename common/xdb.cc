@@ -35,6 +35,22 @@
 #include <sys/stat.h>
 
 /*
+ * Connections per remote shard that read documents at once. Xapian 1.4's
+ * remote protocol answers one request at a time per connection and has no
+ * request for several documents (MSet::fetch() does not pipeline over it:
+ * fetching the 58 hits of a feedback ranking took one round trip each), so
+ * reading n documents' term lists or data costs n round trips one after
+ * another; over PARALLEL_PER_SHARD connections to each shard, all shards at
+ * once, it costs about n / (shards x PARALLEL_PER_SHARD). xapian-tcpsrv
+ * serves each connection in a process of its own: 16 a searcher thread
+ * rather than 8 took the 50 feedback passages over 2 shards from 4 round
+ * trips to 2 (shards_remote_round_trips: 12.8 and 13.6 a query on the stub's
+ * connections, 10.9 and 11.0), and the 32 processes of a -j 2 batch held
+ * 18.6 MB of memory on a shard's machine (their Pss).
+ */
+#define PARALLEL_PER_SHARD 16
+
+/*
  * One line of a stub that has remote lines, opened by the binding itself
  * (open_shards), so that remote shards get the caller's timeout and a shard
  * that stops answering can be named and left out.
@@ -51,6 +67,10 @@ struct kh_shard {
      * several documents at once (for_each_document). */
     std::vector<Xapian::Database> more;
     std::vector<char> more_open;
+    /* Connections to it that can be had: an extra one that could not be
+     * opened (the process's open-file limit, a server refusing more) is
+     * done without, and those after it are not tried again. */
+    size_t usable = PARALLEL_PER_SHARD;
 };
 
 struct kh_db {
@@ -713,22 +733,6 @@ class UnprefixedOnly : public Xapian::ExpandDecider
 };
 
 /*
- * Connections per remote shard that read documents at once. Xapian 1.4's
- * remote protocol answers one request at a time per connection and has no
- * request for several documents (MSet::fetch() does not pipeline over it:
- * fetching the 58 hits of a feedback ranking took one round trip each), so
- * reading n documents' term lists or data costs n round trips one after
- * another; over PARALLEL_PER_SHARD connections to each shard, all shards at
- * once, it costs about n / (shards x PARALLEL_PER_SHARD). xapian-tcpsrv
- * serves each connection in a process of its own: 16 a searcher thread
- * rather than 8 took the 50 feedback passages over 2 shards from 4 round
- * trips to 2 (shards_remote_round_trips: 12.8 and 13.6 a query on the stub's
- * connections, 10.9 and 11.0), and the 32 processes of a -j 2 batch held
- * 18.6 MB of memory on a shard's machine (their Pss).
- */
-#define PARALLEL_PER_SHARD 16
-
-/*
  * Connection w (0 to PARALLEL_PER_SHARD - 1) to shard: 0 is the stub's own,
  * the others opened on first use; a local shard has only its own.
  */
@@ -790,14 +794,16 @@ template <typename F> void run_at_once(size_t n, F &&work)
  * shards) overflowed it; the dropped ones waited for TCP to retry and
  * timed out ("no reply within 10 s"). One shard after the other, the 7
  * connections to each of 4 shards cost the first query 28 connections'
- * openings in turn (55 round trips instead of 14 at 20 ms).
+ * openings in turn (55 round trips instead of 14 at 20 ms). ways[s]
+ * becomes the number of connections shard s has open for use: fewer when
+ * an extra one cannot be opened (kh_shard's usable).
  */
-void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live,
-                      const std::vector<size_t> &ways)
+void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live, std::vector<size_t> &ways)
 {
     std::vector<size_t> todo;
     for (size_t s = 0; s < live.size(); s++) {
         kh_shard *shard = live[s];
+        ways[s] = std::max((size_t)1, std::min(ways[s], shard->usable));
         bool missing = false;
         for (size_t w = 1; w < ways[s] && !shard->context.empty(); w++)
             missing = missing || w > shard->more_open.size() || !shard->more_open[w - 1];
@@ -805,8 +811,15 @@ void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live,
             todo.push_back(s);
     }
     run_at_once(todo.size(), [&](size_t t) {
-        for (size_t w = 1; w < ways[todo[t]]; w++)
-            shard_connection(db, live[todo[t]], w);
+        size_t s = todo[t];
+        for (size_t w = 1; w < ways[s]; w++) {
+            try {
+                shard_connection(db, live[s], w);
+            } catch (const Xapian::Error &) {
+                /* The shard itself answers on connection 0: read over those open. */
+                live[s]->usable = ways[s] = w;
+            }
+        }
     });
 }
 
@@ -1425,7 +1438,9 @@ kh_status_t kh_db_passage_wdfs(kh_db_t *db, const char *const *terms, size_t n_t
             /* Group g over connection g % PARALLEL_PER_SHARD of every shard, in the shards'
              * order: the docids are the reader's. */
             size_t ways = std::min(n_groups, (size_t)PARALLEL_PER_SHARD);
-            open_connections(db, live, std::vector<size_t>(live.size(), ways));
+            std::vector<size_t> open(live.size(), ways);
+            open_connections(db, live, open);
+            ways = *std::min_element(open.begin(), open.end());
             std::vector<Xapian::Database> over(ways);
             for (size_t w = 0; w < ways; w++)
                 for (kh_shard *shard : live)
