@@ -560,7 +560,9 @@ static int by_score_then_key(const void *a, const void *b)
     const ordered_hit_t *x = a, *y = b;
     if (x->score != y->score)
         return x->score < y->score ? 1 : -1;
-    int c = memcmp(x->key, y->key, x->key_len < y->key_len ? x->key_len : y->key_len);
+    /* Untied hits have no key (NULL): memcmp must not be handed one, even for 0 bytes. */
+    size_t common = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = common ? memcmp(x->key, y->key, common) : 0;
     if (c || x->key_len != y->key_len)
         return c ? c : x->key_len < y->key_len ? -1 : 1;
     return x->at < y->at ? -1 : x->at > y->at;

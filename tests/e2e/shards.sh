@@ -211,6 +211,11 @@ remote_few_files)
     # exit 0. Before, a failed extra connection was taken for the shard
     # being down: the query failed and the shard was not asked again.
     command -v xapian-tcpsrv >/dev/null || skip "xapian-tcpsrv (xapian-tools) not installed"
+    # A sanitizer build under this open-file limit stops in std::thread's
+    # constructor (UBSan reports a bad vptr inside libstdc++; the plain
+    # build starts its threads): what is tested is the program's own way
+    # with few files, not the sanitizers'.
+    [ "${KH_SANITIZED:-OFF}" != ON ] || skip "a sanitizer build under an open-file limit"
     make_input
     index_one_and_shards 2
     p0=$(free_port)
@@ -219,7 +224,7 @@ remote_few_files)
     serve idx/shard-1 "$p1"
     printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >remote
     ranking idx -j 4 >local.trec || fail "local search failed"
-    # 4 threads x 2 shards x 16 connections need more than 64 files.
+    # 4 threads x 2 shards x 16 connections need 128 files and more.
     (ulimit -n 64 && ranking remote -j 4 >few.trec 2>err) ||
         fail "search under 64 open files failed: $(head -n 3 err)"
     same_runs local.trec few.trec "remote shards under 64 open files rank differently"
