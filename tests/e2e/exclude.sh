@@ -146,11 +146,7 @@ remote)
     mv idx one
     run "$INDEXER" -q -d idx --shards 2 docs
     expect_rc 0
-    p0=$(free_port)
-    serve idx/shard-0 "$p0"
-    p1=$(free_port)
-    serve idx/shard-1 "$p1"
-    printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >remote
+    serve_shards remote idx/shard-0 idx/shard-1
     for q in "oil -common" "(oil -common) OR gas" '"oil prices" -common' -common; do
         ranked one.trec -d one -n 5 -- "$q"
         ranked remote.trec -d remote -n 5 -- "$q"

@@ -86,6 +86,19 @@ serve() {
     fail "xapian-tcpsrv on port $2 did not start: $(cat "tcpsrv-$2.log")"
 }
 
+# serve_shards STUB DB...: each DB served by xapian-tcpsrv on a free port
+# (serve), and STUB written listing them in that order.
+serve_shards() {
+    local stub=$1 db port
+    shift
+    : >"$stub"
+    for db in "$@"; do
+        port=$(free_port)
+        serve "$db" "$port"
+        echo "remote 127.0.0.1:$port" >>"$stub"
+    done
+}
+
 # stop_servers: ends every server serve() started with its forked children
 # (a stopped one, SIGSTOP, is resumed first so that it can die).
 stop_servers() {

@@ -193,11 +193,7 @@ for i in range(2400):
 PY
     printf '%s\n' 'q1	zebra' 'q2	zebra crane400' 'q3	crane7 harbor' >queries.tsv
     index_one_and_shards 2
-    p0=$(free_port)
-    serve idx/shard-0 "$p0"
-    p1=$(free_port)
-    serve idx/shard-1 "$p1"
-    printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >remote
+    serve_shards remote idx/shard-0 idx/shard-1
     ranking one >one.trec && ranking remote >remote.trec || fail "search failed: $(cat err 2>/dev/null)"
     same_runs one.trec remote.trec "remote feedback: one database and remote shards rank differently"
     ranking idx >local.trec && cmp -s local.trec remote.trec || fail "remote shards rank differently"
@@ -218,11 +214,7 @@ remote_few_files)
     [ "${KH_SANITIZED:-OFF}" != ON ] || skip "a sanitizer build under an open-file limit"
     make_input
     index_one_and_shards 2
-    p0=$(free_port)
-    serve idx/shard-0 "$p0"
-    p1=$(free_port)
-    serve idx/shard-1 "$p1"
-    printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >remote
+    serve_shards remote idx/shard-0 idx/shard-1
     ranking idx -j 4 >local.trec || fail "local search failed"
     # 4 threads x 2 shards x 16 connections need 128 files and more.
     (ulimit -n 64 && ranking remote -j 4 >few.trec 2>err) ||
