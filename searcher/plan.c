@@ -1475,6 +1475,7 @@ static kh_status_t group_query(build_t *b, const char *query, const kh_query_nod
                  .nested = 1,
                  .required = required,
                  .top = b->top,
+                 .known = b->known, /* a group's frequencies are gathered with the rest */
                  .err = b->err};
     kh_status_t st = KH_OK;
     if (n->kind == KH_NODE_LIST)
