@@ -27,6 +27,11 @@ unsigned kh_schema_impact(unsigned tf, unsigned len)
     return w < 1.5 ? 1 : (unsigned)(w + 0.5);
 }
 
+int kh_schema_carries_title(kh_kind_t kind)
+{
+    return kind != KH_KIND_TITLE;
+}
+
 kh_status_t kh_kind_parse(const char *name, kh_kind_t *out)
 {
     for (unsigned i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {

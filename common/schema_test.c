@@ -23,10 +23,13 @@ static void kind_names_round_trip(void **state)
     static const struct {
         kh_kind_t kind;
         const char *name;
-    } rows[] = {{KH_KIND_TITLE, "title"}, {KH_KIND_BODY, "body"}, {KH_KIND_RELATED, "related"}};
+        int carries_title; /* its article's title words weighed, in its length */
+    } rows[] = {
+        {KH_KIND_TITLE, "title", 0}, {KH_KIND_BODY, "body", 1}, {KH_KIND_RELATED, "related", 1}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kh_kind_t k;
         assert_string_equal(kh_kind_name(rows[i].kind), rows[i].name);
+        assert_int_equal(kh_schema_carries_title(rows[i].kind), rows[i].carries_title);
         assert_int_equal(kh_kind_parse(rows[i].name, &k), KH_OK);
         assert_int_equal(k, rows[i].kind);
     }

@@ -214,7 +214,7 @@ static kh_status_t add_title_terms(kh_builder_t *b, const kh_passage_t *p, kh_do
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < b->n_title_terms; i++) {
         const char *term = b->title_terms[i];
-        if (p->kind == KH_KIND_TITLE)
+        if (!kh_schema_carries_title(p->kind))
             st = kh_doc_add_boolean_term(doc, term, err);
         else if (bag_add(&b->bag, term, strlen(term)))
             st = kh_error_set(err, KH_ERR_NOMEM, NULL);

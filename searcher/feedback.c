@@ -131,7 +131,7 @@ static kh_status_t feedback_terms(const kh_feedback_t *f, const kh_results_t *to
         c->doc_len = 0;
         st = kh_analyzer_run(f->analyzer, passage->text, strlen(passage->text), add_candidate, c,
                              err);
-        if (!st && passage->kind != KH_KIND_TITLE && passage->title)
+        if (!st && kh_schema_carries_title(passage->kind) && passage->title)
             st = kh_analyzer_run(f->analyzer, passage->title, strlen(passage->title), count_token,
                                  c, err);
         if (st)
@@ -301,7 +301,7 @@ static kh_status_t count_wdfs(const kh_feedback_t *f, const candidate_t *terms, 
         memset(counts, 0, n_terms * sizeof *counts);
         pc.len = 0;
         st = kh_analyzer_run(f->analyzer, p->text, strlen(p->text), count_term, &pc, err);
-        if (!st && p->kind != KH_KIND_TITLE && p->title)
+        if (!st && kh_schema_carries_title(p->kind) && p->title)
             st = kh_analyzer_run(f->analyzer, p->title, strlen(p->title), count_length, &pc, err);
         for (size_t t = 0; !st && t < n_terms; t++)
             wdfs[t * depth + i] = counts[t] ? kh_schema_impact(counts[t], pc.len) : 0;

@@ -130,6 +130,16 @@ const char *kh_kind_name(kh_kind_t kind);
 kh_status_t kh_kind_parse(const char *name, kh_kind_t *out);
 
 /*
+ * Whether a passage of this kind carries its article's title words as
+ * weighed S terms, counted in its length (kh_schema_impact's len): every
+ * passage but the title, which has them as words of its own (its S terms
+ * are boolean; indexer/document.c says why). The indexer weighs a
+ * passage's terms so; feedback, counting wdfs in a passage's stored text
+ * (searcher/feedback.c), counts its length by the same rule.
+ */
+int kh_schema_carries_title(kh_kind_t kind);
+
+/*
  * What the searcher shows for a passage. All strings are UTF-8; NULL is
  * stored as "".
  */
