@@ -1387,21 +1387,32 @@ static kh_status_t first_norm(void *ctx, const kh_token_t *tok, kh_error_t *err)
     return KH_STOP;
 }
 
-static kh_status_t prefix_query(build_t *b, const char *query, const kh_query_node_t *n,
-                                int positive, kh_xquery_t **out)
+kh_status_t kh_plan_prefix_of(kh_analyzer_t *a, const char *word, size_t len, int title,
+                              char norm[KH_TOKEN_FORM_MAX + 1], char prefix[KH_TERM_MAX],
+                              kh_error_t *err)
 {
-    *out = NULL;
-    char norm[KH_TOKEN_FORM_MAX + 1] = "", prefix[KH_TERM_MAX];
-    kh_status_t st = kh_analyzer_run(b->src->analyzer, query + n->start, n->end - n->start,
-                                     first_norm, norm, b->err);
+    norm[0] = prefix[0] = '\0';
+    kh_status_t st = kh_analyzer_run(a, word, len, first_norm, norm, err);
     if (st == KH_STOP)
         st = KH_OK;
     if (st || !norm[0])
         return st;
-    if (n->field == KH_FIELD_TITLE)
+    if (title)
         kh_terms_title(norm, prefix);
     else
-        snprintf(prefix, sizeof prefix, "%s", norm);
+        snprintf(prefix, KH_TERM_MAX, "%s", norm);
+    return KH_OK;
+}
+
+static kh_status_t prefix_query(build_t *b, const char *query, const kh_query_node_t *n,
+                                int positive, kh_xquery_t **out)
+{
+    *out = NULL;
+    char norm[KH_TOKEN_FORM_MAX + 1], prefix[KH_TERM_MAX];
+    kh_status_t st = kh_plan_prefix_of(b->src->analyzer, query + n->start, n->end - n->start,
+                                       n->field == KH_FIELD_TITLE, norm, prefix, b->err);
+    if (st || !norm[0])
+        return st;
     prefix_scan_t ps = {0};
     st = kh_db_all_terms(b->src->db, prefix, collect_prefixed, &ps, b->err);
     if (!st && ps.nomem)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "khabar/analyzer.h"
+#include "khabar/terms.h"
 #include "khabar/status.h"
 #include "khabar/stopwords.h"
 #include "khabar/xdb.h"
@@ -88,6 +89,17 @@ kh_status_t kh_plan_describe(const kh_plan_t *p, FILE *f, kh_error_t *err);
  */
 kh_status_t kh_plan_stripped_form(kh_analyzer_t *a, const char *norm, const char *term,
                                   char other[KH_TOKEN_FORM_MAX + 1], kh_error_t *err);
+
+/*
+ * What word* (the len bytes at word, without the '*') expands from: into
+ * norm, its first word's normalised form, "" when it has none; into prefix,
+ * the index's terms that start so are the expansion: norm itself, or its
+ * title term with title set (title:word*). The plan searches them; why no
+ * results says when the index holds none.
+ */
+kh_status_t kh_plan_prefix_of(kh_analyzer_t *a, const char *word, size_t len, int title,
+                              char norm[KH_TOKEN_FORM_MAX + 1], char prefix[KH_TERM_MAX],
+                              kh_error_t *err);
 
 /*
  * Into forms, the terms of the Arabic word norm (term: its term) after a

@@ -2031,16 +2031,21 @@ static kh_status_t suggestion_for(kh_searcher_t *s, const query_word_t *w, char 
     return st ? st : sc.best[0] ? surface_of(s, sc.best, word, err) : KH_OK;
 }
 
-/* The plain words of the query under n (not excluded, quoted or word*) into words. */
+/*
+ * The words of the query under n into words: those not excluded, not word*,
+ * and not quoted unless with_quoted (a quoted word is the word as written:
+ * nothing to suggest for it, but the index may not know it).
+ */
 static kh_status_t collect_words(kh_searcher_t *s, const char *query, const kh_query_node_t *n,
-                                 query_words_t *words, kh_error_t *err)
+                                 int with_quoted, query_words_t *words, kh_error_t *err)
 {
     if (n->occur == KH_OCCUR_MUST_NOT)
         return KH_OK;
     kh_status_t st = KH_OK;
     for (size_t i = 0; !st && i < n->n_children; i++)
-        st = collect_words(s, query, n->children[i], words, err);
-    if (st || n->kind != KH_NODE_WORD || n->field != KH_FIELD_TEXT || n->flags)
+        st = collect_words(s, query, n->children[i], with_quoted, words, err);
+    unsigned skipped = with_quoted ? KH_NODE_PREFIX : KH_NODE_PREFIX | KH_NODE_PHRASE;
+    if (st || n->kind != KH_NODE_WORD || n->field != KH_FIELD_TEXT || (n->flags & skipped))
         return st;
     words->offset = n->start;
     st =
@@ -2059,7 +2064,7 @@ kh_status_t kh_searcher_suggest(kh_searcher_t *s, const char *query, char **out,
         return st == KH_ERR_QUERY ? KH_OK : st; /* the search says what is wrong */
     query_words_t words = {0};
     if (tree.root)
-        st = collect_words(s, query, tree.root, &words, err);
+        st = collect_words(s, query, tree.root, 0, &words, err);
     kh_query_tree_free(&tree);
     /* The query rebuilt with each unknown word replaced. */
     char *fixed = NULL;
@@ -2169,7 +2174,7 @@ typedef struct why {
     const kh_search_opts_t *opts;
     FILE *f;
     unsigned filters, empty_filters;
-    size_t words, unknown; /* the query's plain words (collect_words), those the index lacks */
+    size_t words, unknown; /* the query's words (collect_words), those the index lacks */
 } why_t;
 
 /* The filters under n (not excluded) that match no passage on their own, into w->f. */
@@ -2195,11 +2200,11 @@ static kh_status_t empty_filters(why_t *w, const kh_query_node_t *n, kh_error_t 
     return st;
 }
 
-/* The query's plain words that the index does not know, into w->f. */
+/* The query's words, quoted or not, that the index does not know, into w->f. */
 static kh_status_t unknown_words(why_t *w, const kh_query_node_t *root, kh_error_t *err)
 {
     query_words_t words = {0};
-    kh_status_t st = collect_words(w->s, w->query, root, &words, err);
+    kh_status_t st = collect_words(w->s, w->query, root, 1, &words, err);
     w->words = words.n;
     for (size_t i = 0; !st && i < words.n; i++) {
         unsigned df = 0;
@@ -2211,6 +2216,43 @@ static kh_status_t unknown_words(why_t *w, const kh_query_node_t *root, kh_error
         size_t len = qw->end - qw->start, shown = kh_display_cut(w->query + qw->start, len, 60);
         fprintf(w->f, "the index does not know '%.*s%s'\n", (int)shown, w->query + qw->start,
                 shown < len ? "..." : "");
+        w->unknown++;
+    }
+    return st;
+}
+
+static int any_term(void *ctx, const char *term, unsigned df)
+{
+    (void)term;
+    (void)df;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+/*
+ * The word* of the query (not excluded) that no word of the index starts
+ * with, into w->f; a title:word* is a filter (empty_filters).
+ */
+static kh_status_t unknown_prefixes(why_t *w, const kh_query_node_t *n, kh_error_t *err)
+{
+    if (n->occur == KH_OCCUR_MUST_NOT)
+        return KH_OK;
+    kh_status_t st = KH_OK;
+    for (size_t i = 0; !st && i < n->n_children; i++)
+        st = unknown_prefixes(w, n->children[i], err);
+    if (st || n->kind != KH_NODE_WORD || !(n->flags & KH_NODE_PREFIX) || n->field != KH_FIELD_TEXT)
+        return st;
+    char norm[KH_TOKEN_FORM_MAX + 1], prefix[KH_TERM_MAX];
+    st = kh_plan_prefix_of(w->s->analyzer, w->query + n->start, n->end - n->start, 0, norm, prefix,
+                           err);
+    if (st || !norm[0])
+        return st;
+    int found = 0;
+    st = kh_db_all_terms(w->s->db, prefix, any_term, &found, err);
+    if (!st && !found) {
+        size_t len = n->end - n->start, shown = kh_display_cut(w->query + n->start, len, 60);
+        fprintf(w->f, "no word in the index starts with '%.*s%s'\n", (int)shown,
+                w->query + n->start, shown < len ? "..." : "");
         w->unknown++;
     }
     return st;
@@ -2277,6 +2319,8 @@ kh_status_t kh_searcher_why_none(kh_searcher_t *s, const char *query, const kh_s
     }
     if (tree.root)
         st = unknown_words(&w, tree.root, err);
+    if (!st && tree.root)
+        st = unknown_prefixes(&w, tree.root, err);
     if (!st && tree.root)
         st = filters_alone(&w, tree.root, err);
     if (!st)

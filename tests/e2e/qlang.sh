@@ -123,6 +123,20 @@ zero_results_say_why)
     expect_rc 1
     [ "$(cat err)" = "searcher: no results: no passage matches the query as a whole" ] ||
         fail "reason for an unmatched phrase: $(cat err)"
+    # A quoted word the index does not know, alone or in a phrase, is named,
+    # as is a word* that no word of the index starts with.
+    for q in '"boundaryy"' '"layer boundaryy"'; do
+        run "$SEARCHER" -d idx "$q"
+        expect_rc 1
+        [ "$(cat err)" = "searcher: no results: the index does not know 'boundaryy'" ] ||
+            fail "reason for $q: $(cat err)"
+    done
+    run "$SEARCHER" -d idx 'boundary Zzq*'
+    expect_rc 0
+    run "$SEARCHER" -d idx '+boundary +Zzq*'
+    expect_rc 1
+    [ "$(cat err)" = "searcher: no results: no word in the index starts with 'Zzq'" ] ||
+        fail "reason for a word* that nothing starts with: $(cat err)"
     # JSON: no reasons, on stdout (its did you mean record only) or stderr.
     run "$SEARCHER" -d idx --format json boundaryy
     expect_rc 1
