@@ -1205,29 +1205,57 @@ static void add_note(build_t *b, const char *fmt, ...)
  */
 #define EXCLUDED_PASSAGES_MAX 200
 
-/* *exclude widened to its articles (above), unless Xapian estimates more than bound passages
- * (*passages: its estimate): *widened says which. */
-static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned bound,
-                                     int *widened, unsigned *passages)
+/* Xapian's estimate of q's passages into *out, from the terms' frequencies: no posting is read. */
+static kh_status_t estimate(build_t *b, const kh_xquery_t *q, unsigned *out)
 {
-    *widened = 0;
-    *passages = 0;
+    *out = 0;
+    kh_enquire_t *e = NULL;
+    kh_mset_t *m = NULL;
+    kh_status_t st = kh_enquire_new(b->src->db, &e, b->err);
+    if (!st)
+        st = kh_enquire_set_query(e, q, b->err);
+    if (!st)
+        st = kh_enquire_get_mset(e, 0, 0, 0, &m, b->err);
+    if (!st)
+        *out = kh_mset_matches_estimated(m);
+    kh_mset_free(m);
+    kh_enquire_free(e);
+    return st;
+}
+
+typedef struct article_ids {
+    strings_t *ids;
+    kh_status_t st;
+    kh_error_t *err;
+} article_ids_t;
+
+static int add_article_id(void *ctx, size_t i, const char *v, size_t len)
+{
+    (void)i;
+    article_ids_t *a = ctx;
+    if (len && len < KH_TERM_MAX)
+        a->st = strings_take(a->ids, strndup(v, len), a->err);
+    return a->st != KH_OK;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The ids of the articles with a passage that matches q into ids, sorted: a
+ * search collapsed on the article (about estimated passages), the hits'
+ * article ids read at once (one exchange per remote shard).
+ */
+static kh_status_t articles_of(build_t *b, const kh_xquery_t *q, unsigned estimated, strings_t *ids)
+{
     kh_error_t *err = b->err;
     kh_enquire_t *e = NULL;
     kh_mset_t *m = NULL;
     kh_status_t st = kh_enquire_new(b->src->db, &e, err);
     if (!st)
-        st = kh_enquire_set_query(e, *exclude, err);
-    /* Xapian's estimate of the passages, from the terms' frequencies: no posting is read. */
-    if (!st)
-        st = kh_enquire_get_mset(e, 0, 0, 0, &m, err);
-    unsigned estimated = st ? 0 : kh_mset_matches_estimated(m);
-    *passages = estimated;
-    if (!st && estimated > bound) {
-        kh_mset_free(m);
-        kh_enquire_free(e);
-        return KH_OK;
-    }
+        st = kh_enquire_set_query(e, q, err);
     if (!st)
         st = kh_enquire_set_collapse_key(e, KH_SLOT_ARTICLE_ID, 1, err);
     /* Weights do not matter here: k1 0 and b 0 spare reading the lengths. */
@@ -1242,25 +1270,69 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned
         if (st || kh_mset_size(m) < max || max == UINT_MAX)
             break;
     }
-    query_list_t any = {0};
-    push(&any, *exclude, &st, err);
-    *exclude = NULL;
     size_t n = st ? 0 : kh_mset_size(m);
-    for (size_t i = 0; !st && i < n; i++) {
-        const char *v;
-        size_t len;
-        char id[KH_TERM_MAX], term[KH_TERM_MAX];
-        st = kh_mset_value(m, i, KH_SLOT_ARTICLE_ID, &v, &len, err);
-        if (st || !len || len >= sizeof id)
-            continue;
-        memcpy(id, v, len);
-        id[len] = '\0';
-        if (kh_terms_article(id, term, NULL) == KH_OK)
-            push(&any, term_query(term, &st, err), &st, err);
-    }
+    size_t *hits = n ? malloc(n * sizeof *hits) : NULL;
+    if (n && !hits)
+        st = kh_error_set(err, KH_ERR_NOMEM, NULL);
+    for (size_t i = 0; hits && i < n; i++)
+        hits[i] = i;
+    article_ids_t a = {ids, KH_OK, err};
+    if (!st && n)
+        st = kh_mset_values(m, hits, n, KH_SLOT_ARTICLE_ID, add_article_id, &a, err);
+    if (!st)
+        st = a.st;
+    free(hits);
     kh_mset_free(m);
     kh_enquire_free(e);
-    *exclude = combined(&any, KH_OP_OR, &st, err);
+    if (!st && ids->n > 1)
+        qsort(ids->items, ids->n, sizeof *ids->items, compare_ids);
+    return st;
+}
+
+/*
+ * *exclude widened to its articles (above), unless Xapian estimates more
+ * than bound passages (*passages: its estimate): *widened says which. With
+ * within (what the part of the query that excludes matches; or NULL) the
+ * rarer, only the articles that matter join the exclusion: those of
+ * within's passages, each a posting list fewer for the search. "(النفط
+ * -السعودية) OR الغاز" on the news corpus: السعودية is in 23,815 passages of
+ * over 10,000 articles, whose posting lists cost the search 1.9 s; the
+ * articles of النفط's passages among them, 0.07 s. The results are the same.
+ */
+static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, const kh_xquery_t *within,
+                                     unsigned bound, int *widened, unsigned *passages)
+{
+    *widened = 0;
+    unsigned estimated = 0, within_estimated = 0;
+    kh_status_t st = estimate(b, *exclude, &estimated);
+    *passages = estimated;
+    if (st || estimated > bound)
+        return st;
+    strings_t ids = {0}, in = {0};
+    st = articles_of(b, *exclude, estimated, &ids);
+    if (!st && within)
+        st = estimate(b, within, &within_estimated);
+    int restrict_to_within = within && within_estimated < estimated;
+    if (!st && restrict_to_within)
+        st = articles_of(b, within, within_estimated, &in);
+    /* What is excluded OR'd with its articles' terms. */
+    query_list_t any = {0};
+    kh_xquery_t *excluded = *exclude;
+    *exclude = NULL;
+    push(&any, excluded, &st, b->err);
+    for (size_t i = 0; !st && i < ids.n; i++) {
+        char term[KH_TERM_MAX];
+        if (i > 0 && strcmp(ids.items[i], ids.items[i - 1]) == 0)
+            continue;
+        if (restrict_to_within &&
+            !bsearch(&ids.items[i], in.items, in.n, sizeof *in.items, compare_ids))
+            continue;
+        if (kh_terms_article(ids.items[i], term, NULL) == KH_OK)
+            push(&any, term_query(term, &st, b->err), &st, b->err);
+    }
+    strings_free(&ids);
+    strings_free(&in);
+    *exclude = combined(&any, KH_OP_OR, &st, b->err);
     list_free(&any);
     *widened = !st;
     return st;
@@ -1269,14 +1341,16 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, unsigned
 /*
  * *exclude (what a query's excluded items match) made to leave out their
  * articles (see above): widened, or left as it is (the passages only) and
- * added to the plan's excluded for the search to check.
+ * added to the plan's excluded for the search to check. within: what the
+ * part of the query that excludes matches, or NULL (widen_to_articles).
  */
-static kh_status_t exclude_articles(build_t *b, int required, kh_xquery_t **exclude)
+static kh_status_t exclude_articles(build_t *b, int required, const kh_xquery_t *within,
+                                    kh_xquery_t **exclude)
 {
     int widened = 0;
     unsigned passages = 0;
-    kh_status_t st = widen_to_articles(b, exclude, required ? EXCLUDED_PASSAGES_MAX : UINT_MAX,
-                                       &widened, &passages);
+    kh_status_t st = widen_to_articles(
+        b, exclude, within, required ? EXCLUDED_PASSAGES_MAX : UINT_MAX, &widened, &passages);
     if (!st && !widened && !b->n_passages)
         st = kh_db_doc_count(b->src->db, &b->n_passages, b->err);
     if (st || widened)
@@ -1319,8 +1393,15 @@ static kh_status_t assemble(build_t *b, kh_xquery_t **out, kh_error_t *err)
     if (!st && !main && (filter || b->must_not.n || b->n_excluded_phrases))
         st = kh_xquery_match_all(&main, err);
     kh_xquery_t *exclude = combined(&b->must_not, KH_OP_OR, &st, err);
-    if (!st && exclude && main)
-        st = exclude_articles(b, b->required, &exclude);
+    if (!st && exclude && main) {
+        /* What the part matches: the plain query when common words are set aside (group_query). */
+        kh_xquery_t *within = NULL, *pair[] = {b->plan->full ? b->plan->full : main, filter};
+        st = kh_xquery_combine(filter ? KH_OP_FILTER : KH_OP_OR, pair, filter ? 2 : 1, 0, &within,
+                               err);
+        if (!st)
+            st = exclude_articles(b, b->required, within, &exclude);
+        kh_xquery_free(within);
+    }
     narrow(&main, filter, exclude, &st, err);
     narrow(&b->plan->full, filter, exclude, &st, err);
     kh_xquery_free(filter);
@@ -1550,13 +1631,13 @@ static kh_status_t node_query(build_t *b, const char *query, const kh_query_node
             int widened;
             unsigned passages;
             if (!st)
-                st = widen_to_articles(b, &q, UINT_MAX, &widened, &passages);
+                st = widen_to_articles(b, &q, NULL, UINT_MAX, &widened, &passages);
             narrow(&all, NULL, q, &st, b->err);
             kh_xquery_free(q);
             q = all;
             excluded = 0;
         } else if (!st && q && excluded) {
-            st = exclude_articles(b, and_required, &q);
+            st = exclude_articles(b, and_required, NULL, &q);
         }
         if (q)
             push(excluded ? &leave : &take, q, &st, b->err);

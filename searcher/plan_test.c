@@ -82,9 +82,11 @@ static const row_t rows[] = {
      "phrases: 0 to check on the text, 0 ignored\n"
      "highlight: news stripe zebra\n"
      "keys:\n"},
-    /* A required phrase is checked on the text; an excluded word is not highlighted. */
+    /* A required phrase is checked on the text; an excluded word is not highlighted. The
+     * exclusion needs no article term: the one article with savanna (z2) has no passage with
+     * zebra and stripes, the rarer (widen_to_articles). */
     {"+\"zebra stripes\" -savanna",
-     "query: Query(((zebra AND stripe) AND_NOT ((savanna OR Ssavanna) OR XAz2)))\n"
+     "query: Query(((zebra AND stripe) AND_NOT (savanna OR Ssavanna)))\n"
      "full: (none)\n"
      "phrases: 1 to check on the text, 0 ignored\n"
      "highlight: stripe zebra\n"
