@@ -1053,13 +1053,33 @@ static kh_status_t read_ahead(kh_searcher_t *s, kh_mset_t *mset, size_t keep, si
 }
 
 /*
+ * Whether the mset's want-th hit weighs no more than common_max, or there
+ * is none: the plain query then ranks instead (rank()). The want-th result
+ * has that hit's quantised weight whatever order ties take.
+ */
+static kh_status_t weaker_than(kh_mset_t *mset, unsigned want, double common_max, int *weaker,
+                               kh_error_t *err)
+{
+    kh_hit_t hit;
+    *weaker = kh_mset_size(mset) < want;
+    kh_status_t st = *weaker ? KH_OK : kh_mset_hit(mset, want - 1, &hit, err);
+    if (!st && !*weaker)
+        *weaker = quantised(hit.weight) <= common_max;
+    return st;
+}
+
+/*
  * Every hit of an mset, best first. Read them all from the database before
  * any highlighting: the reading is what a writer's commits can overtake, so
  * it is kept as short as it can be (reliability_concurrent_search failed
- * under ASan when highlighting ran between the reads).
+ * under ASan when highlighting ran between the reads). With too_weak, the
+ * query is one with common words set aside (rank()): when its want-th hit
+ * weighs no more than common_max, *too_weak is set and nothing is read, as
+ * the plain query ranks instead (the first 100 ARCD questions over 2 remote
+ * shards read 90 documents a query for nothing in some, in round trips).
  */
 static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want, size_t with_data,
-                            kh_results_t *out, kh_error_t *err)
+                            double common_max, int *too_weak, kh_results_t *out, kh_error_t *err)
 {
     kh_enquire_t *e = NULL;
     kh_mset_t *mset = NULL;
@@ -1098,6 +1118,9 @@ static kh_status_t read_all(run_t *run, const kh_xquery_t *query, unsigned want,
     for (;;) {
         if (!st)
             st = get_mset_past_ties(e, asked, check_at_least, &mset, err);
+        if (!st && too_weak && want && !run->plan->excluded &&
+            !(st = weaker_than(mset, want, common_max, too_weak, err)) && *too_weak)
+            break;
         size_t size = st ? 0 : kh_mset_size(mset);
         size_t ordered = run->plan->excluded || size < want ? size : want;
         if (!st && remote && with_data && !run->plan->excluded)
@@ -1414,8 +1437,10 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
 {
     int phrases = kh_phrases_count(run->plan->phrases) > 0 || kh_exact_required(run->plan->exact);
     const kh_xquery_t *ranked = query;
+    int too_weak = 0;
     kh_status_t st = phrases ? read_checked(run, query, want, out, err)
-                             : read_all(run, query, want, with_data, out, err);
+                             : read_all(run, query, want, with_data, run->plan->common_max,
+                                        run->plan->full ? &too_weak : NULL, out, err);
     /*
      * With common words set aside, a passage holding only common words
      * weighs at most common_max: the results are those of every word
@@ -1424,11 +1449,11 @@ static kh_status_t rank(run_t *run, const kh_xquery_t *query, unsigned want, siz
      * for a second: its results, the best of the passages checked, stay.
      */
     if (!st && run->plan->full && want && !run->phrase_cut &&
-        (out->n < want || out->items[want - 1].score <= run->plan->common_max)) {
+        (too_weak || out->n < want || out->items[want - 1].score <= run->plan->common_max)) {
         kh_results_free(out);
         ranked = run->plan->full;
         st = phrases ? read_checked(run, run->plan->full, want, out, err)
-                     : read_all(run, run->plan->full, want, with_data, out, err);
+                     : read_all(run, run->plan->full, want, with_data, 0, NULL, out, err);
     } else if (run->plan->full) {
         out->exact = 0; /* counted without the passages that hold common words only */
     }
