@@ -766,18 +766,118 @@ bool name_failing_shard(const char *path, kh_error_t *err) noexcept
 }
 
 /*
- * Opens the read-only stub at path line by line into db (its shards, then
+ * Runs work(0) .. work(n - 1) at once on db's worker_pool (the caller's
+ * thread takes its share), then throws the first exception one of them
+ * threw, after every one ended: work must only touch what belongs to its
+ * own i.
+ */
+template <typename F> void run_at_once(kh_db_t *db, size_t n, F &&work)
+{
+    std::vector<std::exception_ptr> failed(n);
+    std::function<void(size_t)> guarded = [&](size_t i) {
+        try {
+            work(i);
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    };
+    if (n > 1 && !db->pool)
+        db->pool.reset(new worker_pool);
+    if (n > 1)
+        db->pool->run(n, guarded);
+    else if (n == 1)
+        guarded(0);
+    for (std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+/*
+ * Connection openings in flight to one server, in the whole process (every
+ * searcher thread's database counts): xapian-tcpsrv listens with a backlog
+ * of 5, and connections to one server opened all at once (2 searchers x 7
+ * x 4 shards) overflowed it; the dropped ones waited for TCP to retry and
+ * timed out ("no reply within 10 s"). One at a time per shard, the 15
+ * extra connections to each cost the first query of a batch (or a lone
+ * search) 15 openings in turn, each about two round trips.
+ */
+#define OPENINGS_PER_SERVER 4
+
+class opening_gate
+{
+  public:
+    void enter(const std::string &server)
+    {
+        std::unique_lock<std::mutex> lock(mu_);
+        free_.wait(lock, [&] { return in_flight_[server] < OPENINGS_PER_SERVER; });
+        in_flight_[server]++;
+    }
+
+    void leave(const std::string &server)
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (--in_flight_[server] == 0)
+            in_flight_.erase(server);
+        free_.notify_all();
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable free_;
+    std::map<std::string, unsigned> in_flight_;
+};
+
+opening_gate &openings()
+{
+    static opening_gate gate;
+    return gate;
+}
+
+/* A place at the gate for one opening, given back however the opening ends. */
+class opening_pass
+{
+  public:
+    explicit opening_pass(const std::string &server) : server_(server)
+    {
+        openings().enter(server_);
+    }
+    ~opening_pass()
+    {
+        openings().leave(server_);
+    }
+    opening_pass(const opening_pass &) = delete;
+    opening_pass &operator=(const opening_pass &) = delete;
+
+  private:
+    std::string server_;
+};
+
+/*
+ * Opens the read-only stub at path into db, every line at once (its shards, then
  * its reader, in line order as Xapian's own stub opening adds them), each
  * remote line given db->remote_timeout: Xapian's stub lines carry no
- * timeout of their own. Returns KH_OK; a line that fails to open stops it,
- * the message naming the line. Throws std::bad_alloc.
+ * timeout of their own. Returns KH_OK; when lines fail to open, the
+ * message names the first of them. Throws std::bad_alloc.
  */
 kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
 {
     std::vector<stub_line> lines;
     if (!read_stub(stub, lines))
         return report(err, KH_ERR_IO, "%s: %s", stub.c_str(), strerror(errno));
-    for (const stub_line &l : lines) {
+    /* Every line at once: over remote lines, one opening's round trips instead of one per line
+     * (and one timeout instead of one per line that does not answer). */
+    std::vector<Xapian::Database> opened(lines.size());
+    std::vector<std::exception_ptr> failed(lines.size());
+    run_at_once(db, lines.size(), [&](size_t i) {
+        opening_pass pass(lines[i].spec);
+        try {
+            opened[i] = open_stub_line(lines[i], db->remote_timeout);
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    });
+    for (size_t i = 0; i < lines.size(); i++) {
+        const stub_line &l = lines[i];
         kh_shard shard;
         shard.line = l.number;
         shard.spec = l.spec;
@@ -785,22 +885,20 @@ kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
         shard.context = remote_context(l);
         shard.type = l.type;
         shard.arg = l.arg;
-        try {
-            shard.db = open_stub_line(l, db->remote_timeout);
-        } catch (...) {
+        if (failed[i]) {
             char context[KH_ERROR_MESSAGE_MAX], hint[64];
             snprintf(context, sizeof context, "%s: shard '%s' (%s line %u)", db->name.c_str(),
                      l.spec.c_str(), stub.c_str(), l.number);
             snprintf(hint, sizeof hint, "no reply within %g s", db->remote_timeout);
-            bool timed_out = false;
             try {
-                throw;
+                std::rethrow_exception(failed[i]);
             } catch (const Xapian::NetworkTimeoutError &) {
-                timed_out = true;
+                return fail(err, context, hint);
             } catch (...) {
+                return fail(err, context);
             }
-            return fail(err, context, timed_out ? hint : nullptr);
         }
+        shard.db = opened[i];
         db->reader.add_database(shard.db);
         db->shards.push_back(shard);
     }
@@ -840,67 +938,56 @@ Xapian::Database &shard_connection(kh_db_t *db, kh_shard *shard, size_t w)
 }
 
 /*
- * Runs work(0) .. work(n - 1) at once on db's worker_pool (the caller's
- * thread takes its share), then throws the first exception one of them
- * threw, after every one ended: work must only touch what belongs to its
- * own i.
- */
-template <typename F> void run_at_once(kh_db_t *db, size_t n, F &&work)
-{
-    std::vector<std::exception_ptr> failed(n);
-    std::function<void(size_t)> guarded = [&](size_t i) {
-        try {
-            work(i);
-        } catch (...) {
-            failed[i] = std::current_exception();
-        }
-    };
-    if (n > 1 && !db->pool)
-        db->pool.reset(new worker_pool);
-    if (n > 1)
-        db->pool->run(n, guarded);
-    else if (n == 1)
-        guarded(0);
-    for (std::exception_ptr &e : failed)
-        if (e)
-            std::rethrow_exception(e);
-}
-
-/*
  * Opens connections 1 to ways[s] - 1 of each remote shard live[s] that are
- * not open yet: one shard's one after the other, the shards at once, each
- * in a thread of its own. xapian-tcpsrv listens with a backlog of 5, and
- * connections to one server opened all at once (2 searchers x 7 x 4
- * shards) overflowed it; the dropped ones waited for TCP to retry and
- * timed out ("no reply within 10 s"). One shard after the other, the 7
- * connections to each of 4 shards cost the first query 28 connections'
- * openings in turn (55 round trips instead of 14 at 20 ms). ways[s]
- * becomes the number of connections shard s has open for use: fewer when
- * an extra one cannot be opened (kh_shard's usable).
+ * not open yet, all at once but OPENINGS_PER_SERVER to a server at a time
+ * (opening_gate). ways[s] becomes the number of connections shard s has
+ * open for use: fewer when an extra one cannot be opened (kh_shard's
+ * usable: the first that failed, and those past it are let go).
  */
 void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live, std::vector<size_t> &ways)
 {
-    std::vector<size_t> todo;
+    struct opening {
+        kh_shard *shard;
+        size_t w;
+        bool failed;
+    };
+    std::vector<opening> todo;
     for (size_t s = 0; s < live.size(); s++) {
         kh_shard *shard = live[s];
         ways[s] = std::max((size_t)1, std::min(ways[s], shard->usable));
-        bool missing = false;
-        for (size_t w = 1; w < ways[s] && !shard->context.empty(); w++)
-            missing = missing || w > shard->more_open.size() || !shard->more_open[w - 1];
-        if (missing)
-            todo.push_back(s);
+        if (shard->context.empty() || ways[s] < 2)
+            continue;
+        /* Sized here: the openings below each touch their own slot only. */
+        if (shard->more.size() < PARALLEL_PER_SHARD - 1) {
+            shard->more.resize(PARALLEL_PER_SHARD - 1);
+            shard->more_open.resize(PARALLEL_PER_SHARD - 1, 0);
+        }
+        for (size_t w = 1; w < ways[s]; w++)
+            if (!shard->more_open[w - 1])
+                todo.push_back({shard, w, false});
     }
     run_at_once(db, todo.size(), [&](size_t t) {
-        size_t s = todo[t];
-        for (size_t w = 1; w < ways[s]; w++) {
-            try {
-                shard_connection(db, live[s], w);
-            } catch (const Xapian::Error &) {
-                /* The shard itself answers on connection 0: read over those open. */
-                live[s]->usable = ways[s] = w;
-            }
+        opening &o = todo[t];
+        opening_pass pass(o.shard->spec);
+        try {
+            shard_connection(db, o.shard, o.w);
+        } catch (const Xapian::Error &) {
+            /* The shard itself answers on connection 0: read over those open. */
+            o.failed = true;
         }
     });
+    for (const opening &o : todo)
+        if (o.failed)
+            o.shard->usable = std::min(o.shard->usable, o.w);
+    for (size_t s = 0; s < live.size(); s++) {
+        kh_shard *shard = live[s];
+        ways[s] = std::min(ways[s], shard->usable);
+        for (size_t w = std::max(shard->usable, (size_t)1); w <= shard->more_open.size(); w++)
+            if (shard->more_open[w - 1]) {
+                shard->more[w - 1] = Xapian::Database();
+                shard->more_open[w - 1] = 0;
+            }
+    }
 }
 
 /*
