@@ -1324,8 +1324,9 @@ static kh_status_t widen_to_articles(build_t *b, kh_xquery_t **exclude, const kh
         char term[KH_TERM_MAX];
         if (i > 0 && strcmp(ids.items[i], ids.items[i - 1]) == 0)
             continue;
+        /* (Not in within's articles, of which there may be none: bsearch wants a list.) */
         if (restrict_to_within &&
-            !bsearch(&ids.items[i], in.items, in.n, sizeof *in.items, compare_ids))
+            (!in.n || !bsearch(&ids.items[i], in.items, in.n, sizeof *in.items, compare_ids)))
             continue;
         if (kh_terms_article(ids.items[i], term, NULL) == KH_OK)
             push(&any, term_query(term, &st, b->err), &st, b->err);
