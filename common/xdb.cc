@@ -793,66 +793,6 @@ template <typename F> void run_at_once(kh_db_t *db, size_t n, F &&work)
 }
 
 /*
- * Connection openings in flight to one server, in the whole process (every
- * searcher thread's database counts): xapian-tcpsrv listens with a backlog
- * of 5, and connections to one server opened all at once (2 searchers x 7
- * x 4 shards) overflowed it; the dropped ones waited for TCP to retry and
- * timed out ("no reply within 10 s"). One at a time per shard, the 15
- * extra connections to each cost the first query of a batch (or a lone
- * search) 15 openings in turn, each about two round trips.
- */
-#define OPENINGS_PER_SERVER 4
-
-class opening_gate
-{
-  public:
-    void enter(const std::string &server)
-    {
-        std::unique_lock<std::mutex> lock(mu_);
-        free_.wait(lock, [&] { return in_flight_[server] < OPENINGS_PER_SERVER; });
-        in_flight_[server]++;
-    }
-
-    void leave(const std::string &server)
-    {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (--in_flight_[server] == 0)
-            in_flight_.erase(server);
-        free_.notify_all();
-    }
-
-  private:
-    std::mutex mu_;
-    std::condition_variable free_;
-    std::map<std::string, unsigned> in_flight_;
-};
-
-opening_gate &openings()
-{
-    static opening_gate gate;
-    return gate;
-}
-
-/* A place at the gate for one opening, given back however the opening ends. */
-class opening_pass
-{
-  public:
-    explicit opening_pass(const std::string &server) : server_(server)
-    {
-        openings().enter(server_);
-    }
-    ~opening_pass()
-    {
-        openings().leave(server_);
-    }
-    opening_pass(const opening_pass &) = delete;
-    opening_pass &operator=(const opening_pass &) = delete;
-
-  private:
-    std::string server_;
-};
-
-/*
  * Opens the read-only stub at path into db, every line at once (its shards, then
  * its reader, in line order as Xapian's own stub opening adds them), each
  * remote line given db->remote_timeout: Xapian's stub lines carry no
@@ -869,7 +809,6 @@ kh_status_t open_shards(kh_db_t *db, const std::string &stub, kh_error_t *err)
     std::vector<Xapian::Database> opened(lines.size());
     std::vector<std::exception_ptr> failed(lines.size());
     run_at_once(db, lines.size(), [&](size_t i) {
-        opening_pass pass(lines[i].spec);
         try {
             opened[i] = open_stub_line(lines[i], db->remote_timeout);
         } catch (...) {
@@ -939,55 +878,39 @@ Xapian::Database &shard_connection(kh_db_t *db, kh_shard *shard, size_t w)
 
 /*
  * Opens connections 1 to ways[s] - 1 of each remote shard live[s] that are
- * not open yet, all at once but OPENINGS_PER_SERVER to a server at a time
- * (opening_gate). ways[s] becomes the number of connections shard s has
- * open for use: fewer when an extra one cannot be opened (kh_shard's
- * usable: the first that failed, and those past it are let go).
+ * not open yet: one shard's one after the other, the shards at once, each
+ * in a thread of its own. xapian-tcpsrv listens with a backlog of 5, and
+ * connections to one server opened all at once (2 searchers x 7 x 4
+ * shards) overflowed it; the dropped ones waited for TCP to retry and
+ * timed out ("no reply within 10 s"). One shard after the other, the 7
+ * connections to each of 4 shards cost the first query 28 connections'
+ * openings in turn (55 round trips instead of 14 at 20 ms). ways[s]
+ * becomes the number of connections shard s has open for use: fewer when
+ * an extra one cannot be opened (kh_shard's usable).
  */
 void open_connections(kh_db_t *db, const std::vector<kh_shard *> &live, std::vector<size_t> &ways)
 {
-    struct opening {
-        kh_shard *shard;
-        size_t w;
-        bool failed;
-    };
-    std::vector<opening> todo;
+    std::vector<size_t> todo;
     for (size_t s = 0; s < live.size(); s++) {
         kh_shard *shard = live[s];
         ways[s] = std::max((size_t)1, std::min(ways[s], shard->usable));
-        if (shard->context.empty() || ways[s] < 2)
-            continue;
-        /* Sized here: the openings below each touch their own slot only. */
-        if (shard->more.size() < PARALLEL_PER_SHARD - 1) {
-            shard->more.resize(PARALLEL_PER_SHARD - 1);
-            shard->more_open.resize(PARALLEL_PER_SHARD - 1, 0);
-        }
-        for (size_t w = 1; w < ways[s]; w++)
-            if (!shard->more_open[w - 1])
-                todo.push_back({shard, w, false});
+        bool missing = false;
+        for (size_t w = 1; w < ways[s] && !shard->context.empty(); w++)
+            missing = missing || w > shard->more_open.size() || !shard->more_open[w - 1];
+        if (missing)
+            todo.push_back(s);
     }
     run_at_once(db, todo.size(), [&](size_t t) {
-        opening &o = todo[t];
-        opening_pass pass(o.shard->spec);
-        try {
-            shard_connection(db, o.shard, o.w);
-        } catch (const Xapian::Error &) {
-            /* The shard itself answers on connection 0: read over those open. */
-            o.failed = true;
+        size_t s = todo[t];
+        for (size_t w = 1; w < ways[s]; w++) {
+            try {
+                shard_connection(db, live[s], w);
+            } catch (const Xapian::Error &) {
+                /* The shard itself answers on connection 0: read over those open. */
+                live[s]->usable = ways[s] = w;
+            }
         }
     });
-    for (const opening &o : todo)
-        if (o.failed)
-            o.shard->usable = std::min(o.shard->usable, o.w);
-    for (size_t s = 0; s < live.size(); s++) {
-        kh_shard *shard = live[s];
-        ways[s] = std::min(ways[s], shard->usable);
-        for (size_t w = std::max(shard->usable, (size_t)1); w <= shard->more_open.size(); w++)
-            if (shard->more_open[w - 1]) {
-                shard->more[w - 1] = Xapian::Database();
-                shard->more_open[w - 1] = 0;
-            }
-    }
 }
 
 /*
