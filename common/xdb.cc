@@ -879,7 +879,7 @@ Xapian::Database &shard_connection(kh_db_t *db, kh_shard *shard, size_t w)
 /*
  * Opens connections 1 to ways[s] - 1 of each remote shard live[s] that are
  * not open yet: one shard's one after the other, the shards at once, each
- * in a thread of its own. xapian-tcpsrv listens with a backlog of 5, and
+ * on a thread of the database's pool. xapian-tcpsrv listens with a backlog of 5, and
  * connections to one server opened all at once (2 searchers x 7 x 4
  * shards) overflowed it; the dropped ones waited for TCP to retry and
  * timed out ("no reply within 10 s"). One shard after the other, the 7
